@@ -1,0 +1,2 @@
+import { test, expect } from 'vitest';
+test('browser', () => expect(navigator.userAgent).toContain('Chrome'));
