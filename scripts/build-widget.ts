@@ -1,4 +1,56 @@
-// Placeholder until the widget lands: makes the assets directory wrangler expects.
-import { mkdir, writeFile } from 'node:fs/promises';
-await mkdir('dist/public', { recursive: true });
-await writeFile('dist/public/widget.js', '// widget not built yet\n');
+/**
+ * `npm run build:widget`: bundles widget/index.ts (Lit in production mode) into one minified ES
+ * module, dist/public/widget.js, and fails when it is over the 14 KB gzip budget.
+ */
+import { build, type Plugin } from 'esbuild';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+
+export const WIDGET_OUT = 'dist/public/widget.js';
+export const GZIP_BUDGET = 14 * 1024;
+
+/**
+ * Lit records its versions in window globals (litHtmlVersions, …); the widget promises the host
+ * no globals besides the element, so those three pushes are dropped from the bundle.
+ */
+const dropLitVersionGlobals: Plugin = {
+  name: 'drop-lit-version-globals',
+  setup(b) {
+    b.onLoad({ filter: /node_modules[\\/](lit-html|lit-element|@lit[\\/]reactive-element)[\\/].*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      return { contents: source.replace(/\(\w+\.(litHtmlVersions|litElementVersions|reactiveElementVersions)\?\?=\[\]\)\.push\("[^"]*"\)/g, 'void 0'), loader: 'js' };
+    });
+  },
+};
+
+export async function buildWidget(): Promise<{ bytes: number; gzip: number }> {
+  await mkdir('dist/public', { recursive: true });
+  const result = await build({
+    entryPoints: ['widget/index.ts'],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    platform: 'browser',
+    conditions: ['production'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    legalComments: 'none',
+    plugins: [dropLitVersionGlobals],
+    write: false,
+  });
+  // Minified output keeps newlines only inside template literals (Lit's html`` and css``), where
+  // the indentation after them is insignificant whitespace: drop it.
+  const code = new TextEncoder().encode(result.outputFiles[0].text.replace(/\n[ \t]+/g, '\n'));
+  await writeFile(WIDGET_OUT, code);
+  return { bytes: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { bytes, gzip } = await buildWidget();
+  const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
+  console.log(`widget: ${WIDGET_OUT} ${kb(bytes)} minified, ${kb(gzip)} gzip (${gzip} B; budget ${GZIP_BUDGET} B)`);
+  if (gzip > GZIP_BUDGET) {
+    console.error(`widget: over the gzip budget by ${gzip - GZIP_BUDGET} B`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Lookup API client: a few typed fetch calls instead of Hono's `hc` client, to stay inside the
+ * 14 KB budget. Shapes come from the worker's data model, so the two cannot drift apart.
+ * No cookies are sent (`credentials: 'omit'`) and nothing is cached in the page.
+ */
+import type { LookupResponse, TextQuoteSelector } from '../worker/core/types';
+
+/** Why a lookup failed, in terms the card can show. */
+export class LookupError extends Error {
+  constructor(
+    readonly kind: 'offline' | 'network' | 'http' | 'format',
+    readonly status = 0,
+  ) {
+    super(`lookup failed: ${kind}${status ? ` ${status}` : ''}`);
+  }
+}
+
+export interface LookupClient {
+  lookup(selector: TextQuoteSelector, signal?: AbortSignal): Promise<LookupResponse>;
+  batch(selectors: TextQuoteSelector[], signal?: AbortSignal): Promise<LookupResponse[]>;
+}
+
+async function call<T>(url: string, init: RequestInit, valid: (body: any) => boolean): Promise<T> {
+  if (navigator.onLine === false) throw new LookupError('offline');
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, credentials: 'omit', mode: 'cors', referrerPolicy: 'strict-origin-when-cross-origin' });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new LookupError((navigator.onLine as boolean) === false ? 'offline' : 'network');
+  }
+  if (!response.ok) throw new LookupError('http', response.status);
+  const body = await response.json().catch(() => null);
+  if (!body || !valid(body)) throw new LookupError('format', response.status);
+  return body as T;
+}
+
+const isLookup = (body: any) => Array.isArray(body?.matches);
+
+/** A client for the API at `base` (an origin, optionally with a path prefix). */
+export function createClient(base: string): LookupClient {
+  const root = base.replace(/\/+$/, '');
+  return {
+    // GET keeps the single lookup a "simple" CORS request: no preflight round trip before the card.
+    lookup(selector, signal) {
+      const query = new URLSearchParams({ q: selector.exact });
+      if (selector.prefix) query.set('prefix', selector.prefix);
+      if (selector.suffix) query.set('suffix', selector.suffix);
+      return call<LookupResponse>(`${root}/v1/lookup?${query}`, { signal }, isLookup);
+    },
+    async batch(selectors, signal) {
+      const body = await call<{ results: LookupResponse[] }>(
+        `${root}/v1/lookup/batch`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes: selectors }), signal },
+        (b) => Array.isArray(b?.results) && b.results.every(isLookup),
+      );
+      return body.results;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * `widget.js`: `<script type="module" src="https://HOST/widget.js"></script>` creates the one
+ * `<quote-source>` on the page. The API base is this script's own origin unless `data-api` says
+ * otherwise; `data-auto`, `data-lang` and `data-theme` are read from the same tag. A second tag
+ * (even with another URL) finds the element already there and does nothing.
+ */
+import { QuoteSource } from './quote-source';
+
+function ownScript(): HTMLScriptElement | undefined {
+  const scripts = [...document.querySelectorAll<HTMLScriptElement>('script[src]')];
+  return scripts.find((s) => s.src === import.meta.url) ?? scripts.find((s) => /\/widget\.js(\?|#|$)/.test(s.src));
+}
+
+function boot() {
+  if (document.querySelector('quote-source')) return;
+  const data = ownScript()?.dataset ?? {};
+  const element = new QuoteSource();
+  element.api = data.api || new URL(import.meta.url).origin;
+  element.auto = data.auto ?? '';
+  element.locale = data.lang ?? '';
+  element.theme = data.theme ?? 'auto';
+  // After <body>, outside the host's own element tree, so its selectors and layout don't see us.
+  document.documentElement.appendChild(element);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
+else boot();
