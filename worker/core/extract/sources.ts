@@ -1,0 +1,96 @@
+/**
+ * Source files → ArticleSource / ClaimSource[]. Formats:
+ * - `*.claims.json`: `{ "claims": ClaimSource[] }`
+ * - `*.json`: one ArticleSource (`title` and `body` required)
+ * - `*.txt`: first line = title, the rest = body (paragraphs separated by blank lines)
+ * - `*.html` / `*.htm`: a raw web page; article text and metadata are extracted
+ */
+import type { ArticleSource, ClaimSource } from '../types';
+import { extractHtml } from './html';
+
+export type ParsedSource = { kind: 'article'; source: ArticleSource } | { kind: 'claims'; claims: ClaimSource[] };
+
+const STRING_FIELDS = ['id', 'url', 'publisher', 'author', 'published', 'language'] as const;
+
+function decodeText(bytes: Uint8Array | string, fileName: string): string {
+  if (typeof bytes === 'string') return bytes.replace(/^\ufeff/, '');
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new Error(`${fileName}: not valid UTF-8 text`);
+  }
+}
+
+function parseJson(text: string, fileName: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${fileName}: invalid JSON (${(e as Error).message})`);
+  }
+}
+
+export function validateArticleSource(value: unknown, where: string): ArticleSource {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where}: expected a JSON object with "title" and "body"`);
+  const o = value as Record<string, unknown>;
+  if (typeof o.title !== 'string' || !o.title.trim()) throw new Error(`${where}: "title" must be a non-empty string`);
+  if (typeof o.body !== 'string' || !o.body.trim()) throw new Error(`${where}: "body" must be a non-empty string`);
+  const source: ArticleSource = { title: o.title.trim(), body: o.body };
+  for (const field of STRING_FIELDS) {
+    const v = o[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw new Error(`${where}: "${field}" must be a string`);
+    source[field] = v.trim();
+  }
+  if (source.url && !/^https?:\/\/\S+$/i.test(source.url)) throw new Error(`${where}: "url" must be an http(s) URL`);
+  if (source.published && !/^\d{4}-\d{2}-\d{2}/.test(source.published)) throw new Error(`${where}: "published" must be an ISO date (YYYY-MM-DD…)`);
+  return source;
+}
+
+function validateClaims(value: unknown, fileName: string): ClaimSource[] {
+  const claims = (value as { claims?: unknown })?.claims;
+  if (!Array.isArray(claims)) throw new Error(`${fileName}: expected {"claims": [...]}`);
+  return claims.map((c, i) => {
+    const where = `${fileName}: claims[${i}]`;
+    if (!c || typeof c !== 'object') throw new Error(`${where} must be an object`);
+    const o = c as Record<string, unknown>;
+    if (typeof o.text !== 'string' || !o.text.trim()) throw new Error(`${where}: "text" must be a non-empty string`);
+    for (const f of ['id', 'claimant', 'claimDate', 'languageCode']) {
+      if (o[f] !== undefined && typeof o[f] !== 'string') throw new Error(`${where}: "${f}" must be a string`);
+    }
+    if (o.reviews !== undefined && !Array.isArray(o.reviews)) throw new Error(`${where}: "reviews" must be an array`);
+    if (o.appearances !== undefined && !Array.isArray(o.appearances)) throw new Error(`${where}: "appearances" must be an array`);
+    (o.reviews as unknown[] | undefined)?.forEach((r, j) => {
+      const rv = r as Record<string, unknown>;
+      if (!rv || typeof rv !== 'object' || typeof rv.url !== 'string' || typeof rv.textualRating !== 'string') {
+        throw new Error(`${where}.reviews[${j}]: needs "url" and "textualRating" strings`);
+      }
+    });
+    return o as unknown as ClaimSource;
+  });
+}
+
+const baseName = (fileName: string) => fileName.split(/[\\/]/).pop() ?? fileName;
+
+export function parseSource(fileName: string, bytes: Uint8Array | string): ParsedSource {
+  const name = baseName(fileName).toLowerCase();
+  if (name.endsWith('.claims.json')) return { kind: 'claims', claims: validateClaims(parseJson(decodeText(bytes, fileName), fileName), fileName) };
+  if (name.endsWith('.json')) return { kind: 'article', source: validateArticleSource(parseJson(decodeText(bytes, fileName), fileName), fileName) };
+  if (name.endsWith('.txt')) {
+    const text = decodeText(bytes, fileName).replace(/\r\n?/g, '\n');
+    const nl = text.trimStart().indexOf('\n');
+    const trimmed = text.trimStart();
+    const title = (nl < 0 ? trimmed : trimmed.slice(0, nl)).trim();
+    const body = nl < 0 ? '' : trimmed.slice(nl + 1);
+    if (!title) throw new Error(`${fileName}: empty file (the first line must be the title)`);
+    if (!body.trim()) throw new Error(`${fileName}: no body text after the title line`);
+    return { kind: 'article', source: { title, body } };
+  }
+  if (name.endsWith('.html') || name.endsWith('.htm')) {
+    try {
+      return { kind: 'article', source: extractHtml(bytes, baseName(fileName).replace(/\.html?$/i, '')).source };
+    } catch (e) {
+      throw new Error(`${fileName}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`${fileName}: unsupported file type (expected .json, .claims.json, .txt or .html)`);
+}

@@ -1,0 +1,311 @@
+/**
+ * Ingestion writer: puts articles (with their excerpts and derived claims) and claim files into KV,
+ * keeping everything consistent. Identical content → no writes; an update replaces the old records
+ * and removes whatever the new version no longer uses; the lookup index and the claim-search index
+ * are kept in step through their seams (index-store.ts, claims-index.ts).
+ */
+import { buildArticleRecords, isNamedSpeaker } from '../core/ingest';
+import { claimIdFor, cleanId } from '../core/ids';
+import type { Article, ArticleSource, Claim, ClaimSource, ClaimSummary, Excerpt, Review } from '../core/types';
+import { updateClaimIndex } from './claims-index';
+import { updateExcerptIndex } from './index-store';
+import { ID_PATTERN, keys } from './keys';
+import { getMany, type KV } from './kv';
+
+export interface IngestReport {
+  id: string;
+  status: 'created' | 'updated' | 'unchanged';
+  excerpts: number;
+  /** Direct quotes (indirect reports are counted in `indirectQuotes`). */
+  quotes: number;
+  indirectQuotes: number;
+  /** Claims derived from attributed direct quotes. */
+  claims: number;
+  keysWritten: number;
+  keysDeleted: number;
+}
+
+export interface ClaimsReport {
+  claims: number;
+  created: number;
+  updated: number;
+  /** Excerpt records that now list one of these claims. */
+  excerptsLinked: number;
+  keysWritten: number;
+}
+
+export interface DeleteReport {
+  id: string;
+  deleted: boolean;
+  keysDeleted: number;
+  keysWritten: number;
+}
+
+/** Counts KV writes and deletes so every operation can report exactly what it changed. */
+class Writes {
+  written = 0;
+  deleted = 0;
+  constructor(private kv: KV) {}
+  async put(key: string, value: unknown) {
+    await this.kv.put(key, JSON.stringify(value));
+    this.written++;
+  }
+  async del(key: string) {
+    await this.kv.delete(key);
+    this.deleted++;
+  }
+}
+
+export async function readArticle(kv: KV, id: string): Promise<Article | null> {
+  if (!ID_PATTERN.test(id)) return null;
+  return kv.get<Article>(keys.article(id), 'json');
+}
+
+export async function readExcerpt(kv: KV, id: string): Promise<Excerpt | null> {
+  if (!ID_PATTERN.test(id)) return null;
+  return kv.get<Excerpt>(keys.excerpt(id), 'json');
+}
+
+async function readExcerpts(kv: KV, ids: string[]): Promise<Excerpt[]> {
+  const got = await getMany<Excerpt>(kv, ids.map(keys.excerpt));
+  return ids.map((id) => got.get(keys.excerpt(id))).filter((e): e is Excerpt => !!e);
+}
+
+/** Ids of the claims an article's excerpts derive from their attributed direct quotes. */
+function derivedClaimIds(excerpts: Excerpt[]): Set<string> {
+  const ids = new Set<string>();
+  for (const e of excerpts) {
+    for (const q of e.quotes) if (q.kind === 'direct' && q.speaker && isNamedSpeaker(q.speaker.name)) ids.add(claimIdFor(q.speaker.name, q.text));
+  }
+  return ids;
+}
+
+export function claimSummary(claim: Claim): ClaimSummary {
+  return {
+    id: claim.id,
+    text: claim.text,
+    claimant: claim.claimant,
+    claimDate: claim.claimDate,
+    reviews: claim.reviews.map((r) => ({ publisher: r.publisher, url: r.url, textualRating: r.textualRating, reviewDate: r.reviewDate })),
+  };
+}
+
+/* ---------- text overlap used to place a claim in the excerpts where it appears ---------- */
+
+const words = (text: string) =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 1);
+
+/** Share of the claim's words found in the excerpt (0–1). */
+export function claimOverlap(claimText: string, excerptText: string): number {
+  const claimWords = words(claimText);
+  if (!claimWords.length) return 0;
+  const have = new Set(words(excerptText));
+  return claimWords.filter((w) => have.has(w)).length / claimWords.length;
+}
+
+/** A claim counts as appearing in an excerpt when most of its words are there. */
+const MIN_OVERLAP = 0.6;
+
+/** The excerpts of an article in which a claim appears: the explicitly named one, else the best text overlap. */
+function excerptsForClaim(claim: Claim, articleId: string, excerpts: Excerpt[]): Excerpt[] {
+  const named = claim.appearances.filter((a) => a.articleId === articleId && a.excerptId).map((a) => a.excerptId);
+  if (named.length) return excerpts.filter((e) => named.includes(e.id));
+  const scored = excerpts.map((e) => ({ e, s: claimOverlap(claim.text, e.text) })).filter((x) => x.s >= MIN_OVERLAP);
+  const best = Math.max(0, ...scored.map((x) => x.s));
+  return scored.filter((x) => x.s >= best - 1e-9).map((x) => x.e);
+}
+
+function linkClaim(excerpt: Excerpt, claim: Claim): boolean {
+  const summary = claimSummary(claim);
+  const i = excerpt.claims.findIndex((c) => c.id === claim.id);
+  if (i >= 0) {
+    if (JSON.stringify(excerpt.claims[i]) === JSON.stringify(summary)) return false;
+    excerpt.claims[i] = summary;
+  } else excerpt.claims.push(summary);
+  return true;
+}
+
+/* ---------- articles ---------- */
+
+export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: string } = {}): Promise<IngestReport> {
+  const { article, excerpts, claims } = await buildArticleRecords(source, opts);
+  const counts = {
+    excerpts: excerpts.length,
+    quotes: excerpts.reduce((n, e) => n + e.quotes.filter((q) => q.kind === 'direct').length, 0),
+    indirectQuotes: excerpts.reduce((n, e) => n + e.quotes.filter((q) => q.kind === 'indirect').length, 0),
+    claims: claims.length,
+  };
+  const old = await kv.get<Article>(keys.article(article.id), 'json');
+  if (old && old.contentHash === article.contentHash) {
+    return { id: article.id, status: 'unchanged', ...counts, keysWritten: 0, keysDeleted: 0 };
+  }
+  const writes = new Writes(kv);
+  const oldExcerpts = old ? await readExcerpts(kv, old.excerptIds) : [];
+
+  // Claims this article touches: its derived claims (old and new) and reviewed claims linked into its old excerpts.
+  const oldDerived = derivedClaimIds(oldExcerpts);
+  const linkedIds = new Set(oldExcerpts.flatMap((e) => e.claims.map((c) => c.id)));
+  const touchedIds = [...new Set([...oldDerived, ...claims.map((c) => c.id), ...linkedIds])];
+  const stored = await getMany<Claim>(kv, touchedIds.map(keys.claim));
+  const storedClaim = (id: string) => stored.get(keys.claim(id)) ?? null;
+
+  // Reviewed claims keep their place: link them into the new excerpts by text overlap.
+  for (const id of linkedIds) {
+    const claim = storedClaim(id);
+    if (claim) for (const e of excerptsForClaim(claim, article.id, excerpts)) linkClaim(e, claim);
+  }
+
+  const oldById = new Map(oldExcerpts.map((e) => [e.id, e]));
+  for (const e of excerpts) {
+    const before = oldById.get(e.id);
+    if (!before || JSON.stringify(before) !== JSON.stringify(e)) await writes.put(keys.excerpt(e.id), e);
+  }
+  const newIds = new Set(article.excerptIds);
+  for (const e of oldExcerpts) if (!newIds.has(e.id)) await writes.del(keys.excerpt(e.id));
+
+  // Derived claims: merge this article's appearances into any record the same words by the same person already have.
+  const claimsRemoved: Claim[] = [];
+  const claimsAdded: Claim[] = [];
+  for (const claim of claims) {
+    const existing = storedClaim(claim.id);
+    const merged: Claim = existing
+      ? { ...existing, appearances: [...existing.appearances.filter((a) => a.articleId !== article.id), ...claim.appearances] }
+      : claim;
+    if (existing && JSON.stringify(existing) === JSON.stringify(merged)) continue;
+    if (existing) claimsRemoved.push(existing);
+    claimsAdded.push(merged);
+    await writes.put(keys.claim(claim.id), merged);
+  }
+  const newDerived = new Set(claims.map((c) => c.id));
+  for (const id of oldDerived) {
+    if (newDerived.has(id)) continue;
+    const existing = storedClaim(id);
+    if (existing) await dropAppearance(writes, existing, article.id, claimsRemoved, claimsAdded);
+  }
+
+  // The article record goes last: if anything above fails, its hash still differs and a re-run redoes the work.
+  await writes.put(keys.article(article.id), article);
+  const ix = await updateExcerptIndex(kv, { removed: oldExcerpts, added: excerpts });
+  const cix = claimsRemoved.length || claimsAdded.length ? await updateClaimIndex(kv, { removed: claimsRemoved, added: claimsAdded }) : { keysWritten: 0 };
+  return {
+    id: article.id,
+    status: old ? 'updated' : 'created',
+    ...counts,
+    keysWritten: writes.written + ix.keysWritten + cix.keysWritten,
+    keysDeleted: writes.deleted,
+  };
+}
+
+/** Removes an article's appearance from a derived claim; the claim goes when nothing else holds it. */
+async function dropAppearance(writes: Writes, claim: Claim, articleId: string, removed: Claim[], added: Claim[]) {
+  const appearances = claim.appearances.filter((a) => a.articleId !== articleId);
+  removed.push(claim);
+  if (!appearances.length && !claim.reviews.length) {
+    await writes.del(keys.claim(claim.id));
+    return;
+  }
+  const kept = { ...claim, appearances };
+  added.push(kept);
+  await writes.put(keys.claim(claim.id), kept);
+}
+
+/** Removes everything an article owns: its record, excerpts, derived claims and their index entries. */
+export async function deleteArticle(kv: KV, id: string): Promise<DeleteReport> {
+  const article = await readArticle(kv, id);
+  if (!article) return { id, deleted: false, keysDeleted: 0, keysWritten: 0 };
+  const writes = new Writes(kv);
+  const excerpts = await readExcerpts(kv, article.excerptIds);
+  const derived = [...derivedClaimIds(excerpts)];
+  const stored = await getMany<Claim>(kv, derived.map(keys.claim));
+  const removed: Claim[] = [];
+  const added: Claim[] = [];
+  for (const claimId of derived) {
+    const claim = stored.get(keys.claim(claimId));
+    if (claim) await dropAppearance(writes, claim, id, removed, added);
+  }
+  for (const excerptId of article.excerptIds) await writes.del(keys.excerpt(excerptId));
+  await writes.del(keys.article(id));
+  const ix = await updateExcerptIndex(kv, { removed: excerpts, added: [] });
+  const cix = removed.length ? await updateClaimIndex(kv, { removed, added }) : { keysWritten: 0 };
+  return { id, deleted: true, keysDeleted: writes.deleted, keysWritten: writes.written + ix.keysWritten + cix.keysWritten };
+}
+
+/* ---------- claim files ---------- */
+
+function mergeReviews(old: Review[], incoming: Review[]): Review[] {
+  const byUrl = new Map(old.map((r) => [`${r.url}|${r.publisher?.site ?? ''}`, r]));
+  for (const r of incoming) byUrl.set(`${r.url}|${r.publisher?.site ?? ''}`, r);
+  return [...byUrl.values()];
+}
+
+function claimFromSource(source: ClaimSource): Claim {
+  const id = source.id ? cleanId(source.id) : claimIdFor(source.claimant ?? '', source.text);
+  if (!ID_PATTERN.test(id)) throw new Error(`claim id "${source.id}" is not a usable id`);
+  return {
+    id,
+    text: source.text.trim(),
+    claimant: (source.claimant ?? '').trim(),
+    claimDate: (source.claimDate ?? '').trim(),
+    languageCode: (source.languageCode ?? '').trim(),
+    appearances: source.appearances ?? [],
+    reviews: source.reviews ?? [],
+    ...(source.sample ? { sample: true } : {}),
+  };
+}
+
+/**
+ * Writes claims (reviews merge into an existing claim with the same id; appearances are unioned) and
+ * lists each claim on the excerpts where it appears, so a lookup answer carries its verdicts.
+ */
+export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsReport> {
+  const writes = new Writes(kv);
+  const incoming = sources.map(claimFromSource);
+  const stored = await getMany<Claim>(kv, incoming.map((c) => keys.claim(c.id)));
+  const removed: Claim[] = [];
+  const added: Claim[] = [];
+  const finalClaims: Claim[] = [];
+  let created = 0;
+  let updated = 0;
+  for (const claim of incoming) {
+    const existing = stored.get(keys.claim(claim.id));
+    const merged: Claim = existing
+      ? {
+          ...existing,
+          ...claim,
+          appearances: [...existing.appearances, ...claim.appearances].filter(
+            (a, i, all) => all.findIndex((b) => b.url === a.url && b.articleId === a.articleId && b.excerptId === a.excerptId) === i,
+          ),
+          reviews: mergeReviews(existing.reviews, claim.reviews),
+        }
+      : claim;
+    finalClaims.push(merged);
+    if (existing && JSON.stringify(existing) === JSON.stringify(merged)) continue;
+    if (existing) {
+      removed.push(existing);
+      updated++;
+    } else created++;
+    added.push(merged);
+    await writes.put(keys.claim(merged.id), merged);
+  }
+
+  // Link into excerpts: read the articles named by appearances, then their excerpts, then rewrite changed ones.
+  const articleIds = [...new Set(finalClaims.flatMap((c) => c.appearances.map((a) => a.articleId).filter((x): x is string => !!x && ID_PATTERN.test(x))))];
+  const articles = await getMany<Article>(kv, articleIds.map(keys.article));
+  const excerptIds = articleIds.flatMap((id) => articles.get(keys.article(id))?.excerptIds ?? []);
+  const excerpts = await readExcerpts(kv, excerptIds);
+  const changed = new Set<Excerpt>();
+  for (const claim of finalClaims) {
+    for (const articleId of new Set(claim.appearances.map((a) => a.articleId).filter(Boolean))) {
+      const own = excerpts.filter((e) => e.articleId === articleId);
+      for (const e of excerptsForClaim(claim, articleId!, own)) if (linkClaim(e, claim)) changed.add(e);
+    }
+  }
+  for (const e of changed) await writes.put(keys.excerpt(e.id), e);
+  const cix = added.length ? await updateClaimIndex(kv, { removed, added }) : { keysWritten: 0 };
+  // Changed excerpts carry new claim summaries; the lookup index does not depend on them, so it is untouched.
+  return { claims: incoming.length, created, updated, excerptsLinked: changed.size, keysWritten: writes.written + cix.keysWritten };
+}
