@@ -1,0 +1,150 @@
+/**
+ * Lookup index features: what an excerpt is filed under, and what a highlight looks up.
+ *
+ * Two kinds of feature, both over normalised words (see normalise.ts), hashed to short keys:
+ * - word bigrams ("move back", "back to"): specific, so posting lists stay short; every run of two
+ *   words of the highlight that survived editing finds the excerpt;
+ * - content-word unigrams ("barracks", "medinsky"): robust to typos and substituted words next to
+ *   them, since one surviving rare word is enough to bring the excerpt into the candidate set.
+ * Gaps (elisions, editorial insertions) break bigrams, so "a … b" never files "a b".
+ *
+ * Posting lists (the KV value under `keys.indexFeature(feature)`) are plain text: excerpt ids
+ * separated by single spaces. A feature found in more than POSTING_CAP excerpts is saturated: its
+ * value becomes SATURATED and it is no longer used (it cannot tell excerpts apart anyway), so the
+ * commonest shingles ("of the", "said") never grow big values. Pure: no Workers or Node APIs.
+ */
+import type { Token } from './normalise';
+
+/** Excerpts per posting list before the feature is dropped as too common. */
+export const POSTING_CAP = 150;
+/** Value of a posting list whose feature is too common to index. */
+export const SATURATED = '*';
+/** Keys the lookup reads in its first round trip: one KV bulk get. */
+export const MAX_QUERY_FEATURES = 100;
+
+/** English function words: too common to identify a passage, kept out of unigram features. */
+const STOP = new Set(
+  (
+    "a an the and or but nor so yet for of to in on at by from with without into onto over under about above below " +
+    "after before between through during since until up down out off than then as if because while though although " +
+    "is am are was were be been being have has had having do does did doing will would shall should can could may might must " +
+    "i me my mine myself we us our ours ourselves you your yours yourself he him his himself she her hers herself " +
+    "it its itself they them their theirs themselves this that these those there here what which who whom whose when where why how " +
+    "all any both each few more most other some such only own same too very just also not no never n't " +
+    "said says say told s t 's it's that's there's i'm i've i'd i'll we're we've you're they're he's she's don't didn't doesn't " +
+    "isn't wasn't aren't weren't can't won't wouldn't shouldn't couldn't haven't hasn't hadn't mr mrs ms"
+  ).split(/\s+/),
+);
+
+export function isStopWord(word: string): boolean {
+  return STOP.has(word);
+}
+
+/** Words that carry content (for unigram features, "too short" checks and scoring weights). */
+export function isContentWord(word: string): boolean {
+  return word.length >= 2 && !STOP.has(word);
+}
+
+/** FNV-1a over UTF-16 units with a seed; two seeds give ~52 useful bits, plenty for millions of features. */
+function fnv(s: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A short, key-safe name for a feature string. */
+export function featureKey(feature: string): string {
+  return fnv(feature, 0x811c9dc5).toString(36) + fnv(feature, 0x1b873593).toString(36).slice(0, 4);
+}
+
+const bigram = (a: string, b: string) => featureKey(`b\u0001${a}\u0001${b}`);
+const unigram = (a: string) => featureKey(`u\u0001${a}`);
+
+/** Every feature an excerpt is filed under (deduplicated). */
+export function excerptFeatures(tokens: Token[]): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.gap) continue;
+    if (isContentWord(t.norm)) out.add(unigram(t.norm));
+    const next = tokens[i + 1];
+    if (next && !next.gap) out.add(bigram(t.norm, next.norm));
+  }
+  return [...out];
+}
+
+export type FeatureKind = 'bigram' | 'unigram';
+
+export interface QueryFeature {
+  key: string;
+  kind: FeatureKind;
+}
+
+/**
+ * The features a highlight looks up, at most MAX_QUERY_FEATURES. Long highlights are sampled evenly
+ * along their length, so a match anywhere in them still finds the excerpt; long content words come
+ * first among unigrams because they are the rarest.
+ */
+export function queryFeatures(tokens: Token[], max = MAX_QUERY_FEATURES): QueryFeature[] {
+  const bigrams: string[] = [];
+  const unigrams: { key: string; len: number; at: number }[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.gap) continue;
+    if (isContentWord(t.norm)) {
+      const k = unigram(t.norm);
+      if (!seen.has(k)) {
+        seen.add(k);
+        unigrams.push({ key: k, len: t.norm.length, at: i });
+      }
+    }
+    const next = tokens[i + 1];
+    if (next && !next.gap) {
+      const k = bigram(t.norm, next.norm);
+      if (!seen.has(k)) {
+        seen.add(k);
+        bigrams.push(k);
+      }
+    }
+  }
+  const uniBudget = Math.min(unigrams.length, Math.max(Math.floor(max * 0.4), max - bigrams.length));
+  const biBudget = Math.min(bigrams.length, max - uniBudget);
+  const pickedUni = evenly(unigrams, uniBudget * 2)
+    .sort((a, b) => b.len - a.len)
+    .slice(0, uniBudget);
+  return [
+    ...evenly(bigrams, biBudget).map((key) => ({ key, kind: 'bigram' as const })),
+    ...pickedUni.map((u) => ({ key: u.key, kind: 'unigram' as const })),
+  ];
+}
+
+/** `n` items spread evenly over `items` (all of them when there are few). */
+function evenly<T>(items: T[], n: number): T[] {
+  if (items.length <= n) return items.slice();
+  const out: T[] = [];
+  for (let k = 0; k < n; k++) out.push(items[Math.floor((k * items.length) / n)]);
+  return out;
+}
+
+/* ---------- posting-list values ---------- */
+
+export function parsePosting(value: string | null | undefined): string[] | 'saturated' {
+  if (!value) return [];
+  if (value === SATURATED) return 'saturated';
+  return value.split(' ');
+}
+
+/** Applies removals and additions to a posting value; returns the new value, or null when it is empty. */
+export function updatePosting(value: string | null | undefined, remove: Set<string>, add: string[]): string | null {
+  const current = parsePosting(value);
+  if (current === 'saturated') return SATURATED;
+  const ids = new Set(current.filter((id) => !remove.has(id)));
+  for (const id of add) ids.add(id);
+  if (ids.size === 0) return null;
+  if (ids.size > POSTING_CAP) return SATURATED;
+  return [...ids].join(' ');
+}

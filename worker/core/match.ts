@@ -1,0 +1,345 @@
+/**
+ * Verifying candidates: word-level approximate alignment of a highlight inside an excerpt, the
+ * calibrated score, the "no reliable match" threshold and prefix/suffix disambiguation. Pure.
+ *
+ * Alignment is semi-global over words (the whole highlight, any span of the excerpt), with weighted
+ * edit costs: a content word costs 1, a function word 0.3; a word with a typo (small character edit
+ * distance) costs 35% of a substitution; a gap in the highlight (an ellipsis or `[insertion]`) skips
+ * any number of source words for free.
+ */
+import { isContentWord, isStopWord } from './features';
+import type { Token } from './normalise';
+
+/** Calibrated score under which nothing is returned (see docs/engine.md, "Score calibration"). */
+export const SCORE_THRESHOLD = 0.5;
+/** Highlights shorter than this (words, content words) are not looked up: too little to identify a source. */
+export const MIN_WORDS = 3;
+export const MIN_CONTENT_WORDS = 2;
+/** Longest highlight aligned, in words; longer ones are cut (the match then covers their start). */
+export const MAX_QUERY_WORDS = 160;
+
+const STOP_WEIGHT = 0.3;
+const TYPO_FACTOR = 0.35;
+
+export const wordWeight = (w: string) => (isStopWord(w) || !isContentWord(w) ? STOP_WEIGHT : 1);
+
+export type OpKind = 'match' | 'typo' | 'sub' | 'ins' | 'del' | 'skip';
+
+/** One step of an alignment: `q` indexes query tokens, `s` source tokens. */
+export interface Op {
+  kind: OpKind;
+  q?: number;
+  s?: number;
+}
+
+export interface Alignment {
+  ops: Op[];
+  /** Source token range [from, to) covered by the highlight. */
+  from: number;
+  to: number;
+  cost: number;
+  /** 1 − cost / size of the larger side: the share of the passage that agrees. */
+  similarity: number;
+  /** Weight of highlight words found in the source (exactly or with a typo). */
+  evidence: number;
+  /** Calibrated 0–1. */
+  score: number;
+}
+
+/** Whether a highlight carries enough words to be looked up at all. */
+export function isLookupable(tokens: Token[]): boolean {
+  let words = 0;
+  let content = 0;
+  for (const t of tokens) {
+    if (t.gap) continue;
+    words++;
+    if (isContentWord(t.norm)) content++;
+  }
+  return words >= MIN_WORDS && content >= MIN_CONTENT_WORDS;
+}
+
+/** Highlight tokens prepared for alignment: leading/trailing gaps dropped, cut to MAX_QUERY_WORDS. */
+export function prepareQuery(tokens: Token[]): Token[] {
+  let a = 0;
+  let b = tokens.length;
+  while (a < b && tokens[a].gap) a++;
+  while (b > a && tokens[b - 1].gap) b--;
+  const out = tokens.slice(a, b);
+  if (out.length > MAX_QUERY_WORDS) {
+    out.length = MAX_QUERY_WORDS;
+    while (out.length && out[out.length - 1].gap) out.pop();
+  }
+  return out;
+}
+
+/* ---------- typo tolerance ---------- */
+
+/** Optimal-string-alignment distance, or limit + 1 when it exceeds `limit`. */
+export function boundedEditDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const n = a.length;
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= m; j++) {
+      const c = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + c);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return limit + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m];
+}
+
+/** A misspelling of the same word: one edit for words of 4–6 letters, two for longer ones. */
+export function isTypo(a: string, b: string): boolean {
+  const len = Math.min(a.length, b.length);
+  if (len < 4) return false;
+  const limit = len >= 7 ? 2 : 1;
+  return boundedEditDistance(a, b, limit) <= limit;
+}
+
+/* ---------- alignment ---------- */
+
+/** Interned words for one alignment run: ints compare faster than strings. */
+class Vocabulary {
+  private ids = new Map<string, number>();
+  private words: string[] = [];
+  private typoCache = new Map<number, boolean>();
+  id(w: string): number {
+    let id = this.ids.get(w);
+    if (id === undefined) {
+      id = this.words.length;
+      this.ids.set(w, id);
+      this.words.push(w);
+    }
+    return id;
+  }
+  typo(a: number, b: number): boolean {
+    const key = a < b ? a * 1_048_576 + b : b * 1_048_576 + a;
+    let v = this.typoCache.get(key);
+    if (v === undefined) {
+      v = isTypo(this.words[a], this.words[b]);
+      this.typoCache.set(key, v);
+    }
+    return v;
+  }
+}
+
+export interface PreparedQuery {
+  tokens: Token[];
+  ids: Int32Array;
+  weights: Float64Array;
+  gaps: Uint8Array;
+  totalWeight: number;
+  vocab: Vocabulary;
+}
+
+export function prepare(tokens: Token[]): PreparedQuery {
+  const vocab = new Vocabulary();
+  const q = prepareQuery(tokens);
+  const ids = new Int32Array(q.length);
+  const weights = new Float64Array(q.length);
+  const gaps = new Uint8Array(q.length);
+  let totalWeight = 0;
+  q.forEach((t, i) => {
+    ids[i] = vocab.id(t.norm);
+    gaps[i] = t.gap ? 1 : 0;
+    weights[i] = t.gap ? 0 : wordWeight(t.norm);
+    totalWeight += weights[i];
+  });
+  return { tokens: q, ids, weights, gaps, totalWeight, vocab };
+}
+
+/**
+ * Best alignments of the prepared highlight inside `source` tokens: every end position with the
+ * minimal cost (repeated passages give several), at most `maxAlternatives`, best first.
+ */
+export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4): Alignment[] {
+  const n = query.tokens.length;
+  const m = source.length;
+  if (n === 0 || m === 0) return [];
+  const { vocab, ids: qi, weights: qw, gaps } = query;
+  const si = new Int32Array(m);
+  const sw = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    si[j] = vocab.id(source[j].norm);
+    sw[j] = source[j].gap ? STOP_WEIGHT : wordWeight(source[j].norm);
+  }
+  const W = m + 1;
+  const D = new Float64Array((n + 1) * W); // row 0 is all zeros: the highlight may start anywhere
+  for (let i = 1; i <= n; i++) {
+    const row = i * W;
+    const up = (i - 1) * W;
+    if (gaps[i - 1]) {
+      D[row] = D[up];
+      for (let j = 1; j <= m; j++) D[row + j] = Math.min(D[up + j], D[row + j - 1]);
+      continue;
+    }
+    const a = qi[i - 1];
+    const wa = qw[i - 1];
+    D[row] = D[up] + wa;
+    for (let j = 1; j <= m; j++) {
+      const b = si[j - 1];
+      const wb = sw[j - 1];
+      const wmax = wa > wb ? wa : wb;
+      const sub = a === b ? 0 : vocab.typo(a, b) ? wmax * TYPO_FACTOR : wmax;
+      let v = D[up + j - 1] + sub;
+      const ins = D[up + j] + wa;
+      if (ins < v) v = ins;
+      const del = D[row + j - 1] + wb;
+      if (del < v) v = del;
+      D[row + j] = v;
+    }
+  }
+  // End positions with minimal cost.
+  const last = n * W;
+  let best = Infinity;
+  for (let j = 1; j <= m; j++) if (D[last + j] < best) best = D[last + j];
+  const ends: number[] = [];
+  for (let j = 1; j <= m && ends.length < maxAlternatives; j++) {
+    if (D[last + j] <= best + 1e-9 && (ends.length === 0 || j - ends[ends.length - 1] > 1)) ends.push(j);
+  }
+  return ends.map((end) => traceback(query, source, D, W, si, sw, end));
+}
+
+function traceback(
+  query: PreparedQuery,
+  source: Token[],
+  D: Float64Array,
+  W: number,
+  si: Int32Array,
+  sw: Float64Array,
+  end: number,
+): Alignment {
+  const { ids: qi, weights: qw, gaps, vocab } = query;
+  const ops: Op[] = [];
+  let i = query.tokens.length;
+  let j = end;
+  const eq = (x: number, y: number) => Math.abs(x - y) < 1e-9;
+  while (i > 0) {
+    const cur = D[i * W + j];
+    if (gaps[i - 1]) {
+      if (j > 0 && eq(cur, D[i * W + j - 1])) {
+        ops.push({ kind: 'skip', s: j - 1 });
+        j--;
+      } else i--;
+      continue;
+    }
+    const wa = qw[i - 1];
+    if (j > 0) {
+      const a = qi[i - 1];
+      const b = si[j - 1];
+      const wb = sw[j - 1];
+      const wmax = wa > wb ? wa : wb;
+      const typo = a !== b && vocab.typo(a, b);
+      const sub = a === b ? 0 : typo ? wmax * TYPO_FACTOR : wmax;
+      if (eq(cur, D[(i - 1) * W + j - 1] + sub)) {
+        ops.push({ kind: a === b ? 'match' : typo ? 'typo' : 'sub', q: i - 1, s: j - 1 });
+        i--;
+        j--;
+        continue;
+      }
+      if (eq(cur, D[i * W + j - 1] + wb)) {
+        ops.push({ kind: 'del', s: j - 1 });
+        j--;
+        continue;
+      }
+    }
+    ops.push({ kind: 'ins', q: i - 1 });
+    i--;
+  }
+  ops.reverse();
+  // Source words deleted at the very start are not part of the span (semi-global start is free).
+  while (ops.length && (ops[0].kind === 'del' || ops[0].kind === 'skip')) ops.shift();
+  while (ops.length && (ops[ops.length - 1].kind === 'del' || ops[ops.length - 1].kind === 'skip')) ops.pop();
+  let from = source.length;
+  let to = 0;
+  let cost = 0;
+  let evidence = 0;
+  let sourceWeight = 0;
+  for (const op of ops) {
+    if (op.s !== undefined) {
+      if (op.s < from) from = op.s;
+      if (op.s + 1 > to) to = op.s + 1;
+    }
+    const wq = op.q !== undefined ? qw[op.q] : 0;
+    const ws = op.s !== undefined ? sw[op.s] : 0;
+    if (op.kind !== 'skip' && op.kind !== 'ins') sourceWeight += ws;
+    switch (op.kind) {
+      case 'match':
+        evidence += isContentWord(query.tokens[op.q!].norm) ? 1 : 0;
+        break;
+      case 'typo':
+        cost += Math.max(wq, ws) * TYPO_FACTOR;
+        evidence += isContentWord(query.tokens[op.q!].norm) ? 0.5 : 0;
+        break;
+      case 'sub':
+        cost += Math.max(wq, ws);
+        break;
+      case 'ins':
+        cost += wq;
+        break;
+      case 'del':
+        cost += ws;
+        break;
+    }
+  }
+  if (to < from) {
+    from = 0;
+    to = 0;
+  }
+  const size = Math.max(query.totalWeight, sourceWeight, 1e-9);
+  const similarity = Math.max(0, 1 - cost / size);
+  return { ops, from, to, cost, similarity, evidence, score: calibrate(similarity, evidence) };
+}
+
+/**
+ * Calibrated confidence. Two things make a match trustworthy: how much of the passage agrees
+ * (similarity) and how much evidence agrees (content words found). The shape was fitted on the
+ * lookup bench (PolNeAR quotes with edits vs. same-topic and foreign sentences, see docs/engine.md):
+ * an exact match of ≥ 6 content words scores ≥ 0.95; 2 content words alone stay near the threshold.
+ */
+export function calibrate(similarity: number, evidence: number): number {
+  const agreement = Math.pow(Math.max(0, Math.min(1, similarity)), 1.5);
+  const support = 1 - Math.exp(-evidence / 2);
+  return Math.round(agreement * support * 1000) / 1000;
+}
+
+/* ---------- prefix / suffix context ---------- */
+
+/**
+ * How well the text around a span agrees with the selector's prefix and suffix: the share of the
+ * last (first) up to 8 words that appear in the same place. 0 when no context was given.
+ */
+export function contextAgreement(
+  source: Token[],
+  from: number,
+  to: number,
+  prefix: Token[] | undefined,
+  suffix: Token[] | undefined,
+): number {
+  let agree = 0;
+  let total = 0;
+  const N = 8;
+  if (prefix?.length) {
+    const p = prefix.filter((t) => !t.gap).slice(-N);
+    const before = new Set(source.slice(Math.max(0, from - N - 2), from).map((t) => t.norm));
+    for (const t of p) if (before.has(t.norm)) agree++;
+    total += p.length;
+  }
+  if (suffix?.length) {
+    const s = suffix.filter((t) => !t.gap).slice(0, N);
+    const after = new Set(source.slice(to, to + N + 2).map((t) => t.norm));
+    for (const t of s) if (after.has(t.norm)) agree++;
+    total += s.length;
+  }
+  return total === 0 ? 0 : agree / total;
+}

@@ -1,0 +1,207 @@
+/**
+ * Text normalisation shared by ingestion (index features) and lookup (query features, alignment).
+ *
+ * The normalised text is for comparison only: every normalised character carries the offsets of the
+ * original characters it came from, so spans found in normalised text are reported in the source's
+ * own characters. Pure: no Workers or Node APIs.
+ *
+ * What it folds: Unicode NFKC, case, diacritics (António = Antonio), curly/straight quotes and
+ * apostrophes, dashes, every kind of whitespace and line break, hyphenated line breaks
+ * ("negoti-\nations" = "negotiations"), invisible characters (soft hyphen, zero-width, bidi controls).
+ * What it turns into a GAP (U+2026 "…", a word of its own): ellipses (`...`, `…`, `. . .`, `[…]`,
+ * `[...]`, `(…)`) and bracketed editorial insertions (`[sic]`, `[the president]`). A gap means "words
+ * may be missing or replaced here" and is never matched as text.
+ */
+
+/** The single character that stands for an elision or an editorial insertion. */
+export const GAP = '\u2026';
+
+export interface Normalised {
+  /** Folded text. Runs of whitespace are one space; no leading or trailing space. */
+  text: string;
+  /** `map[i]`: offset in the original of the first character that produced `text[i]`; `map[text.length]` = original length. */
+  map: number[];
+  /** `mapEnd[i]`: offset just after the original characters that produced `text[i]`. */
+  mapEnd: number[];
+}
+
+/** A word of the normalised text with its span in the original. */
+export interface Token {
+  /** Normalised word (or GAP). */
+  norm: string;
+  /** Original offsets [start, end). */
+  start: number;
+  end: number;
+  /** True for the elision / insertion marker. */
+  gap: boolean;
+}
+
+const SINGLE_QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u2035\u0060\u00B4\u02BC\u02BB\uFF07]/;
+const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u2036\u00AB\u00BB\u2039\u203A\u301D\u301E\uFF02]/;
+const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2E3A\u2E3B\uFE58\uFE63\uFF0D]/;
+/** Characters that vanish: soft hyphen, zero-width, word joiner, BOM, bidi embedding/override/isolate controls. */
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const LINE_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
+const MARKS = /\p{M}/gu;
+const SPACE = /\s/;
+
+/**
+ * Elisions and editorial insertions, found in the folded text. The bracketed forms come first so
+ * `[…]` is one gap. Insertions are short (≤ 60 chars) and contain no line break, so a stray `[`
+ * cannot swallow a paragraph.
+ */
+const GAP_PATTERN = /\[\s*\.(?:\s?\.){2,}\s*\]|\(\s*\.(?:\s?\.){2,}\s*\)|\[[^\[\]\n]{1,60}\]|\.(?:\s?\.){2,}/g;
+
+/** A hyphen at a line end between two letters: the hyphen and the break disappear. */
+const HYPHEN_BREAK = /(?<=\p{L})-[ \t]*\n\s*(?=\p{L})/gu;
+
+const foldCache = new Map<string, string>();
+
+/** Folds one code point (a string of 1 or 2 UTF-16 units). Folding a folded character changes nothing. */
+function foldChar(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) {
+    if (code >= 65 && code <= 90) return String.fromCharCode(code + 32);
+    if (code === 0x60) return "'";
+    if (code === 0x0d || code === 0x0b || code === 0x0c) return '\n';
+    if (code === 0x09) return ' ';
+    return ch;
+  }
+  const cached = foldCache.get(ch);
+  if (cached !== undefined) return cached;
+  const folded = foldUncached(ch);
+  if (foldCache.size < 50_000) foldCache.set(ch, folded);
+  return folded;
+}
+
+function foldUncached(ch: string): string {
+  const code = ch.charCodeAt(0);
+  // Lone surrogates are not valid Unicode: they compare as nothing.
+  if (code >= 0xd800 && code <= 0xdfff && ch.length === 1) return '';
+  if (INVISIBLE.test(ch)) return '';
+  if (SINGLE_QUOTES.test(ch)) return "'";
+  if (DOUBLE_QUOTES.test(ch)) return '"';
+  if (DASHES.test(ch)) return '-';
+  if (LINE_BREAK.test(ch)) return '\n';
+  if (SPACE.test(ch)) return ' ';
+  const s = ch.normalize('NFKC').toLowerCase().normalize('NFD').replace(MARKS, '').normalize('NFC');
+  if (s === ch) return s;
+  // NFKC can yield characters that fold further (fullwidth quotes, NBSP inside a ligature…): fold to a fixed point.
+  let out = '';
+  for (const c of s) out += c === ch ? c : foldChar(c);
+  return out;
+}
+
+/** Normalises text for comparison, keeping a map back to original offsets. Idempotent on `text`. */
+export function normalise(input: string): Normalised {
+  const src = typeof input === 'string' ? input : String(input ?? '');
+
+  // Stage 1: fold each code point, remembering the original span of every folded UTF-16 unit.
+  const fChars: string[] = [];
+  const fStart: number[] = [];
+  const fEnd: number[] = [];
+  for (let i = 0; i < src.length; ) {
+    const code = src.charCodeAt(i);
+    const len = code >= 0xd800 && code <= 0xdbff && i + 1 < src.length && (src.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    const folded = foldChar(len === 1 ? src[i] : src.slice(i, i + 2));
+    for (let k = 0; k < folded.length; k++) {
+      fChars.push(folded[k]);
+      fStart.push(i);
+      fEnd.push(i + len);
+    }
+    i += len;
+  }
+  const folded = fChars.join('');
+
+  // Stage 2: gaps and hyphenated line breaks, found on the folded text; whitespace collapsed.
+  const special: { start: number; end: number; gap: boolean }[] = [];
+  for (const m of folded.matchAll(HYPHEN_BREAK)) special.push({ start: m.index!, end: m.index! + m[0].length, gap: false });
+  for (const m of folded.matchAll(GAP_PATTERN)) special.push({ start: m.index!, end: m.index! + m[0].length, gap: true });
+  special.sort((a, b) => a.start - b.start || b.end - a.end);
+
+  const out: string[] = [];
+  const map: number[] = [];
+  const mapEnd: number[] = [];
+  let pendingSpace = false;
+  const push = (c: string, start: number, end: number) => {
+    if (c === ' ' || c === '\n') {
+      if (out.length > 0) pendingSpace = true;
+      return;
+    }
+    if (c === GAP && out[out.length - 1] === GAP) {
+      // Two elisions in a row are one gap.
+      mapEnd[mapEnd.length - 1] = Math.max(mapEnd[mapEnd.length - 1], end);
+      pendingSpace = false;
+      return;
+    }
+    if (pendingSpace) {
+      out.push(' ');
+      map.push(start);
+      mapEnd.push(start);
+      pendingSpace = false;
+    }
+    out.push(c);
+    map.push(start);
+    mapEnd.push(end);
+  };
+
+  let si = 0;
+  for (let i = 0; i < folded.length; ) {
+    while (si < special.length && special[si].start < i) si++;
+    const sp = si < special.length && special[si].start === i ? special[si] : undefined;
+    if (sp) {
+      if (sp.gap) {
+        const a = fStart[sp.start];
+        const b = fEnd[sp.end - 1];
+        push(' ', a, b);
+        push(GAP, a, b);
+        push(' ', a, b);
+      }
+      i = sp.end;
+      si++;
+      continue;
+    }
+    push(folded[i], fStart[i], fEnd[i]);
+    i++;
+  }
+  map.push(src.length);
+  return { text: out.join(''), map, mapEnd };
+}
+
+/**
+ * A word: letters/digits, with inner apostrophes ("don't", "clinton's") and inner `.`/`,` between
+ * digits ("3.5", "1,000"); or one CJK character; or the gap marker.
+ */
+const WORD =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]|(?:[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]]+(?:'[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]]+|(?<=\p{N})[.,](?=\p{N})\p{N}+)*)|\u2026/gv;
+
+/** Words of `input` with their original offsets. */
+export function tokenize(input: string): Token[] {
+  const n = normalise(input);
+  return tokensOf(n);
+}
+
+/** Words of an already normalised text. */
+export function tokensOf(n: Normalised): Token[] {
+  const tokens: Token[] = [];
+  for (const m of n.text.matchAll(WORD)) {
+    const a = m.index!;
+    const b = a + m[0].length;
+    const word = m[0];
+    const gap = word === GAP;
+    const prev = tokens[tokens.length - 1];
+    if (gap && prev?.gap) {
+      prev.end = Math.max(prev.end, n.mapEnd[b - 1]);
+      continue;
+    }
+    tokens.push({ norm: word, start: n.map[a], end: n.mapEnd[b - 1], gap });
+  }
+  return tokens;
+}
+
+/** Convenience: the normalised words (gaps included) as one string, for comparing two texts. */
+export function normaliseWords(input: string): string {
+  return tokenize(input)
+    .map((t) => t.norm)
+    .join(' ');
+}

@@ -1,0 +1,186 @@
+/**
+ * Quote/claim lookup against KV in at most two sequential round trips:
+ *   RT1  one bulk get of ≤ 100 posting lists (the highlight's index features);
+ *   RT2  one bulk get of the best-scoring candidate excerpts (≤ MAX_CANDIDATES).
+ * Between and after them everything is pure core logic: normalise → features → tally candidates →
+ * align words → calibrated score and threshold → word-level differences.
+ * Never throws on any input string: bad input gives `{ matches: [] }`.
+ */
+import { differencesOf, isAltered } from '../core/diff';
+import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
+import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, type Alignment } from '../core/match';
+import { tokenize, type Token } from '../core/normalise';
+import type { Excerpt, Match, Speaker, TextQuoteSelector } from '../core/types';
+import { keys } from './keys';
+import { KV_BULK_GET_LIMIT, type KV } from './kv';
+
+/** Candidate excerpts read and aligned per highlight (one bulk get). */
+export const MAX_CANDIDATES = 12;
+/** Longest highlight considered, in characters (a selection of several paragraphs at most). */
+export const MAX_QUERY_CHARS = 4000;
+const CONTEXT_CHARS = 32;
+
+export interface LookupOptions {
+  limit?: number;
+}
+
+export interface LookupStats {
+  /** Sequential KV round trips (parallel bulk gets in one phase count once). */
+  roundTrips: number;
+  keysRead: number;
+}
+
+export interface LookupResult {
+  matches: Match[];
+  stats: LookupStats;
+}
+
+interface Plan {
+  selector: TextQuoteSelector;
+  exact: string;
+  tokens: Token[];
+  features: QueryFeature[];
+}
+
+function plan(selector: TextQuoteSelector): Plan | null {
+  const exact = typeof selector?.exact === 'string' ? selector.exact.slice(0, MAX_QUERY_CHARS) : '';
+  const tokens = tokenize(exact);
+  if (!isLookupable(tokens)) return null;
+  return { selector, exact, tokens, features: queryFeatures(tokens) };
+}
+
+/** Candidate excerpt ids, best first: features weighted by rarity (short posting lists count more). */
+function candidates(p: Plan, postings: Map<string, string | null>): string[] {
+  const tally = new Map<string, number>();
+  for (const f of p.features) {
+    const ids = parsePosting(postings.get(keys.indexFeature(f.key)));
+    if (ids === 'saturated' || ids.length === 0) continue;
+    const w = (f.kind === 'bigram' ? 1 : 0.7) / Math.log2(2 + ids.length);
+    for (const id of ids) tally.set(id, (tally.get(id) ?? 0) + w);
+  }
+  return [...tally.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, MAX_CANDIDATES)
+    .map(([id]) => id);
+}
+
+function speakerFor(ex: Excerpt, start: number, end: number): Speaker | undefined {
+  let best: Speaker | undefined;
+  let bestOverlap = 0;
+  for (const q of ex.quotes ?? []) {
+    const overlap = Math.min(end, q.end) - Math.max(start, q.start);
+    if (overlap > bestOverlap && q.speaker?.name) {
+      bestOverlap = overlap;
+      best = q.speaker;
+    }
+  }
+  return best ? { ...best } : undefined;
+}
+
+interface Scored {
+  alignment: Alignment;
+  excerpt: Excerpt;
+  tokens: Token[];
+  rank: number;
+}
+
+/** Aligns the highlight in each candidate and builds the Matches above the threshold, best first. */
+function verify(p: Plan, excerpts: (Excerpt | null | undefined)[], limit: number): Match[] {
+  const query = prepare(p.tokens);
+  const prefix = p.selector.prefix ? tokenize(String(p.selector.prefix).slice(-400)) : undefined;
+  const suffix = p.selector.suffix ? tokenize(String(p.selector.suffix).slice(0, 400)) : undefined;
+  const scored: Scored[] = [];
+  for (const ex of excerpts) {
+    if (!ex || typeof ex.text !== 'string') continue;
+    const tokens = tokenize(ex.text);
+    for (const alignment of align(query, tokens)) {
+      if (alignment.score < SCORE_THRESHOLD || alignment.to <= alignment.from) continue;
+      const ctx = contextAgreement(tokens, alignment.from, alignment.to, prefix, suffix);
+      scored.push({ alignment, excerpt: ex, tokens, rank: alignment.score + 0.05 * ctx });
+    }
+  }
+  scored.sort((a, b) => b.rank - a.rank || (a.excerpt.id < b.excerpt.id ? -1 : 1));
+  const seen = new Set<string>();
+  const out: Match[] = [];
+  for (const s of scored) {
+    if (seen.has(s.excerpt.id)) continue;
+    seen.add(s.excerpt.id);
+    out.push(toMatch(p, s));
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+function toMatch(p: Plan, { alignment, excerpt: ex, tokens }: Scored): Match {
+  const start = tokens[alignment.from].start;
+  const end = tokens[alignment.to - 1].end;
+  const differences = differencesOf(alignment, tokens, ex.text, prepare(p.tokens).tokens, p.exact);
+  const speaker = speakerFor(ex, start, end);
+  const match: Match = {
+    score: alignment.score,
+    excerpt: { id: ex.id, text: ex.text, articleId: ex.articleId, position: ex.position },
+    article: ex.article,
+    quote: {
+      exact: ex.text.slice(start, end),
+      prefix: ex.text.slice(Math.max(0, start - CONTEXT_CHARS), start),
+      suffix: ex.text.slice(end, end + CONTEXT_CHARS),
+      start,
+      end,
+    },
+    differences,
+    altered: isAltered(differences),
+    claims: ex.claims ?? [],
+  };
+  if (speaker) match.speaker = speaker;
+  return match;
+}
+
+async function bulkGet<T>(kv: KV, names: string[], type: 'text' | 'json', stats: LookupStats): Promise<Map<string, T | null>> {
+  const out = new Map<string, T | null>();
+  if (names.length === 0) return out;
+  stats.roundTrips++;
+  stats.keysRead += names.length;
+  const batches: string[][] = [];
+  for (let i = 0; i < names.length; i += KV_BULK_GET_LIMIT) batches.push(names.slice(i, i + KV_BULK_GET_LIMIT));
+  // Parallel bulk gets: one sequential round trip.
+  const results = await Promise.all(batches.map((b) => kv.get(b, type as 'json') as Promise<Map<string, T | null>>));
+  for (const r of results) for (const [k, v] of r) out.set(k, v ?? null);
+  return out;
+}
+
+/**
+ * Finds where each highlight comes from. Two sequential KV round trips for the whole batch. Input never
+ * makes it throw; a failing KV does (the caller answers 503 rather than a false "no match").
+ */
+export async function lookupBatch(kv: KV, selectors: TextQuoteSelector[], opts: LookupOptions = {}): Promise<LookupResult[]> {
+  const limit = Math.max(1, Math.min(10, Math.floor(Number(opts.limit) || 3)));
+  const stats: LookupStats = { roundTrips: 0, keysRead: 0 };
+  const plans = selectors.map((s) => {
+    try {
+      return plan(s);
+    } catch {
+      return null;
+    }
+  });
+  const featureKeys = [...new Set(plans.flatMap((p) => (p ? p.features.map((f) => keys.indexFeature(f.key)) : [])))];
+  const postings = await bulkGet<string>(kv, featureKeys, 'text', stats);
+  const wanted = plans.map((p) => (p ? candidates(p, postings) : []));
+  const excerptKeys = [...new Set(wanted.flat())].map((id) => keys.excerpt(id));
+  const records = await bulkGet<Excerpt>(kv, excerptKeys, 'json', stats);
+  const results = plans.map((p, k) => {
+    if (!p) return [];
+    try {
+      return verify(p, wanted[k].map((id) => records.get(keys.excerpt(id))), limit);
+    } catch {
+      return [];
+    }
+  });
+  // Keys are shared across the batch, so each result reports the batch's totals.
+  return results.map((matches) => ({ matches, stats: { ...stats } }));
+}
+
+/** Finds where one highlight comes from: matches best first, `[]` when nothing is reliable. */
+export async function lookup(kv: KV, selector: TextQuoteSelector, opts: LookupOptions = {}): Promise<LookupResult> {
+  const [result] = await lookupBatch(kv, [selector], opts);
+  return result;
+}
