@@ -172,8 +172,9 @@ export function normalise(input: string): Normalised {
  * A word: letters/digits, with inner apostrophes ("don't", "clinton's") and inner `.`/`,` between
  * digits ("3.5", "1,000"); or one CJK character; or the gap marker.
  */
-const WORD =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]|(?:[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]]+(?:'[[\p{L}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]]+|(?<=\p{N})[.,](?=\p{N})\p{N}+)*)|\u2026/gv;
+const CJK_CLASS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}';
+const LETTER = `(?:(?![${CJK_CLASS}])[\\p{L}\\p{N}])`;
+const WORD = new RegExp(`[${CJK_CLASS}]|${LETTER}+(?:'${LETTER}+|(?<=\\p{N})[.,](?=\\p{N})\\p{N}+)*|\u2026`, 'gu');
 
 /** Words of `input` with their original offsets. */
 export function tokenize(input: string): Token[] {
