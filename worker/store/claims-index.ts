@@ -1,15 +1,58 @@
 /**
- * SEAM (owned by claim search): keeps the claim-search index in KV in step with claim records.
- * Called by the ingestion writer after it has written or removed claims.
+ * The claim-search index in KV: one posting list per term under `v1:cix:{term}` (capped, see
+ * core/claims-search POSTING_CAP) plus `v1:cix:~stats` (how many claims are indexed, for IDF).
+ * Called by the ingestion writer after it has written or removed claims. A search reads every
+ * query term's list and the stats in ONE bulk get.
  */
+import { claimTerms, postingEntry, updatePosting, type PostingEntry, type PostingList } from '../core/claims-search';
 import type { Claim } from '../core/types';
-import type { KV } from './kv';
+import { keys } from './keys';
+import { getMany, type KV } from './kv';
 
 export interface ClaimIndexChange {
   removed: Claim[];
   added: Claim[];
 }
 
-export async function updateClaimIndex(_kv: KV, _change: ClaimIndexChange): Promise<{ keysWritten: number }> {
-  return { keysWritten: 0 };
+export interface ClaimIndexStats {
+  claims: number;
+}
+
+/** Terms never contain '~', so this key cannot collide with a posting list. */
+export const CLAIM_STATS_KEY = keys.claimTerm('~stats');
+
+export async function updateClaimIndex(kv: KV, change: ClaimIndexChange): Promise<{ keysWritten: number }> {
+  const removedByTerm = new Map<string, string[]>();
+  const addedByTerm = new Map<string, PostingEntry[]>();
+  for (const claim of change.removed) {
+    for (const term of claimTerms(claim).keys()) push(removedByTerm, term, claim.id);
+  }
+  for (const claim of change.added) {
+    for (const [term, weight] of claimTerms(claim)) push(addedByTerm, term, postingEntry(claim, weight));
+  }
+  const terms = [...new Set([...removedByTerm.keys(), ...addedByTerm.keys()])];
+  const current = await getMany<PostingList>(kv, terms.map(keys.claimTerm));
+  let keysWritten = 0;
+  for (const term of terms) {
+    const key = keys.claimTerm(term);
+    const next = updatePosting(current.get(key) ?? null, removedByTerm.get(term) ?? [], addedByTerm.get(term) ?? []);
+    if (next) await kv.put(key, JSON.stringify(next));
+    else await kv.delete(key);
+    keysWritten++;
+  }
+  const removedIds = new Set(change.removed.map((c) => c.id));
+  const newClaims = change.added.filter((c) => !removedIds.has(c.id)).length;
+  const delta = newClaims - [...removedIds].filter((id) => !change.added.some((c) => c.id === id)).length;
+  if (delta !== 0) {
+    const stats = (await kv.get<ClaimIndexStats>(CLAIM_STATS_KEY, 'json')) ?? { claims: 0 };
+    await kv.put(CLAIM_STATS_KEY, JSON.stringify({ claims: Math.max(0, stats.claims + delta) }));
+    keysWritten++;
+  }
+  return { keysWritten };
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -1,0 +1,207 @@
+/**
+ * Zod schemas for the API's requests and responses. They validate input and generate
+ * `/openapi.json`; they mirror worker/core/types.ts (the one data model).
+ */
+import { z } from '@hono/zod-openapi';
+import { ID_PATTERN } from '../store/keys';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: '/problems/not-found' }),
+    title: z.string().openapi({ example: 'Not Found' }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: 'No article with id "nope".' }),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+/** Error responses every route may give, as RFC 9457 problem+json. */
+export const problemResponses = (...statuses: (400 | 404 | 405 | 406 | 413 | 415)[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: DESCRIPTIONS[s], content: { 'application/problem+json': { schema: ProblemSchema } } }]),
+  ) as Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed id, parameter or body (problem+json, `errors` names each bad field)',
+  404: 'No such record (problem+json)',
+  405: 'Method not allowed (problem+json)',
+  406: 'Not acceptable (problem+json)',
+  413: 'Body or query too large (problem+json)',
+  415: 'Body is not JSON (problem+json)',
+};
+
+export const IdParam = (name: string, example: string) =>
+  z.object({
+    id: z
+      .string()
+      .regex(ID_PATTERN, `${name} ids are 1–128 characters of a-z, 0-9, '.', '~' and '-', starting with a letter or digit`)
+      .openapi({ param: { name: 'id', in: 'path' }, example }),
+  });
+
+export const ArticleSummarySchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    title: z.string(),
+    publisher: z.string(),
+    published: z.string(),
+    language: z.string(),
+  })
+  .openapi('ArticleSummary');
+
+export const ArticleSchema = ArticleSummarySchema.extend({
+  author: z.string(),
+  contentHash: z.string(),
+  excerptIds: z.array(z.string()),
+  updatedAt: z.string(),
+}).openapi('Article');
+
+export const SpeakerSchema = z.object({ name: z.string(), role: z.string().optional() }).openapi('Speaker');
+
+export const QuoteSchema = z
+  .object({
+    id: z.string(),
+    excerptId: z.string(),
+    start: z.number().int(),
+    end: z.number().int(),
+    text: z.string(),
+    speaker: SpeakerSchema.optional(),
+    cue: z.string().optional(),
+    kind: z.enum(['direct', 'indirect']),
+  })
+  .openapi('Quote');
+
+export const ReviewSchema = z
+  .object({
+    publisher: z.object({ name: z.string(), site: z.string() }),
+    url: z.string(),
+    title: z.string(),
+    reviewDate: z.string(),
+    textualRating: z.string(),
+    ratingValue: z.number().optional(),
+    bestRating: z.number().optional(),
+    worstRating: z.number().optional(),
+    explanation: z.string(),
+    languageCode: z.string(),
+  })
+  .openapi('Review');
+
+export const ClaimSummarySchema = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    claimant: z.string(),
+    claimDate: z.string(),
+    reviews: z.array(ReviewSchema.pick({ publisher: true, url: true, textualRating: true, reviewDate: true })),
+  })
+  .openapi('ClaimSummary');
+
+export const ExcerptSchema = z
+  .object({
+    id: z.string(),
+    articleId: z.string(),
+    position: z.number().int(),
+    text: z.string(),
+    quotes: z.array(QuoteSchema),
+    article: ArticleSummarySchema,
+    prevId: z.string().optional(),
+    nextId: z.string().optional(),
+    claims: z.array(ClaimSummarySchema),
+  })
+  .openapi('Excerpt');
+
+export const ExcerptContextSchema = z
+  .object({ excerpt: ExcerptSchema, previous: ExcerptSchema.nullable(), next: ExcerptSchema.nullable() })
+  .openapi('ExcerptWithContext');
+
+export const ClaimSchema = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    claimant: z.string(),
+    claimDate: z.string(),
+    languageCode: z.string(),
+    appearances: z.array(z.object({ url: z.string(), articleId: z.string().optional(), excerptId: z.string().optional() })),
+    reviews: z.array(ReviewSchema),
+    sample: z.boolean().optional(),
+  })
+  .openapi('Claim');
+
+export const DifferenceSchema = z
+  .object({
+    kind: z.enum(['insert', 'delete', 'replace']),
+    source: z.string(),
+    quoted: z.string(),
+    sourceStart: z.number().int(),
+    sourceEnd: z.number().int(),
+    meaning: z.enum(['negation', 'number', 'quantifier']).optional(),
+  })
+  .openapi('Difference');
+
+export const MatchSchema = z
+  .object({
+    score: z.number().min(0).max(1),
+    excerpt: z.object({ id: z.string(), text: z.string(), articleId: z.string(), position: z.number().int() }),
+    article: ArticleSummarySchema,
+    quote: z.object({ exact: z.string(), prefix: z.string(), suffix: z.string(), start: z.number().int(), end: z.number().int() }),
+    speaker: SpeakerSchema.optional(),
+    differences: z.array(DifferenceSchema),
+    altered: z.boolean(),
+    claims: z.array(ClaimSummarySchema),
+  })
+  .openapi('Match');
+
+export const LookupResponseSchema = z.object({ matches: z.array(MatchSchema) }).openapi('LookupResponse');
+
+/* ---------- lookup input ---------- */
+
+export const MAX_QUOTE_CHARS = 2000;
+export const MAX_CONTEXT_CHARS = 500;
+export const MAX_LIMIT = 10;
+export const MAX_BATCH = 50;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const exact = z
+  .string()
+  .trim()
+  .min(1, 'the quote is empty; send the highlighted text')
+  .max(MAX_QUOTE_CHARS, `the quote is longer than ${MAX_QUOTE_CHARS} characters; highlight less`);
+const context = z.string().max(MAX_CONTEXT_CHARS, `prefix/suffix are at most ${MAX_CONTEXT_CHARS} characters`);
+const limit = z.coerce
+  .number({ message: 'limit must be a number' })
+  .int('limit must be a whole number')
+  .min(1, 'limit must be at least 1')
+  .max(MAX_LIMIT, `limit is at most ${MAX_LIMIT}`);
+
+export const LookupQuerySchema = z.object({
+  q: exact.openapi({ description: 'The highlighted text', example: 'Enough is enough' }),
+  prefix: context.optional().openapi({ description: 'Text just before the highlight (TextQuoteSelector.prefix)' }),
+  suffix: context.optional().openapi({ description: 'Text just after the highlight (TextQuoteSelector.suffix)' }),
+  limit: limit.optional().openapi({ description: `Most matches to return (1–${MAX_LIMIT}, default 3)`, example: 3 }),
+});
+
+export const SelectorSchema = z
+  .object({
+    exact: exact.openapi({ example: 'Soldiers need to move back to their barracks. Leaders need to move to peace.' }),
+    prefix: context.optional(),
+    suffix: context.optional(),
+  })
+  .openapi('TextQuoteSelector');
+
+export const LookupBodySchema = SelectorSchema.extend({
+  url: z.string().max(2048).optional().openapi({ description: 'The page the highlight came from (informational)' }),
+  limit: limit.optional(),
+}).openapi('LookupRequest');
+
+export const BatchBodySchema = z
+  .object({
+    quotes: z
+      .array(SelectorSchema)
+      .min(1, 'quotes is empty; send 1 to 50 selectors')
+      .max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} quotes; split it`),
+    limit: limit.optional(),
+  })
+  .openapi('LookupBatchRequest');
+
+export const BatchResponseSchema = z.object({ results: z.array(LookupResponseSchema) }).openapi('LookupBatchResponse');
