@@ -1,0 +1,39 @@
+/**
+ * What the coordinator can do to the index: the ingestion library's own writers (the ones
+ * `npm run ingest` uses), run against the coordinator's KV. Expected failures (bad article, unknown
+ * id) become a reply; anything else propagates and leaves the object's state untouched.
+ */
+import type { ArticleSource } from '../core/types';
+import { deleteArticle, putArticle, type DeleteReport, type IngestReport } from '../store/articles';
+import type { KV } from '../store/kv';
+
+export type CoordinatorOperation = { kind: 'publish'; source: ArticleSource } | { kind: 'retract'; articleId: string };
+
+export interface OperationResult {
+  ok: true;
+  status: IngestReport['status'] | 'deleted';
+  /** What the ingestion library reported (records written, index keys touched). */
+  report: IngestReport | DeleteReport;
+}
+
+export type OperationReply = OperationResult | { ok: false; status: 404 | 422; detail: string };
+
+export async function applyOperation(kv: KV, op: CoordinatorOperation): Promise<OperationReply> {
+  if (op.kind === 'publish') {
+    let report: IngestReport;
+    try {
+      report = await putArticle(kv, op.source);
+    } catch (err) {
+      if (isInputError(err)) return { ok: false, status: 422, detail: (err as Error).message };
+      throw err;
+    }
+    return { ok: true, status: report.status, report };
+  }
+  const report = await deleteArticle(kv, op.articleId);
+  if (!report.deleted) return { ok: false, status: 404, detail: `No article with id "${op.articleId}".` };
+  return { ok: true, status: 'deleted', report };
+}
+
+/** Errors the ingestion library throws for content it cannot use (as opposed to bugs or KV failures). */
+const isInputError = (err: unknown) =>
+  err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError) && /article|body|title|text|paragraph|excerpt|empty/i.test(err.message);
