@@ -28,7 +28,13 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // A fixed admin token for the publish tests, and no lookup rate limit unless a test turns it on.
+            miniflare: { bindings: { ADMIN_TOKEN: 'test-admin-token', RATE_LIMIT: 'off' } },
+          }),
+        ],
         test: {
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
