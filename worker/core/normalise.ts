@@ -48,12 +48,13 @@ const SPACE = /\s/;
 /**
  * Elisions and editorial insertions, found in the folded text. The bracketed forms come first so
  * `[…]` is one gap. Insertions are short (≤ 60 chars) and contain no line break, so a stray `[`
- * cannot swallow a paragraph.
+ * cannot swallow a paragraph; `[ ]` is not an insertion.
  */
-const GAP_PATTERN = /\[\s*\.(?:\s?\.){2,}\s*\]|\(\s*\.(?:\s?\.){2,}\s*\)|\[[^\[\]\n]{1,60}\]|\.(?:\s?\.){2,}/g;
+const GAP_PATTERN =
+  /\[\s?(?:\.(?:\s?\.){2,}|\u2026)\s?\]|\(\s?(?:\.(?:\s?\.){2,}|\u2026)\s?\)|\[(?=[^\[\]]{1,60}\])\s?[^\[\]\s][^\[\]]*\]|\.(?:\s?\.){2,}|\u2026/g;
 
-/** A hyphen at a line end between two letters: the hyphen and the break disappear. */
-const HYPHEN_BREAK = /(?<=\p{L})-[ \t]*\n\s*(?=\p{L})/gu;
+/** A hyphen at a line end between two letters (whitespace already collapsed): hyphen and break disappear. */
+const HYPHEN_BREAK = /(?<=\p{L})-\n(?=\p{L})/gu;
 
 const foldCache = new Map<string, string>();
 
@@ -78,6 +79,7 @@ function foldUncached(ch: string): string {
   const code = ch.charCodeAt(0);
   // Lone surrogates are not valid Unicode: they compare as nothing.
   if (code >= 0xd800 && code <= 0xdfff && ch.length === 1) return '';
+  if (ch === GAP) return GAP;
   if (INVISIBLE.test(ch)) return '';
   if (SINGLE_QUOTES.test(ch)) return "'";
   if (DOUBLE_QUOTES.test(ch)) return '"';
@@ -92,86 +94,105 @@ function foldUncached(ch: string): string {
   return out;
 }
 
-/** Normalises text for comparison, keeping a map back to original offsets. Idempotent on `text`. */
-export function normalise(input: string): Normalised {
-  const src = typeof input === 'string' ? input : String(input ?? '');
+interface Folded {
+  chars: string[];
+  start: number[];
+  end: number[];
+}
 
-  // Stage 1: fold each code point, remembering the original span of every folded UTF-16 unit.
-  const fChars: string[] = [];
-  const fStart: number[] = [];
-  const fEnd: number[] = [];
-  for (let i = 0; i < src.length; ) {
-    const code = src.charCodeAt(i);
-    const len = code >= 0xd800 && code <= 0xdbff && i + 1 < src.length && (src.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-    const folded = foldChar(len === 1 ? src[i] : src.slice(i, i + 2));
-    for (let k = 0; k < folded.length; k++) {
-      fChars.push(folded[k]);
-      fStart.push(i);
-      fEnd.push(i + len);
+/** Appends one folded character, collapsing whitespace runs (to '\n' when the run held a line break) and runs of gaps. */
+function append(f: Folded, c: string, start: number, end: number): void {
+  const n = f.chars.length;
+  const last = n ? f.chars[n - 1] : '';
+  if (c === ' ' || c === '\n') {
+    if (last === ' ' || last === '\n') {
+      if (c === '\n') f.chars[n - 1] = '\n';
+      return;
     }
-    i += len;
+  } else if (c === GAP) {
+    // "… …" is one gap: drop the space between and widen the earlier gap.
+    const prev = last === ' ' || last === '\n' ? n - 2 : n - 1;
+    if (prev >= 0 && f.chars[prev] === GAP) {
+      f.chars.length = prev + 1;
+      f.start.length = prev + 1;
+      f.end.length = prev + 1;
+      f.end[prev] = Math.max(f.end[prev], end);
+      return;
+    }
   }
-  const folded = fChars.join('');
+  f.chars.push(c);
+  f.start.push(start);
+  f.end.push(end);
+}
 
-  // Stage 2: gaps and hyphenated line breaks, found on the folded text; whitespace collapsed.
+/** One pass of gap and hyphen-break rewriting; returns null when the text has none. */
+function rewrite(f: Folded): Folded | null {
+  const text = f.chars.join('');
   const special: { start: number; end: number; gap: boolean }[] = [];
-  for (const m of folded.matchAll(HYPHEN_BREAK)) special.push({ start: m.index!, end: m.index! + m[0].length, gap: false });
-  for (const m of folded.matchAll(GAP_PATTERN)) special.push({ start: m.index!, end: m.index! + m[0].length, gap: true });
+  for (const m of text.matchAll(HYPHEN_BREAK)) special.push({ start: m.index!, end: m.index! + m[0].length, gap: false });
+  for (const m of text.matchAll(GAP_PATTERN)) {
+    // A lone gap already standing alone needs no rewriting.
+    if (m[0] === GAP && (m.index === 0 || text[m.index! - 1] === ' ') && (m.index! + 1 === text.length || text[m.index! + 1] === ' ')) continue;
+    special.push({ start: m.index!, end: m.index! + m[0].length, gap: true });
+  }
+  if (special.length === 0) return null;
   special.sort((a, b) => a.start - b.start || b.end - a.end);
-
-  const out: string[] = [];
-  const map: number[] = [];
-  const mapEnd: number[] = [];
-  let pendingSpace = false;
-  const push = (c: string, start: number, end: number) => {
-    if (c === ' ' || c === '\n') {
-      if (out.length > 0) pendingSpace = true;
-      return;
-    }
-    if (c === GAP && out[out.length - 1] === GAP) {
-      // Two elisions in a row are one gap.
-      mapEnd[mapEnd.length - 1] = Math.max(mapEnd[mapEnd.length - 1], end);
-      pendingSpace = false;
-      return;
-    }
-    if (pendingSpace) {
-      out.push(' ');
-      map.push(start);
-      mapEnd.push(start);
-      pendingSpace = false;
-    }
-    out.push(c);
-    map.push(start);
-    mapEnd.push(end);
-  };
-
+  const out: Folded = { chars: [], start: [], end: [] };
   let si = 0;
-  for (let i = 0; i < folded.length; ) {
+  for (let i = 0; i < text.length; ) {
     while (si < special.length && special[si].start < i) si++;
     const sp = si < special.length && special[si].start === i ? special[si] : undefined;
     if (sp) {
       if (sp.gap) {
-        const a = fStart[sp.start];
-        const b = fEnd[sp.end - 1];
-        push(' ', a, b);
-        push(GAP, a, b);
-        push(' ', a, b);
+        const a = f.start[sp.start];
+        const b = f.end[sp.end - 1];
+        append(out, ' ', a, a);
+        append(out, GAP, a, b);
+        append(out, ' ', b, b);
       }
       i = sp.end;
       si++;
       continue;
     }
-    push(folded[i], fStart[i], fEnd[i]);
+    append(out, f.chars[i], f.start[i], f.end[i]);
     i++;
   }
-  map.push(src.length);
-  return { text: out.join(''), map, mapEnd };
+  return out;
 }
 
-/**
- * A word: letters/digits, with inner apostrophes ("don't", "clinton's") and inner `.`/`,` between
- * digits ("3.5", "1,000"); or one CJK character; or the gap marker.
- */
+/** Normalises text for comparison, keeping a map back to original offsets. Idempotent on `text`. */
+export function normalise(input: string): Normalised {
+  const src = typeof input === 'string' ? input : String(input ?? '');
+
+  // Stage 1: fold each code point, remembering the original span of every folded UTF-16 unit.
+  let f: Folded = { chars: [], start: [], end: [] };
+  for (let i = 0; i < src.length; ) {
+    const code = src.charCodeAt(i);
+    const len = code >= 0xd800 && code <= 0xdbff && i + 1 < src.length && (src.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    const folded = foldChar(len === 1 ? src[i] : src.slice(i, i + 2));
+    for (let k = 0; k < folded.length; k++) append(f, folded[k], i, i + len);
+    i += len;
+  }
+
+  // Stage 2: gaps and hyphenated line breaks, rewritten until none is left (a rewrite can reveal another).
+  for (let pass = 0; pass < 8; pass++) {
+    const next = rewrite(f);
+    if (!next) break;
+    f = next;
+  }
+
+  // Stage 3: line breaks are spaces; no leading or trailing space.
+  let a = 0;
+  let b = f.chars.length;
+  while (a < b && (f.chars[a] === ' ' || f.chars[a] === '\n')) a++;
+  while (b > a && (f.chars[b - 1] === ' ' || f.chars[b - 1] === '\n')) b--;
+  let text = '';
+  for (let i = a; i < b; i++) text += f.chars[i] === '\n' ? ' ' : f.chars[i];
+  const map = f.start.slice(a, b);
+  map.push(src.length);
+  return { text, map, mapEnd: f.end.slice(a, b) };
+}
+
 const CJK_CLASS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}';
 const LETTER = `(?:(?![${CJK_CLASS}])[\\p{L}\\p{N}])`;
 const WORD = new RegExp(`[${CJK_CLASS}]|${LETTER}+(?:'${LETTER}+|(?<=\\p{N})[.,](?=\\p{N})\\p{N}+)*|\u2026`, 'gu');
