@@ -97,8 +97,9 @@ export class QuoteSource extends LitElement {
       if (!request) return initialState;
       return request.preset ?? (await this.lookupClient().lookup(request.selector, signal));
     },
-    onComplete: () => this.settled(),
-    onError: () => this.settled(),
+    // Task calls these just before it records its new status; report once it has.
+    onComplete: () => void Promise.resolve().then(this.settled),
+    onError: () => void Promise.resolve().then(this.settled),
   });
 
   constructor() {
@@ -251,7 +252,11 @@ export class QuoteSource extends LitElement {
     this.emit('quote-source-close', {});
     const target = this.returnFocus;
     this.returnFocus = null;
-    if (restoreFocus) void this.updateComplete.then(() => (target?.isConnected ? target : (this.pageFocus as HTMLElement | null))?.focus?.());
+    // Back where the reader was: the badge, or the trigger (re-rendered once the card is gone), or the page.
+    if (restoreFocus)
+      void this.updateComplete.then(() =>
+        ((target?.isConnected ? target : this.renderRoot.querySelector('[part=trigger]')) ?? (this.pageFocus as HTMLElement | null))?.focus?.(),
+      );
   }
 
   private cardElement() {
@@ -271,7 +276,7 @@ export class QuoteSource extends LitElement {
     return this.lookup.status === TaskStatus.COMPLETE ? (this.lookup.value as LookupResponse | undefined)?.matches[0] : undefined;
   }
 
-  private settled() {
+  private settled = () => {
     const request = this._request;
     if (!request) return;
     const state = this.state();
@@ -281,7 +286,7 @@ export class QuoteSource extends LitElement {
     const matches = this.lookup.status === TaskStatus.COMPLETE ? (this.lookup.value as LookupResponse).matches : [];
     this.emit('quote-source-result', { selector: request.selector, state, matches });
     void this.updateComplete.then(() => this.place());
-  }
+  };
 
   /* ---------- auto-scan badges ---------- */
 

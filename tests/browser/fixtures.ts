@@ -1,0 +1,163 @@
+/**
+ * Lookup answers for the component tests, shaped by worker/core/types.ts and written from the
+ * seed article, plus a scripted client (the element accepts any `LookupClient`).
+ */
+import type { LookupResponse, Match, TextQuoteSelector } from '../../worker/core/types';
+import type { LookupClient } from '../../widget/api';
+import { QuoteSource } from '../../widget/quote-source';
+
+const GUTERRES =
+  'Opening the session, Secretary-General of the United Nations António Guterres said: "Enough is enough. The fighting in Ukraine must stop now. It is raging across the country, from air, land and sea. It needs to stop now. Soldiers need to move back to their barracks. Leaders need to move back to peace."';
+const span = (text: string, words: string) => ({ start: text.indexOf(words), end: text.indexOf(words) + words.length });
+
+export const article = {
+  id: 'ukraine-russia-talks-belarus-2022-02-28',
+  url: 'https://news.example/2022/02/28/talks',
+  title: 'Russia and Ukraine hold first round of talks in Belarus as UN General Assembly meets in emergency session',
+  publisher: 'Example News',
+  published: '2022-02-28',
+  language: 'en',
+};
+
+export function match(words: string, extra: Partial<Match> = {}): Match {
+  const { start, end } = span(GUTERRES, words);
+  return {
+    score: 0.97,
+    excerpt: { id: `${article.id}~5`, text: GUTERRES, articleId: article.id, position: 5 },
+    article,
+    quote: { exact: words, prefix: GUTERRES.slice(Math.max(0, start - 32), start), suffix: GUTERRES.slice(end, end + 32), start, end },
+    speaker: { name: 'António Guterres', role: 'Secretary-General of the United Nations' },
+    differences: [],
+    altered: false,
+    claims: [],
+    ...extra,
+  };
+}
+
+export const found: LookupResponse = { matches: [match('The fighting in Ukraine must stop now.')] };
+
+const mustStop = span(GUTERRES, 'must stop');
+export const altered: LookupResponse = {
+  matches: [
+    match('The fighting in Ukraine must stop now.', {
+      score: 0.81,
+      altered: true,
+      differences: [{ kind: 'insert', source: '', quoted: 'not', sourceStart: mustStop.start + 4, sourceEnd: mustStop.start + 4, meaning: 'negation' }],
+    }),
+  ],
+};
+
+const back = GUTERRES.lastIndexOf('back to peace');
+export const reworded: LookupResponse = {
+  matches: [
+    match('Leaders need to move back to peace.', {
+      differences: [{ kind: 'delete', source: 'back', quoted: '', sourceStart: back, sourceEnd: back + 4 }],
+      claims: [
+        {
+          id: 'sample-guterres',
+          text: 'Leaders need to move back to peace.',
+          claimant: 'António Guterres',
+          claimDate: '2022-02-28',
+          reviews: [{ publisher: { name: 'QuoteSource samples', site: 'quotesource.example' }, url: 'https://www.un.org/press/en/2022/ga12404.doc.htm', textualRating: 'Misquoted', reviewDate: '2022-02-28' }],
+        },
+      ],
+    }),
+  ],
+};
+
+export const none: LookupResponse = { matches: [] };
+
+type Answer = LookupResponse | Error | ((selector: TextQuoteSelector) => LookupResponse | Error);
+
+/** A client that answers from a script and records what it was asked. */
+export class ScriptedClient implements LookupClient {
+  calls: TextQuoteSelector[] = [];
+  batches: TextQuoteSelector[][] = [];
+  /** Resolve pending lookups by hand to observe the loading state. */
+  hold = false;
+  private pending: (() => void)[] = [];
+  constructor(public answers: Answer[], public batchAnswer: (s: TextQuoteSelector) => LookupResponse = () => none) {}
+
+  async lookup(selector: TextQuoteSelector, signal?: AbortSignal) {
+    this.calls.push(selector);
+    const answer = this.answers[Math.min(this.calls.length - 1, this.answers.length - 1)];
+    if (this.hold) await new Promise<void>((resolve) => this.pending.push(resolve));
+    signal?.throwIfAborted();
+    const value = typeof answer === 'function' ? answer(selector) : answer;
+    if (value instanceof Error) throw value;
+    return structuredClone(value);
+  }
+
+  async batch(selectors: TextQuoteSelector[]) {
+    this.batches.push(selectors);
+    return selectors.map((s) => structuredClone(this.batchAnswer(s)));
+  }
+
+  release() {
+    this.hold = false;
+    for (const resolve of this.pending.splice(0)) resolve();
+  }
+}
+
+/** A page fragment quoting the seed, and one `<quote-source>` using `client`. */
+export async function mount(client: LookupClient, body = defaultBody, options: { auto?: string; locale?: string } = {}) {
+  document.body.innerHTML = body;
+  const element = new QuoteSource();
+  element.client = client;
+  element.locale = options.locale ?? 'en-GB';
+  if (options.auto) element.auto = options.auto;
+  document.documentElement.appendChild(element);
+  await element.updateComplete;
+  return element;
+}
+
+export const defaultBody = `
+  <main style="max-width: 40rem; margin: 120px auto; font: 16px/1.5 serif">
+    <p id="intro">Delegations met on Monday.</p>
+    <p id="quote">The Secretary-General said: The fighting in Ukraine must stop now. That was the message.</p>
+    <p id="short">Two words</p>
+  </main>`;
+
+export function shadow(element: QuoteSource) {
+  return element.shadowRoot!;
+}
+
+export function card(element: QuoteSource) {
+  return element.shadowRoot!.querySelector('quote-source-card');
+}
+
+export function cardRoot(element: QuoteSource) {
+  return card(element)?.shadowRoot ?? null;
+}
+
+export function trigger(element: QuoteSource) {
+  return element.shadowRoot!.querySelector<HTMLButtonElement>('[part=trigger]');
+}
+
+/** Select `words` inside `container` programmatically (as a script or assistive tech would). */
+export function selectWords(container: Element, words: string) {
+  const text = container.firstChild as Text;
+  const start = text.data.indexOf(words);
+  const range = document.createRange();
+  range.setStart(text, start);
+  range.setEnd(text, start + words.length);
+  const selection = document.getSelection()!;
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
+export async function until<T>(probe: () => T | null | undefined | false, timeout = 3000): Promise<T> {
+  const started = performance.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (performance.now() - started > timeout) throw new Error(`timed out waiting for ${probe.toString()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function cleanup() {
+  document.querySelectorAll('quote-source').forEach((e) => e.remove());
+  document.getSelection()?.removeAllRanges();
+  document.body.innerHTML = '';
+}

@@ -1,0 +1,246 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { LookupError } from '../../widget/api';
+import { CONTEXT_CHARS } from '../../widget/selection';
+import { ScriptedClient, altered, cardRoot, cleanup, found, mount, none, reworded, selectWords, shadow, trigger, until, card } from './fixtures';
+
+afterEach(cleanup);
+
+const heading = (el: Parameters<typeof cardRoot>[0]) => cardRoot(el)?.querySelector('h2')?.textContent?.trim();
+
+async function openCardFor(client: ScriptedClient, words = 'The fighting in Ukraine must stop now.') {
+  const element = await mount(client);
+  selectWords(document.getElementById('quote')!, words);
+  const button = await until(() => trigger(element));
+  await userEvent.click(button);
+  return element;
+}
+
+describe('selection → trigger → card', () => {
+  test('a mouse selection of a few words shows the trigger inside the viewport, and a click shows the source', async () => {
+    const client = new ScriptedClient([found]);
+    const element = await mount(client);
+    await userEvent.tripleClick(document.getElementById('quote')!);
+    const button = await until(() => trigger(element));
+    const box = button.getBoundingClientRect();
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(innerHeight);
+    expect(box.right).toBeLessThanOrEqual(innerWidth);
+    expect(button.textContent).toContain('Find source');
+
+    await userEvent.click(button);
+    await until(() => heading(element) === 'Source found');
+    const root = cardRoot(element)!;
+    expect(root.querySelector('mark')!.textContent).toBe('The fighting in Ukraine must stop now.');
+    expect(root.querySelector('blockquote')!.textContent).toContain('Enough is enough.');
+    expect(root.querySelector('.speaker')!.textContent).toContain('António Guterres');
+    expect(root.querySelector('.speaker')!.textContent).toContain('Secretary-General of the United Nations');
+    const link = root.querySelector('a')!;
+    expect(link.href).toBe('https://news.example/2022/02/28/talks');
+    expect(link.rel).toBe('noopener noreferrer');
+    expect(root.querySelector('.source')!.textContent).toContain('Example News');
+    expect(root.querySelector('time')!.textContent).toBe('28 February 2022');
+    expect(root.querySelector('.confidence')!.textContent).toContain('Very high confidence');
+    expect(root.querySelector('[role=dialog]')!.getAttribute('aria-labelledby')).toBe('qs-title');
+  });
+
+  test('the lookup sends a TextQuoteSelector: exact plus up to 32 characters of page context each side', async () => {
+    const client = new ScriptedClient([found]);
+    await openCardFor(client);
+    await until(() => client.calls.length);
+    const [selector] = client.calls;
+    expect(selector.exact).toBe('The fighting in Ukraine must stop now.');
+    expect(selector.prefix).toBe('The Secretary-General said: ');
+    expect(selector.suffix).toBe(' That was the message.');
+    expect(selector.prefix!.length).toBeLessThanOrEqual(CONTEXT_CHARS);
+  });
+
+  test('a selection of one or two words shows no trigger', async () => {
+    const element = await mount(new ScriptedClient([found]));
+    selectWords(document.getElementById('short')!, 'Two words');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(trigger(element)).toBeNull();
+  });
+
+  test('the trigger flips below a selection at the top edge of the viewport', async () => {
+    const element = await mount(new ScriptedClient([found]), `<p id="quote" style="margin:0">The fighting in Ukraine must stop now, he said.</p>`);
+    selectWords(document.getElementById('quote')!, 'The fighting in Ukraine');
+    const button = await until(() => trigger(element));
+    const selection = document.getSelection()!.getRangeAt(0).getBoundingClientRect();
+    expect(button.getBoundingClientRect().top).toBeGreaterThanOrEqual(selection.bottom);
+  });
+});
+
+describe('card states', () => {
+  test('loading, then found', async () => {
+    const client = new ScriptedClient([found]);
+    client.hold = true;
+    const element = await openCardFor(client);
+    await until(() => heading(element) === 'Looking up the source…');
+    expect(cardRoot(element)!.querySelector('[aria-busy=true]')).not.toBeNull();
+    client.release();
+    await until(() => heading(element) === 'Source found');
+  });
+
+  test('altered: the edit is shown word by word, labelled in words, and the meaning change is called out', async () => {
+    const element = await openCardFor(new ScriptedClient([altered]), 'The fighting in Ukraine must stop now.');
+    await until(() => heading(element) === 'Altered quote: the meaning changed');
+    const root = cardRoot(element)!;
+    const ins = root.querySelector('.diff ins')!;
+    expect(ins.textContent).toContain('not');
+    expect(ins.textContent).toContain('added'); // a text label, not colour alone
+    const edit = root.querySelector('.edits li')!.textContent!.replace(/\s+/g, ' ');
+    expect(edit).toContain('Added “not”');
+    expect(edit).toContain('changes the meaning');
+    expect(edit).toContain('negation');
+    expect(getComputedStyle(ins).textDecorationLine).toContain('underline');
+  });
+
+  test('quoted with changes that keep the meaning: dropped words struck through and listed, claim reviews shown with their rating', async () => {
+    const element = await openCardFor(new ScriptedClient([reworded]));
+    await until(() => heading(element) === 'Quoted with changes');
+    const root = cardRoot(element)!;
+    const del = root.querySelector('.diff del')!;
+    expect(del.textContent).toContain('back');
+    expect(getComputedStyle(del).textDecorationLine).toContain('line-through');
+    expect(root.querySelector('.edits')!.textContent).toContain('Dropped “back”');
+    expect(root.querySelector('.edits')!.textContent).not.toContain('changes the meaning');
+    const review = root.querySelector('.review')!;
+    expect(review.textContent).toContain('Misquoted');
+    expect(review.querySelector('a')!.href).toBe('https://www.un.org/press/en/2022/ga12404.doc.htm');
+  });
+
+  test('no reliable source', async () => {
+    const element = await openCardFor(new ScriptedClient([none]));
+    await until(() => heading(element) === 'No reliable source found');
+    expect(cardRoot(element)!.querySelector('mark')).toBeNull();
+  });
+
+  test('error with retry: the retry asks again and shows the answer', async () => {
+    const client = new ScriptedClient([new LookupError('http', 503), found]);
+    const element = await openCardFor(client);
+    await until(() => heading(element) === 'The lookup failed');
+    await userEvent.click(cardRoot(element)!.querySelector('[part=retry]')!);
+    await until(() => heading(element) === 'Source found');
+    expect(client.calls).toHaveLength(2);
+  });
+
+  test('offline, with retry', async () => {
+    const client = new ScriptedClient([new LookupError('offline'), found]);
+    const element = await openCardFor(client);
+    await until(() => heading(element) === 'You are offline');
+    await userEvent.click(cardRoot(element)!.querySelector('[part=retry]')!);
+    await until(() => heading(element) === 'Source found');
+  });
+
+  test('the card is placed inside the viewport', async () => {
+    const element = await openCardFor(new ScriptedClient([reworded]));
+    await until(() => heading(element) === 'Quoted with changes');
+    await new Promise((r) => requestAnimationFrame(r));
+    const box = card(element)!.getBoundingClientRect();
+    expect(box.left).toBeGreaterThanOrEqual(0);
+    expect(box.right).toBeLessThanOrEqual(innerWidth);
+    expect(box.top).toBeGreaterThanOrEqual(0);
+    expect(box.bottom).toBeLessThanOrEqual(innerHeight);
+  });
+});
+
+describe('keyboard, focus and dismissal', () => {
+  test('Tab reaches the trigger, Enter opens the card with focus inside, Escape returns focus, Escape again hides the trigger', async () => {
+    const element = await mount(new ScriptedClient([found]));
+    selectWords(document.getElementById('quote')!, 'The fighting in Ukraine must stop now.');
+    const button = await until(() => trigger(element));
+    await userEvent.keyboard('{Tab}');
+    expect(element.shadowRoot!.activeElement).toBe(button);
+    await userEvent.keyboard('{Enter}');
+    await until(() => heading(element) === 'Source found');
+    await until(() => cardRoot(element)!.activeElement?.tagName === 'H2');
+    await userEvent.keyboard('{Escape}');
+    await until(() => !card(element));
+    await until(() => element.shadowRoot!.activeElement === trigger(element));
+    await userEvent.keyboard('{Escape}');
+    await until(() => !trigger(element));
+  });
+
+  test('the close button closes the card', async () => {
+    const element = await openCardFor(new ScriptedClient([found]));
+    await until(() => heading(element) === 'Source found');
+    await userEvent.click(cardRoot(element)!.querySelector('[part=close]')!);
+    await until(() => !card(element));
+  });
+
+  test('a click elsewhere on the page closes the card', async () => {
+    const element = await openCardFor(new ScriptedClient([found]));
+    await until(() => heading(element) === 'Source found');
+    await userEvent.click(document.getElementById('intro')!);
+    await until(() => !card(element));
+  });
+
+  test('the live region announces the result', async () => {
+    const element = await openCardFor(new ScriptedClient([found]));
+    await until(() => shadow(element).querySelector('[role=status]')!.textContent!.includes('Source found'));
+    expect(shadow(element).querySelector('[role=status]')!.textContent).toContain('Said by António Guterres');
+  });
+});
+
+describe('events', () => {
+  test('quote-source-open, -result and -close bubble out of the shadow tree (composed) with details', async () => {
+    const seen: CustomEvent[] = [];
+    const record = (e: Event) => seen.push(e as CustomEvent);
+    for (const name of ['quote-source-open', 'quote-source-result', 'quote-source-close']) document.addEventListener(name, record);
+    try {
+      const element = await openCardFor(new ScriptedClient([altered]));
+      await until(() => seen.some((e) => e.type === 'quote-source-result'));
+      await userEvent.keyboard('{Escape}');
+      await until(() => seen.some((e) => e.type === 'quote-source-close'));
+      expect(seen.map((e) => e.type)).toEqual(['quote-source-open', 'quote-source-result', 'quote-source-close']);
+      expect(seen.every((e) => e.bubbles && e.composed)).toBe(true);
+      expect(seen[0].detail.selector.exact).toBe('The fighting in Ukraine must stop now.');
+      expect(seen[1].detail.state).toBe('altered');
+      expect(seen[1].detail.matches[0].altered).toBe(true);
+      expect(element.isConnected).toBe(true);
+    } finally {
+      for (const name of ['quote-source-open', 'quote-source-result', 'quote-source-close']) document.removeEventListener(name, record);
+    }
+  });
+});
+
+describe('auto-scan', () => {
+  const page = `
+    <blockquote id="a">Soldiers need to move back to their barracks. Leaders need to move back to peace.</blockquote>
+    <blockquote id="b">Something nobody ever said on the record anywhere.</blockquote>
+    <div style="height: 3000px"></div>
+    <blockquote id="far">The fighting in Ukraine must stop now.</blockquote>`;
+
+  test('visible quotes are looked up in one batch, only those with a source get a badge, and the badge opens the card without a second request', async () => {
+    const client = new ScriptedClient([none], (s) => (s.exact.startsWith('Soldiers') || s.exact.startsWith('The fighting') ? reworded : none));
+    const element = await mount(client, page, { auto: 'blockquote' });
+    await until(() => shadow(element).querySelectorAll('[part=badge]').length === 1);
+    expect(client.batches).toHaveLength(1);
+    expect(client.batches[0].map((s) => s.exact)).toEqual([
+      'Soldiers need to move back to their barracks. Leaders need to move back to peace.',
+      'Something nobody ever said on the record anywhere.',
+    ]);
+    const badge = shadow(element).querySelector<HTMLElement>('[part=badge]')!;
+    expect(badge.getAttribute('aria-label')).toContain('Soldiers need to move');
+    await userEvent.click(badge);
+    await until(() => heading(element) === 'Quoted with changes');
+    expect(client.calls).toHaveLength(0);
+  });
+
+  test('quotes scrolled into view later, and quotes added later by a script, are scanned too', async () => {
+    const client = new ScriptedClient([none], () => reworded);
+    const element = await mount(client, page, { auto: 'blockquote' });
+    await until(() => client.batches.length === 1);
+    document.getElementById('far')!.scrollIntoView();
+    await until(() => client.batches.length === 2);
+    expect(client.batches[1].map((s) => s.exact)).toEqual(['The fighting in Ukraine must stop now.']);
+    const added = document.createElement('blockquote');
+    added.textContent = 'Enough is enough, the Secretary-General said.';
+    document.getElementById('far')!.after(added);
+    await until(() => client.batches.length === 3);
+    expect(client.batches[2][0].exact).toBe('Enough is enough, the Secretary-General said.');
+    await until(() => shadow(element).querySelectorAll('[part=badge]').length === 4);
+    scrollTo(0, 0);
+  });
+});
