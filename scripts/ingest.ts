@@ -1,0 +1,178 @@
+/**
+ * `npm run ingest -- [--local | --remote | --out FILE] PATH...`
+ *
+ * Loads articles (`*.json`, `*.txt`, raw `*.html`) and claim files (`*.claims.json`) into KV.
+ * PATHs may be files or folders (walked recursively). Articles go in before claim files, so claims
+ * can be linked into the excerpts where they appear.
+ *   --local   wrangler dev's local KV (.wrangler/state/v3/kv), the default
+ *   --remote  the deployed namespace (wrangler kv bulk get/put/delete --remote)
+ *   --out F   a wrangler bulk file (`wrangler kv bulk put F`) holding exactly these inputs
+ * Prints one line per file; a bad file is reported by name and the others still go in; the exit
+ * code is 1 only if some file failed.
+ */
+import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseSource } from '../worker/core/extract/sources';
+import { putArticle, putClaims } from '../worker/store/articles';
+import { MemoryKV, type KV } from '../worker/store/kv';
+import { openLocalKV, RemoteKV } from '../worker/store/local-kv';
+
+const SOURCE_FILE = /\.(json|txt|html?)$/i;
+
+export interface IngestOptions {
+  target: { kind: 'local'; persistTo?: string } | { kind: 'remote' } | { kind: 'out'; file: string } | { kind: 'kv'; kv: KV };
+  paths: string[];
+  projectDir?: string;
+  log?: (line: string) => void;
+  /** Print only failures and the summary. */
+  quiet?: boolean;
+}
+
+export interface IngestTotals {
+  files: number;
+  failed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  excerpts: number;
+  quotes: number;
+  claims: number;
+  keysWritten: number;
+  keysDeleted: number;
+}
+
+async function walk(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return [path];
+  const out: string[] = [];
+  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(full)));
+    else if (SOURCE_FILE.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const projectDir = opts.projectDir ?? process.cwd();
+  const totals: IngestTotals = { files: 0, failed: 0, created: 0, updated: 0, unchanged: 0, excerpts: 0, quotes: 0, claims: 0, keysWritten: 0, keysDeleted: 0 };
+  const fail = (file: string, message: string) => {
+    totals.failed++;
+    log(`FAILED     ${file}: ${message.startsWith(file) ? message.slice(file.length).replace(/^:\s*/, '') : message}`);
+  };
+
+  const files: string[] = [];
+  for (const p of opts.paths) {
+    try {
+      files.push(...(await walk(p)));
+    } catch (e) {
+      fail(p, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message);
+    }
+  }
+  // Articles first, claim files last (claims link into the excerpts of articles already stored).
+  const isClaims = (f: string) => /\.claims\.json$/i.test(f);
+  const ordered = [...files.filter((f) => !isClaims(f)), ...files.filter(isClaims)];
+
+  let kv: KV;
+  let close: () => Promise<void> = async () => {};
+  const t = opts.target;
+  if (t.kind === 'kv') kv = t.kv;
+  else if (t.kind === 'out') kv = new MemoryKV();
+  else if (t.kind === 'remote') kv = new RemoteKV(projectDir, '--remote');
+  else {
+    const local = await openLocalKV(projectDir, t.persistTo);
+    kv = local.kv;
+    close = local.dispose;
+  }
+
+  try {
+    for (const file of ordered) {
+      totals.files++;
+      const shown = relative(process.cwd(), file) || file;
+      try {
+        const parsed = parseSource(shown, await readFile(file));
+        if (parsed.kind === 'article') {
+          const r = await putArticle(kv, parsed.source);
+          totals[r.status]++;
+          totals.excerpts += r.excerpts;
+          totals.quotes += r.quotes;
+          totals.claims += r.claims;
+          totals.keysWritten += r.keysWritten;
+          totals.keysDeleted += r.keysDeleted;
+          if (!opts.quiet) {
+            log(
+              `${r.status.padEnd(10)} ${shown}  article=${r.id} excerpts=${r.excerpts} quotes=${r.quotes} (+${r.indirectQuotes} indirect) ` +
+                `claims=${r.claims} keys: +${r.keysWritten} -${r.keysDeleted}`,
+            );
+          }
+        } else {
+          const r = await putClaims(kv, parsed.claims);
+          totals.claims += r.claims;
+          totals.keysWritten += r.keysWritten;
+          if (!opts.quiet) log(`claims     ${shown}  claims=${r.claims} created=${r.created} updated=${r.updated} linked-excerpts=${r.excerptsLinked} keys: +${r.keysWritten} -0`);
+        }
+      } catch (e) {
+        fail(shown, (e as Error).message);
+      }
+    }
+    if (t.kind === 'remote') {
+      const sent = await (kv as RemoteKV).flush();
+      log(`remote: sent ${sent.written} writes and ${sent.deleted} deletes to the deployed namespace`);
+    }
+    if (t.kind === 'out') {
+      const bulk = (kv as MemoryKV).toBulk();
+      await mkdir(dirname(resolve(t.file)), { recursive: true });
+      await writeFile(t.file, JSON.stringify(bulk));
+      log(`wrote ${bulk.length} keys to ${t.file} (load with: npx wrangler kv bulk put ${t.file} --binding QS_KV --remote)`);
+    }
+  } finally {
+    await close();
+  }
+  log(
+    `${totals.files - totals.failed}/${totals.files} files ingested: articles created=${totals.created} updated=${totals.updated} ` +
+      `unchanged=${totals.unchanged}, excerpts=${totals.excerpts}, quotes=${totals.quotes}, claims=${totals.claims}, ` +
+      `keys written=${totals.keysWritten} deleted=${totals.keysDeleted}${totals.failed ? `, ${totals.failed} FAILED` : ''}`,
+  );
+  return totals;
+}
+
+const USAGE = 'usage: npm run ingest -- [--local | --remote | --out FILE] PATH...';
+
+export function parseArgs(argv: string[]): IngestOptions {
+  let target: IngestOptions['target'] | undefined;
+  const paths: string[] = [];
+  const setTarget = (t: IngestOptions['target']) => {
+    if (target) throw new Error(`choose one of --local, --remote, --out\n${USAGE}`);
+    target = t;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--local') setTarget({ kind: 'local' });
+    else if (a === '--remote') setTarget({ kind: 'remote' });
+    else if (a === '--out') {
+      const file = argv[++i];
+      if (!file) throw new Error(`--out needs a FILE\n${USAGE}`);
+      setTarget({ kind: 'out', file });
+    } else if (a.startsWith('--out=')) setTarget({ kind: 'out', file: a.slice(6) });
+    else if (a === '-h' || a === '--help') throw new Error(USAGE);
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${USAGE}`);
+    else paths.push(a);
+  }
+  if (!paths.length) throw new Error(`no PATH given\n${USAGE}`);
+  return { target: target ?? { kind: 'local' }, paths };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let opts: IngestOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  const totals = await ingest(opts);
+  process.exit(totals.failed ? 1 : 0);
+}
