@@ -40,7 +40,7 @@ export interface Alignment {
   cost: number;
   /** 1 − cost / size of the larger side: the share of the passage that agrees. */
   similarity: number;
-  /** Weight of highlight words found in the source (exactly or with a typo). */
+  /** Weight of highlight words found in the source (exactly, or half for a typo). */
   evidence: number;
   /** Calibrated 0–1. */
   score: number;
@@ -55,7 +55,8 @@ export function isLookupable(tokens: Token[]): boolean {
     words++;
     if (isContentWord(t.norm)) content++;
   }
-  return words >= MIN_WORDS && content >= MIN_CONTENT_WORDS;
+  // A long run of mostly function words is still specific; a short one, or one with no content word, is noise.
+  return words >= MIN_WORDS && (content >= MIN_CONTENT_WORDS || (words >= 8 && content >= 1));
 }
 
 /** Highlight tokens prepared for alignment: leading/trailing gaps dropped, cut to MAX_QUERY_WORDS. */
@@ -275,11 +276,11 @@ function traceback(
     if (op.kind !== 'skip' && op.kind !== 'ins') sourceWeight += ws;
     switch (op.kind) {
       case 'match':
-        evidence += isContentWord(query.tokens[op.q!].norm) ? 1 : 0;
+        evidence += wq;
         break;
       case 'typo':
         cost += Math.max(wq, ws) * TYPO_FACTOR;
-        evidence += isContentWord(query.tokens[op.q!].norm) ? 0.5 : 0;
+        evidence += wq * 0.5;
         break;
       case 'sub':
         cost += Math.max(wq, ws);
@@ -309,7 +310,7 @@ function traceback(
  */
 export function calibrate(similarity: number, evidence: number): number {
   const agreement = Math.pow(Math.max(0, Math.min(1, similarity)), 1.5);
-  const support = 1 - Math.exp(-evidence / 2);
+  const support = 1 - Math.exp(-evidence / 1.5);
   return Math.round(agreement * support * 1000) / 1000;
 }
 

@@ -1,0 +1,83 @@
+import { describe, expect, test } from 'vitest';
+import { align, calibrate, isLookupable, isTypo, prepare, SCORE_THRESHOLD } from '../../worker/core/match';
+import { excerptFeatures, parsePosting, POSTING_CAP, queryFeatures, SATURATED, updatePosting } from '../../worker/core/features';
+import { tokenize } from '../../worker/core/normalise';
+
+const SOURCE = tokenize(
+  'Medinsky, an aide to the Russian president, said the delegations had agreed to continue the negotiations. "The next meeting will take place in the coming days on the Polish-Belarusian border," he said.',
+);
+const best = (q: string) => align(prepare(tokenize(q)), SOURCE)[0];
+
+describe('alignment and score', () => {
+  test('an exact clause inside a longer passage scores near 1 and covers just that clause', () => {
+    const a = best('the delegations had agreed to continue the negotiations');
+    expect(a.score).toBeGreaterThan(0.95);
+    expect(SOURCE.slice(a.from, a.to).map((t) => t.norm).join(' ')).toBe('the delegations had agreed to continue the negotiations');
+  });
+
+  test('typos and a changed word keep a reliable score; an unrelated sentence falls under the threshold', () => {
+    expect(best('the delgations had agred to continue the negotiations').score).toBeGreaterThan(SCORE_THRESHOLD);
+    expect(best('the delegations had refused to continue the negotiations').score).toBeGreaterThan(SCORE_THRESHOLD);
+    expect(best('the weather in the coming days will be cold on the border').score).toBeLessThan(SCORE_THRESHOLD);
+  });
+
+  test('an ellipsis skips the words it elides at no cost', () => {
+    const a = best('the delegations had agreed … the next meeting will take place in the coming days');
+    expect(a.similarity).toBe(1);
+    expect(a.ops.some((o) => o.kind === 'skip')).toBe(true);
+  });
+
+  test('score grows with agreement and with evidence', () => {
+    expect(calibrate(1, 8)).toBeGreaterThan(calibrate(0.8, 8));
+    expect(calibrate(1, 8)).toBeGreaterThan(calibrate(1, 2));
+    expect(calibrate(0, 10)).toBe(0);
+  });
+
+  test('repeated passages give one alternative per place', () => {
+    const src = tokenize('It needs to stop now. Soldiers need to move back. It needs to stop now. Leaders need peace.');
+    const alts = align(prepare(tokenize('it needs to stop now')), src);
+    expect(alts).toHaveLength(2);
+    expect(alts[0].from).not.toBe(alts[1].from);
+  });
+
+  test('too short or stop-word-only highlights are not looked up', () => {
+    expect(isLookupable(tokenize('of the and it was'))).toBe(false);
+    expect(isLookupable(tokenize('peace'))).toBe(false);
+    expect(isLookupable(tokenize('Enough is enough'))).toBe(true);
+  });
+
+  test('typo tolerance is by word length', () => {
+    expect(isTypo('negotiations', 'negotaitions')).toBe(true);
+    expect(isTypo('meeting', 'meetign')).toBe(true);
+    expect(isTypo('cat', 'car')).toBe(false);
+    expect(isTypo('border', 'leader')).toBe(false);
+  });
+});
+
+describe('index features and posting lists', () => {
+  test('a highlight shares features with its source excerpt; gaps break bigrams', () => {
+    const ex = new Set(excerptFeatures(SOURCE));
+    const q = queryFeatures(tokenize('the delegations had agreed to continue'));
+    expect(q.length).toBeGreaterThan(3);
+    expect(q.every((f) => ex.has(f.key))).toBe(true);
+    const withGap = queryFeatures(tokenize('agreed … the next'));
+    const noGap = queryFeatures(tokenize('agreed the next'));
+    expect(withGap.length).toBeLessThan(noGap.length);
+  });
+
+  test('query features never exceed one bulk get', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
+    expect(queryFeatures(tokenize(long)).length).toBeLessThanOrEqual(100);
+  });
+
+  test('posting lists add, remove, and saturate at the cap', () => {
+    let v = updatePosting(null, new Set(), ['a~1', 'b~2']);
+    expect(parsePosting(v)).toEqual(['a~1', 'b~2']);
+    v = updatePosting(v, new Set(['a~1']), []);
+    expect(parsePosting(v)).toEqual(['b~2']);
+    expect(updatePosting(v, new Set(['b~2']), [])).toBeNull();
+    const many = Array.from({ length: POSTING_CAP + 1 }, (_, i) => `x~${i}`);
+    expect(updatePosting(null, new Set(), many)).toBe(SATURATED);
+    expect(parsePosting(SATURATED)).toBe('saturated');
+  });
+});
