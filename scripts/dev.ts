@@ -1,0 +1,40 @@
+/**
+ * `npm run dev [-- wrangler dev args]`: builds the widget, then runs `wrangler dev` on
+ * 127.0.0.1:8787 (override with `--port N` / `--ip ADDR`; every other argument goes to wrangler as is).
+ * `predev` (scripts/dev-setup.ts) has already loaded the seeds into the local KV wrangler dev reads.
+ */
+import { spawn } from 'node:child_process';
+
+const DEFAULT_PORT = '8787';
+const DEFAULT_IP = '127.0.0.1';
+
+export function wranglerDevArgs(userArgs: string[]): string[] {
+  const has = (flag: string) => userArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
+  return ['dev', ...(has('--port') ? [] : ['--port', DEFAULT_PORT]), ...(has('--ip') ? [] : ['--ip', DEFAULT_IP]), ...userArgs];
+}
+
+function run(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const built = await run('npm', ['run', '--silent', 'build:widget']);
+  if (built !== 0) {
+    console.error('dev: the widget build failed; not starting wrangler dev');
+    process.exit(built);
+  }
+  const args = wranglerDevArgs(process.argv.slice(2));
+  console.log(`dev: wrangler ${args.join(' ')}`);
+  process.exit(await run('wrangler', args));
+}
