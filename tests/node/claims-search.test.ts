@@ -1,0 +1,196 @@
+/** Claim search core (pure) and its KV index, in Node with the in-memory KV. */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  claimTerms,
+  decodePageToken,
+  encodePageToken,
+  rankClaims,
+  searchFingerprint,
+  tokenise,
+  toGoogleClaim,
+  updatePosting,
+  type PostingEntry,
+} from '../../worker/core/claims-search';
+import { claimJsonLd } from '../../worker/core/claim-review-jsonld';
+import type { Claim } from '../../worker/core/types';
+import { searchClaims } from '../../worker/store/claims';
+import { CLAIM_STATS_KEY, updateClaimIndex } from '../../worker/store/claims-index';
+import { keys } from '../../worker/store/keys';
+import { MemoryKV } from '../../worker/store/kv';
+
+const claim = (id: string, text: string, extra: Partial<Claim> = {}): Claim => ({
+  id,
+  text,
+  claimant: '',
+  claimDate: '2020-01-01',
+  languageCode: 'en',
+  appearances: [],
+  reviews: [],
+  ...extra,
+});
+
+async function store(claims: Claim[]) {
+  const kv = new MemoryKV();
+  for (const c of claims) await kv.put(keys.claim(c.id), JSON.stringify(c));
+  await updateClaimIndex(kv, { removed: [], added: claims });
+  return kv;
+}
+
+describe('tokenise', () => {
+  test('folds case and diacritics, drops stop words, stems plurals', () => {
+    expect(tokenise('António GUTERRES says the Taxes are Rising')).toEqual(tokenise('antonio guterres tax rising'));
+    expect(tokenise('the taxes are rising')).toEqual(['tax', 'rising']);
+    expect(tokenise('jobs, job; cities/city')).toEqual(['job', 'job', 'city', 'city']);
+  });
+
+  test('never throws and yields only bounded, non-empty terms', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {
+        for (const t of tokenise(s)) {
+          expect(t.length).toBeGreaterThan(0);
+          expect(t.length).toBeLessThanOrEqual(40);
+          expect(t).not.toContain('~');
+        }
+      }),
+    );
+  });
+});
+
+describe('posting lists', () => {
+  const entry = (id: string, w: number): PostingEntry => [id, w, 18000, 'en', ''];
+
+  test('df counts every claim even past the cap; the strongest entries are kept', () => {
+    let list = null;
+    for (let i = 0; i < 10; i++) list = updatePosting(list, [], [entry(`c${i}`, i)], 4);
+    expect(list!.df).toBe(10);
+    expect(list!.p.map((e) => e[0])).toEqual(['c9', 'c8', 'c7', 'c6']);
+    list = updatePosting(list, ['c9', 'c0'], [], 4);
+    expect(list!.df).toBe(8);
+  });
+
+  test('re-adding the same claim replaces it instead of counting it twice', () => {
+    const once = updatePosting(null, [], [entry('a', 1)]);
+    const twice = updatePosting(once, [], [entry('a', 2)]);
+    expect(twice).toEqual({ df: 1, p: [entry('a', 2)] });
+    expect(updatePosting(twice, ['a'], [])).toBeNull();
+  });
+});
+
+describe('index in KV and search', () => {
+  test('a search reads in at most 2 round trips and finds the claim', async () => {
+    const kv = await store([claim('a', 'Unemployment fell to 4 percent in Ohio'), claim('b', 'Ohio raised the minimum wage'), claim('c', 'Taxes rose in Texas')]);
+    kv.roundTrips = 0;
+    const { response, stats } = await searchClaims(kv, { query: 'ohio unemployment', pageSize: 10 });
+    expect(response.claims!.map((c) => c.text)).toEqual(['Unemployment fell to 4 percent in Ohio']);
+    expect(kv.roundTrips).toBeLessThanOrEqual(2);
+    expect(stats.roundTrips).toBe(kv.roundTrips);
+  });
+
+  test('removing a claim removes it from every posting list and the stats', async () => {
+    const a = claim('a', 'Unemployment fell in Ohio');
+    const kv = await store([a, claim('b', 'Taxes rose in Texas')]);
+    await updateClaimIndex(kv, { removed: [a], added: [] });
+    expect((await searchClaims(kv, { query: 'unemployment', pageSize: 10 })).response.claims).toEqual([]);
+    expect(await kv.get(keys.claimTerm('unemployment'), 'json')).toBeNull();
+    expect(await kv.get(CLAIM_STATS_KEY, 'json')).toEqual({ claims: 1 });
+  });
+
+  test('re-indexing an unchanged claim changes nothing', async () => {
+    const a = claim('a', 'Unemployment fell in Ohio');
+    const kv = await store([a]);
+    const before = JSON.stringify(kv.toBulk());
+    await updateClaimIndex(kv, { removed: [a], added: [a] });
+    expect(JSON.stringify(kv.toBulk())).toBe(before);
+  });
+
+  test('paging returns every hit exactly once, for any page size', async () => {
+    const claims = Array.from({ length: 23 }, (_, i) => claim(`c${i}`, `Bridge toll rose ${i} percent`));
+    const kv = await store(claims);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 30 }), async (pageSize) => {
+        const seen: string[] = [];
+        let pageToken: string | undefined;
+        do {
+          const { response } = await searchClaims(kv, { query: 'bridge toll', pageSize, pageToken });
+          seen.push(...response.claims!.map((c) => c.text));
+          pageToken = response.nextPageToken;
+        } while (pageToken);
+        expect(new Set(seen).size).toBe(23);
+        expect(seen).toHaveLength(23);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  test('rankClaims: short queries need every word; longer ones 60 %', () => {
+    const postings = new Map([
+      ['ohio', { df: 2, p: [['a', 1, 1, 'en', ''], ['b', 1, 1, 'en', '']] as PostingEntry[] }],
+      ['tax', { df: 1, p: [['a', 1, 1, 'en', '']] as PostingEntry[] }],
+    ]);
+    expect(rankClaims(['ohio', 'tax'], postings, 10, {}).map((r) => r.id)).toEqual(['a']);
+    expect(rankClaims(['ohio'], postings, 10, {}).map((r) => r.id).sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('page tokens', () => {
+  test('round-trip for the same search, refused for another or when tampered with', () => {
+    const fp = searchFingerprint({ query: 'ohio jobs' });
+    expect(decodePageToken(encodePageToken(20, fp), fp)).toBe(20);
+    expect(decodePageToken(encodePageToken(20, fp), searchFingerprint({ query: 'texas' }))).toBeNull();
+    fc.assert(fc.property(fc.string(), (junk) => void expect([null, 0]).toContain(decodePageToken(junk, fp) === null ? null : 0)));
+  });
+});
+
+describe('output shapes', () => {
+  const reviewed = claim('g', 'Leaders need to move back to peace.', {
+    claimant: 'António Guterres',
+    claimDate: '2022-02-28',
+    reviews: [
+      {
+        publisher: { name: 'Checker', site: 'checker.example' },
+        url: 'https://checker.example/r/1',
+        title: 'A review',
+        reviewDate: '2022-03-01',
+        textualRating: 'Misquoted',
+        ratingValue: 2,
+        bestRating: 5,
+        worstRating: 1,
+        explanation: 'why',
+        languageCode: 'en',
+      },
+    ],
+    appearances: [{ url: 'https://news.example/a' }],
+  });
+
+  test('Google shape: timestamps, no empty fields, no internal fields', () => {
+    const g = toGoogleClaim({ ...reviewed, claimant: '' });
+    expect(g).toEqual({
+      text: 'Leaders need to move back to peace.',
+      claimDate: '2022-02-28T00:00:00Z',
+      claimReview: [
+        { publisher: { name: 'Checker', site: 'checker.example' }, url: 'https://checker.example/r/1', title: 'A review', reviewDate: '2022-03-01T00:00:00Z', textualRating: 'Misquoted', languageCode: 'en' },
+      ],
+    });
+  });
+
+  test('claimant and review site are searchable terms', () => {
+    const terms = claimTerms(reviewed);
+    expect(terms.has(tokenise('Guterres')[0])).toBe(true);
+    expect(terms.has('@site:checker.example')).toBe(true);
+  });
+
+  test('ClaimReview JSON-LD carries Google\'s required fields', () => {
+    const doc = claimJsonLd(reviewed) as Record<string, any>;
+    expect(doc).toMatchObject({
+      '@context': 'https://schema.org',
+      '@type': 'ClaimReview',
+      claimReviewed: reviewed.text,
+      url: 'https://checker.example/r/1',
+      reviewRating: { '@type': 'Rating', alternateName: 'Misquoted', ratingValue: 2, bestRating: 5, worstRating: 1 },
+      itemReviewed: { '@type': 'Claim', author: { '@type': 'Person', name: 'António Guterres' }, appearance: [{ '@type': 'CreativeWork', url: 'https://news.example/a' }] },
+    });
+    const two = claimJsonLd({ ...reviewed, reviews: [reviewed.reviews[0], { ...reviewed.reviews[0], url: 'https://other.example/' }] });
+    expect(Array.isArray(two) && two.length).toBe(2);
+  });
+});
