@@ -4,10 +4,13 @@
  * Direct quotes are spans in double quotation marks (straight " or curly “ ” „ « »); single quotes
  * inside them are nested quotes and stay part of the span. A paragraph whose quote is still open at
  * its end continues into the next paragraph when that one opens with a quotation mark (news style).
- * Speakers come from the attribution next to the quote (`"…," X said`, `"…," said X`,
- * `X said: "…"`, `X told reporters …`, `according to X`), else from an earlier quote in the same
- * paragraph, else from the nearest attribution in the paragraph, else (for a paragraph that is all
- * quote) from the speaker of the paragraph before.
+ * Speakers come from, in order: the attribution right after the quote (`"…," X said`, `"…," said X`,
+ * `"…" — X`), the attribution before it in the same sentence (`X said: "…"`, `X told reporters "…"`,
+ * `according to X`), an attribution ending the previous paragraph with a colon (`X said:`), the
+ * other parts of the same quotation, an earlier quote in the same paragraph, the nearest
+ * attribution in the paragraph, and, for a paragraph that is all quote, the previous paragraph's speaker.
+ * Pronouns ("he said") resolve to the most recent person of matching gender (speakers and sentence
+ * subjects); surnames to the full name seen earlier.
  */
 import type { Speaker } from '../types';
 import { findFullNames, parseSpeakerPhrase, SpeakerTracker, type ParsedSpeakerPhrase } from './speakers';
@@ -29,15 +32,22 @@ const OPENERS = new Set(['“', '„', '«', '"']);
 const CLOSERS = new Set(['”', '»', '"']);
 
 const VERBS =
-  'said|says|say|told|tells|added|adds|asked|asks|stated|states|explained|explains|noted|notes|wrote|writes|declared|' +
+  'said|says|say|told|tells|added|adds|asked|asks|stated|states|explained|explains|noted|notes|wrote|writes|declared|declares|' +
   'insisted|insists|argued|argues|continued|continues|remarked|replied|replies|responded|responds|claimed|claims|warned|warns|' +
-  'announced|acknowledged|acknowledges|admitted|admits|conceded|suggested|suggests|recalled|recalls|tweeted|tweets|joked|quipped|' +
-  'urged|urges|observed|commented|cautioned|emphasized|emphasised|stressed|complained|predicted|pointed out|went on|' +
-  'reported|reports|testified|shouted|yelled|posted|vowed|promised|boasted|lamented|mused|concluded|countered|charged|' +
-  'alleged|asserted|maintained|contended|confirmed|denied|proclaimed|wondered|exclaimed|says|chimed in|put it|' +
-  'wrote in|explained|thinks|believes|believed|thought|predicts|told reporters';
-const ADVERBS = '(?:(?:also|further|later|then|again|previously|once|recently|repeatedly|simply|just|famously|reportedly|has|had|have|would|will|has also|had also)\\s+)';
+  'announced|announces|acknowledged|acknowledges|admitted|admits|conceded|concedes|suggested|suggests|recalled|recalls|' +
+  'tweeted|tweets|joked|jokes|quipped|urged|urges|observed|commented|cautioned|emphasized|emphasised|stressed|complained|' +
+  'predicted|pointed out|went on|reported|reports|testified|shouted|yelled|posted|vowed|promised|boasted|lamented|mused|' +
+  'concluded|countered|charged|alleged|asserted|maintained|contended|confirmed|denied|proclaimed|wondered|exclaimed|' +
+  'demanded|demands|sings|sang|reads|retorted|snapped|scolded|chided|pleaded|begged|interjected|recounted|reiterated|' +
+  'repeated|offered|opined|assured|threatened|whispered|screamed|cried|mentioned|' +
+  'shot back|fired back|summed up|' +
+  'saying|asking|adding|noting|writing|telling|explaining|arguing|insisting|warning|declaring|tweeting|calling it|' +
+  'stating|claiming|joking|complaining|urging|pointing out|recalling|suggesting|replying|responding';
+const ADVERBS =
+  '(?:(?:also|further|later|then|again|previously|once|recently|repeatedly|simply|just|famously|reportedly|has|had|have|would|will|once|often|angrily|bluntly|flatly|quietly)\\s+)';
 const VERB_RE = new RegExp(`\\b(${VERBS})\\b`, 'g');
+/** Verb forms that take their speaker after them in "…," said X. */
+const INVERTIBLE = /^(?:said|says|added|adds|asked|asks|wrote|writes|continued|explained|noted|replied|recalled|insisted|argued|declared|warned|quipped|joked|stated|observed|remarked|responded|countered|demanded|according to)$/;
 
 interface RawSpan {
   paragraph: number;
@@ -62,12 +72,8 @@ function isOpeningStraight(text: string, i: number): boolean {
 export function findQuoteSpans(paragraphs: string[]): RawSpan[] {
   const spans: RawSpan[] = [];
   let group = 0;
-  let carry = false; // a quote is open at the end of the previous paragraph
   for (let p = 0; p < paragraphs.length; p++) {
     const text = paragraphs[p];
-    const firstMark = text.search(/\S/u);
-    const continues = carry && firstMark >= 0 && OPENERS.has(text[firstMark]);
-    if (carry && !continues) carry = false;
     let open = -1;
     let straight = false;
     for (let i = 0; i < text.length; i++) {
@@ -77,35 +83,33 @@ export function findQuoteSpans(paragraphs: string[]): RawSpan[] {
           open = i;
           straight = ch === '"';
         }
-      } else if (CLOSERS.has(ch) && (ch !== '"' || straight || true)) {
+      } else if (CLOSERS.has(ch)) {
+        // A straight mark that looks like an opening one inside a curly quote is a nested quote's mark.
         if (ch === '"' && !straight && isOpeningStraight(text, i) && text.indexOf('”', i) > i) continue;
-        pushSpan(p, open, i, false);
+        pushSpan(p, open, i);
         open = -1;
       } else if ((ch === '“' || ch === '„') && /\s/u.test(text[i - 1] ?? ' ') && !straight) {
         // A new opening mark while one is open: the earlier quote was never closed; end it before this one.
-        pushSpan(p, open, i, false);
+        pushSpan(p, open, i);
         open = i;
       }
     }
-    if (open >= 0) {
-      pushSpan(p, open, text.length, true);
-      carry = true;
-    } else carry = false;
+    if (open >= 0) pushSpan(p, open, text.length);
   }
   return spans;
 
-  function pushSpan(p: number, open: number, close: number, runsOn: boolean) {
+  function pushSpan(p: number, open: number, close: number) {
     const text = paragraphs[p];
     let start = open + 1;
     let end = close;
     while (start < end && /\s/u.test(text[start])) start++;
     // Trailing comma or spaces inside the marks (`"…," he said`) are punctuation, not the speaker's words.
     while (end > start && /[\s,]/u.test(text[end - 1])) end--;
-    const prev = spans[spans.length - 1];
-    const continued = !!prev && prev.paragraph === p - 1 && prev.close === paragraphs[p - 1].length && open === text.search(/\S/u);
     if (end <= start) return;
+    const prev = spans[spans.length - 1];
+    // Continues the previous paragraph's quote when that one ran to its end unclosed and this paragraph opens with a mark.
+    const continued = !!prev && prev.paragraph === p - 1 && prev.close === paragraphs[p - 1].length && open === text.search(/\S/u);
     spans.push({ paragraph: p, start, end, open, close, group: continued ? prev.group : ++group, continued });
-    void runsOn;
   }
 }
 
@@ -121,75 +125,116 @@ interface SpeechEvent {
   clauseStart?: number;
 }
 
-/** Replaces quoted words by '_' (same length) so attribution search never looks inside quotes. */
+/** Replaces quoted words by '_' and parentheticals by spaces (same length) so attribution search sees only the frame. */
 function maskQuotes(text: string, spans: RawSpan[]): string {
-  const chars = [...text.split('')];
+  const chars = text.split('');
   for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = '_';
-  return chars.join('');
+  return chars.join('').replace(/\([^()_]{0,80}\)/g, (m) => ' '.repeat(m.length));
 }
 
 const SENTENCE_END = /[.!?]["”’)]?\s+(?=["“„«(]?\p{Lu})/gu;
+const ABBREVIATION = /(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Jr|Sr|No|vs|Sept|Oct|Nov|Dec|Jan|Feb|Aug|U\.S|\p{Lu})\.)$/u;
 
-function sentenceStartBefore(masked: string, at: number, floor: number): number {
-  let start = floor;
-  SENTENCE_END.lastIndex = floor;
-  for (let m = SENTENCE_END.exec(masked); m && m.index + m[0].length <= at; m = SENTENCE_END.exec(masked)) {
+/** Sentence starts in a (masked) paragraph. */
+function sentenceStarts(masked: string): number[] {
+  const starts = [0];
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(masked); m; m = SENTENCE_END.exec(masked)) {
     // "Mr. Obama", "Sen. Kaine", "U.S. officials": abbreviations are not sentence ends.
-    const word = masked.slice(Math.max(0, m.index - 4), m.index + 1);
-    if (/(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|St|Lt|Col|Jr|Sr|No|vs|U\.S|\p{Lu})\.)$/u.test(word)) continue;
-    start = m.index + m[0].length;
+    if (ABBREVIATION.test(masked.slice(Math.max(0, m.index - 4), m.index + 1))) continue;
+    starts.push(m.index + m[0].length);
   }
-  return start;
+  return starts;
+}
+
+const startBefore = (starts: number[], at: number, floor = 0) => Math.max(floor, ...starts.filter((s) => s <= at));
+
+const RELATIVE = /(?:^|[\s,])(?:who|which|that)\s*$/i;
+
+const PRONOUN_SUBJECT = /^(he|she|they|we|i)\b/i;
+const APPOSITIVE_START = /^\s*(?:a|an|the|one|now|also|who|\p{Ll})/u;
+
+/** Subject phrase in the text before a speech verb: "X", "X, an aide to …,", "Opening the session, X". */
+function subjectPhrase(before: string): ParsedSpeakerPhrase | undefined {
+  let trimmed = before.replace(/^[\s"“”„«»,_]+/u, '').trimEnd();
+  // "Clinton, who said …" / "an architect who said …": the subject is the phrase before the relative pronoun.
+  if (RELATIVE.test(trimmed)) trimmed = trimmed.replace(RELATIVE, '').replace(/,\s*$/, '').trimEnd();
+  if (!trimmed) return undefined;
+  if (trimmed.endsWith(',')) {
+    // "Medinsky, an aide to the Russian president, said": the first comma part that names someone and
+    // is followed by an appositive ("Scott Pruitt, the attorney general of Oklahoma, one of …, said").
+    const parts = trimmed.slice(0, -1).split(/[,―—–]/);
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (!APPOSITIVE_START.test(parts[i + 1])) continue;
+      const parsed = parseSpeakerPhrase(parts[i], parts[i + 1]);
+      if (parsed?.kind === 'name' || parsed?.kind === 'pronoun') return parsed;
+    }
+    return parseSpeakerPhrase(parts[parts.length - 1]);
+  }
+  const last = trimmed.split(/[,;:―—–]/).pop()!.trim();
+  // "She then urges her husband … and repeatedly says": the pronoun is the subject of both verbs.
+  const pronoun = PRONOUN_SUBJECT.exec(last);
+  if (pronoun && last.split(/\s+/).length > 1) return parseSpeakerPhrase(pronoun[1]);
+  if (last.split(/\s+/).length > 16) return undefined;
+  return parseSpeakerPhrase(last);
+}
+
+const PREPOSITION = /\s+(?:for|in|on|at|during|after|before|when|while|who|from|to|with|as|about|via|through)\s/g;
+
+/** The speaker after an inverted verb: "said Rep. Jim Clyburn, the assistant leader …", "wrote Cameron Easley for Morning Consult". */
+function invertedSpeaker(after: string): { phrase: ParsedSpeakerPhrase; length: number } | undefined {
+  // Abbreviation dots ("Rep.", "G.K.") are not phrase ends: hide them while finding the phrase's end.
+  const hidden = after.replace(/\b(\p{Lu}[\p{L}]{0,3})\.(?=\s*\p{Lu})/gu, '$1\u2024');
+  const m = /^\s+([^,.;:!?_\n]{1,90}?)\s*(?=[,.;:!?_]|$)/u.exec(hidden);
+  if (!m) return undefined;
+  let np = m[1];
+  // Cut at a preposition once the phrase already names someone ("Cameron Easley for Morning Consult").
+  for (const p of np.matchAll(PREPOSITION)) {
+    if (parseSpeakerPhrase(np.slice(0, p.index).replace(/\u2024/g, '.'))?.kind === 'name') {
+      np = np.slice(0, p.index);
+      break;
+    }
+  }
+  np = np.replace(/\u2024/g, '.');
+  let length = m[0].length;
+  const appositive = /^,\s*([^,.;:_]{1,140}?)\s*(?=[,.;:]|$)/u.exec(after.slice(length));
+  const role = appositive && APPOSITIVE_START.test(appositive[1]) && !/^\s*who\b/.test(appositive[1]) ? appositive[1] : undefined;
+  const phrase = parseSpeakerPhrase(np, role);
+  if (!phrase || phrase.kind === 'pronoun') return undefined;
+  if (phrase.kind === 'nominal' && (!/^(?:the|a|an|one|\p{Lu})/iu.test(np.trim()) || np.split(/\s+/).length > 8)) return undefined;
+  if (role) length += appositive![0].length;
+  return { phrase, length };
 }
 
 /** Finds every attribution (speech verb + speaker phrase) in a paragraph's masked text. */
-function findSpeechEvents(masked: string, spans: RawSpan[]): SpeechEvent[] {
+function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): SpeechEvent[] {
   const events: SpeechEvent[] = [];
   const closes = spans.map((s) => s.close);
   for (const m of masked.matchAll(VERB_RE)) {
     const verbStart = m.index!;
     let verbEnd = verbStart + m[0].length;
     let cue = m[0];
-    const told = /^\s+(reporters|journalists|the [A-Z][\w.]+(?: [A-Z][\w.]+)*|[A-Z][\w.]+(?: [A-Z][\w.]+)*|me|us|him|her|them)\b/.exec(masked.slice(verbEnd));
-    if (m[0] === 'told' && told) {
-      cue = `told ${told[1]}`;
+    const told = /^\s+(reporters|journalists|the [A-Z][\w.]+(?: [A-Z][\w.]+)*|[A-Z][\w.]+(?: [A-Z][\w.]+)*|me|us|him|her|them|an? [a-z]+)\b/.exec(masked.slice(verbEnd));
+    if (/^(?:told|telling)$/.test(m[0]) && told) {
+      cue = `${m[0]} ${told[1]}`;
       verbEnd += told[0].length;
     }
     // Subject before the verb: from the sentence start or the last quote's closing mark.
     const floor = Math.max(0, ...closes.filter((c) => c < verbStart).map((c) => c + 1));
-    const sentenceStart = sentenceStartBefore(masked, verbStart, floor);
+    const sentenceStart = startBefore(starts, verbStart, floor);
     let before = masked.slice(sentenceStart, verbStart);
     const adverbs = new RegExp(`${ADVERBS}+$`, 'i').exec(before);
     if (adverbs) before = before.slice(0, adverbs.index);
-    let phrase: ParsedSpeakerPhrase | undefined;
     let from = sentenceStart + before.length - before.trimStart().length;
-    if (/_/.test(before)) before = before.slice(before.lastIndexOf('_') + 1);
-    const trimmed = before.replace(/^[\s"“”„«»,]+/u, '').trimEnd();
-    if (trimmed.endsWith(',')) {
-      // "Medinsky, an aide to the Russian president, said": name, then appositive role.
-      const parts = trimmed.slice(0, -1).split(',');
-      if (parts.length >= 2) phrase = parseSpeakerPhrase(parts[parts.length - 2], parts[parts.length - 1]);
-      if (phrase && /\b(?:which|who|that|when|where|if|as|but)\b/i.test(parts[parts.length - 1].split(' ').slice(0, 2).join(' '))) {
-        phrase = parseSpeakerPhrase(parts[parts.length - 2]);
-      }
-    } else if (trimmed) {
-      const parts = trimmed.split(',');
-      const last = parts[parts.length - 1];
-      if (last.trim().split(/\s+/).length <= 16) phrase = parseSpeakerPhrase(last);
-    }
+    const rightAfterQuote = floor > 0 && /^[\s,—–-]*$/u.test(masked.slice(floor, verbStart));
+    let phrase: ParsedSpeakerPhrase | undefined = rightAfterQuote && INVERTIBLE.test(m[0]) ? undefined : subjectPhrase(before);
     if (!phrase || (phrase.kind === 'nominal' && /^[a-z]/.test(phrase.text) && phrase.text.split(' ').length > 5)) {
       // "…," said Vladimir Medinsky, an aide to the Russian president.
-      const after = /^\s+((?:[\p{Lu}][\p{L}\p{M}'’.-]*\s*){1,6}|(?:the|a|an)\s+[\p{L}\s.-]{1,60}?)(?:,\s*((?:a|an|the)\s+[^,.;]{1,120}?)\s*[,.;]|(?=[,.;:]|$))/u.exec(
-        masked.slice(verbEnd),
-      );
-      const rightAfterQuote = /^[\s,—–-]*$/u.test(masked.slice(floor, verbStart)) && floor > 0;
-      if (after && (rightAfterQuote || !phrase)) {
-        const inverted = parseSpeakerPhrase(after[1], after[2]);
-        if (inverted && inverted.kind !== 'pronoun') {
-          phrase = inverted;
-          from = verbStart;
-          verbEnd += after[0].length;
-        }
+      const inverted = (rightAfterQuote || !phrase) && INVERTIBLE.test(m[0]) ? invertedSpeaker(masked.slice(verbEnd)) : undefined;
+      if (inverted) {
+        phrase = inverted.phrase;
+        from = verbStart;
+        verbEnd += inverted.length;
       }
       if (!phrase || (phrase.kind === 'nominal' && phrase.text.split(' ').length > 5)) continue;
     }
@@ -204,6 +249,17 @@ function findSpeechEvents(masked: string, spans: RawSpan[]): SpeechEvent[] {
 }
 
 const MIN_UNATTRIBUTED_WORDS = 4;
+/** Capitalised words that open sentences without naming anyone. */
+const SENTENCE_OPENERS = new Set(
+  (
+    'his her their its our my your during after before following when while one two three four five this that these those ' +
+    'there here it they we she he i but and so yet if as in on at for with from by to of about over under since until although ' +
+    'though because what which who how why where ambitious retired former some many most several all both each every no not ' +
+    'also still even only just then now today yesterday last next first later earlier meanwhile however instead indeed despite'
+  ).split(/\s+/),
+);
+/** Paragraph offsets are made global (paragraph × this + offset) to order mentions across the article. */
+const PARA = 1_000_000;
 
 /** Extracts direct quotes (and simple indirect "X said that …" reports) with speakers from paragraphs. */
 export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
@@ -213,40 +269,72 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
   const out: ExtractedQuote[] = [];
   const groupSpeaker = new Map<number, { speaker?: Speaker; cue?: string }>();
   let lastParagraphWithSpeaker = -10;
+  let lastParagraphSpeaker: Speaker | undefined;
+  /** "X said:" ending the previous paragraph introduces the quote that opens this one. */
+  let lead: { speaker: Speaker; cue: string } | undefined;
 
   for (let p = 0; p < paragraphs.length; p++) {
     const text = paragraphs[p];
     const here = spans.filter((s) => s.paragraph === p);
     const masked = maskQuotes(text, here);
-    const lastBefore = tracker.last;
-    const events = findSpeechEvents(masked, here);
-    for (const e of events) e.speaker = tracker.resolve(e.phrase);
+    const starts = sentenceStarts(masked);
+    const events = findSpeechEvents(masked, here, starts);
+
+    // People who open a sentence are antecedents for later pronouns; speech events resolve in text order.
+    const subjects = starts
+      .map((at) => ({ at, phrase: /^["“„«]?((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]+){0,3})\b/u.exec(masked.slice(at)) }))
+      .filter((s) => s.phrase && !events.some((e) => e.from === s.at) && !SENTENCE_OPENERS.has(s.phrase[1].split(/\s+/)[0].toLowerCase()));
+    const timeline = [
+      ...events.map((e) => ({ at: e.from, event: e as SpeechEvent | undefined, subject: undefined as string | undefined })),
+      ...subjects.map((s) => ({ at: s.at, event: undefined, subject: s.phrase![1] })),
+    ].sort((a, b) => a.at - b.at);
+    for (const item of timeline) {
+      if (item.event) item.event.speaker = tracker.resolve(item.event.phrase, p * PARA + item.at);
+      else {
+        const parsed = parseSpeakerPhrase(item.subject!);
+        if (parsed?.kind === 'name' && tracker.isPersonName(parsed.text)) tracker.mention(parsed, p * PARA + item.at);
+      }
+    }
 
     let previous: { speaker?: Speaker; cue?: string; close: number; by?: SpeechEvent } | undefined;
+    const firstChar = text.search(/\S/u);
     for (const span of here) {
       const closeEnd = span.close + 1;
       const gap = (a: number, b: number) => masked.slice(a, b);
+      let speaker: Speaker | undefined;
+      let cue: string | undefined;
       // (a) attribution right after the closing mark: `"…," X said` / `"…," said X`.
-      let found = events.find((e) => e.from >= closeEnd && /^[\s,;:—–-]*$/u.test(gap(closeEnd, e.from)) && e.speaker);
-      // (b) attribution before the opening mark in the same sentence: `X said: "…"`, `X said the plan was "…"`.
+      // A quote closed by a full stop ends its sentence: what follows starts a new one.
+      const endsSentence = /\.\s*$/.test(text.slice(span.start, span.close));
+      let found = endsSentence ? undefined : events.find((e) => e.from >= closeEnd && /^[\s,;:—–-]*$/u.test(gap(closeEnd, e.from)) && e.speaker);
+      // (a') a dash signature: `"…" ― Carlos Raúl`.
       if (!found) {
-        const sentenceStart = sentenceStartBefore(masked, span.open, 0);
+        const dash = /^\s*[―—–-]\s*(\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){0,4})/u.exec(masked.slice(closeEnd));
+        const parsed = dash ? parseSpeakerPhrase(dash[1]) : undefined;
+        if (parsed?.kind === 'name') {
+          speaker = tracker.resolve(parsed, p * PARA + closeEnd);
+          cue = '—';
+        }
+      }
+      // (b) attribution before the opening mark in the same sentence: `X said: "…"`, `X said the plan was "…"`.
+      if (!found && !speaker) {
+        const sentenceStart = startBefore(starts, span.open);
         found = [...events].reverse().find((e) => e.to <= span.open && e.from >= sentenceStart && e.speaker && !/_/.test(gap(e.to, span.open)));
       }
-      let speaker = found?.speaker;
-      let cue = found?.cue;
+      if (found) ({ speaker, cue } = found);
+      // (b') "X said:" at the end of the previous paragraph introduces a quote opening this one.
+      if (!speaker && lead && span.open === firstChar) ({ speaker, cue } = lead);
       // (c) same group (interrupted or multi-paragraph quote) or an earlier quote in this paragraph.
       if (!speaker && groupSpeaker.get(span.group)?.speaker) ({ speaker, cue } = groupSpeaker.get(span.group)!);
       if (!speaker && previous?.speaker && !events.some((e) => e !== previous!.by && e.from > previous!.close && e.to < span.open)) ({ speaker, cue } = previous);
       // (d) the nearest attribution elsewhere in the paragraph.
       if (!speaker) {
-        const withSpeaker = events.filter((e) => e.speaker);
-        const nearest = withSpeaker.sort((a, b) => Math.abs(a.from - span.open) - Math.abs(b.from - span.open))[0];
+        const nearest = events.filter((e) => e.speaker).sort((a, b) => Math.abs(a.from - span.open) - Math.abs(b.from - span.open))[0];
         if (nearest) ({ speaker, cue } = nearest);
       }
       // (e) a paragraph that opens with a quote and names nobody: the speaker of the paragraph before.
-      if (!speaker && !events.length && span.open === text.search(/\S/u) && lastBefore && lastParagraphWithSpeaker >= p - 1) {
-        speaker = { ...lastBefore };
+      if (!speaker && !events.length && span.open === firstChar && lastParagraphSpeaker && lastParagraphWithSpeaker === p - 1) {
+        speaker = { ...lastParagraphSpeaker };
       }
       const words = text.slice(span.start, span.end).split(/\s+/).length;
       if (!speaker && words < MIN_UNATTRIBUTED_WORDS && !span.continued) continue; // scare quotes, titles, nicknames
@@ -257,16 +345,26 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
       if (speaker) {
         groupSpeaker.set(span.group, { speaker, cue });
         lastParagraphWithSpeaker = p;
+        lastParagraphSpeaker = speaker;
       }
       previous = { speaker, cue, close: span.close, by: found };
     }
     // Propagate a group's speaker back to its earlier parts (attribution often follows the last paragraph).
     for (const q of out) if (!q.speaker && groupSpeaker.get(q.group)?.speaker) Object.assign(q, groupSpeaker.get(q.group));
 
+    // An attribution that ends the paragraph with a colon (or nothing after it) leads into the next paragraph.
+    const closing = [...events].reverse().find((e) => e.speaker && /^\s*[:,]?\s*$/.test(masked.slice(e.to)));
+    lead = closing ? { speaker: closing.speaker!, cue: closing.cue } : undefined;
+    if (closing) {
+      lastParagraphWithSpeaker = p;
+      lastParagraphSpeaker = closing.speaker;
+    }
+
     // Indirect reports outside quotation marks: `X said (that) the delegations had agreed …`.
     for (const e of events) {
-      if (!e.speaker || e.clauseStart === undefined || /^according/.test(e.cue)) continue;
-      if (e.speaker) lastParagraphWithSpeaker = p;
+      if (!e.speaker || e.clauseStart === undefined || /^according/.test(e.cue) || /ing$/.test(e.cue)) continue;
+      lastParagraphWithSpeaker = p;
+      lastParagraphSpeaker = e.speaker;
       const end = masked.slice(e.clauseStart).search(/[.!?](?:\s|$)|[“"_]/u);
       const stop = end < 0 ? masked.length : e.clauseStart + end;
       const clause = text.slice(e.clauseStart, stop).trim();

@@ -27,7 +27,7 @@ const ROLE_WORDS = new Set(
     'member members chairman congressman congresswoman lawmaker lawmakers delegate delegation ' +
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august ' +
     'september october november december today yesterday but and so then also later however meanwhile opening speaking ' +
-    'asked told writing according'
+    'asked told writing according air force navy marine corps guard presidential debate debates morning evening night'
   ).split(/\s+/),
 );
 
@@ -50,6 +50,8 @@ export interface ParsedSpeakerPhrase {
   /** The person's name (kind 'name'), the pronoun, or the noun phrase as written (kind 'nominal'). */
   text: string;
   role?: string;
+  /** From an honorific ("Mr." → 'm', "Mrs."/"Ms." → 'f'). */
+  gender?: 'm' | 'f';
 }
 
 /** Cleans a phrase: parentheticals, surrounding punctuation, leading conjunctions and adverbs. */
@@ -92,16 +94,48 @@ export function parseSpeakerPhrase(phrase: string, appositive?: string): ParsedS
   }
   const name = tokens.slice(start, end).map(stripPossessive).join(' ');
   let before = tokens.slice(0, start);
+  const honorific = before[before.length - 1]?.toLowerCase().replace(/\.$/, '');
+  const gender = honorific === 'mr' ? 'm' : honorific === 'mrs' || honorific === 'ms' ? 'f' : undefined;
   while (before.length && HONORIFICS.has(before[before.length - 1].toLowerCase())) before = before.slice(0, -1);
   const ownRole = tidy(before.join(' ').replace(/^(?:the|a|an)\s+/i, (m) => (before.length > 1 ? m : '')));
   const roleText = role ?? (ownRole && /\p{L}{2,}/u.test(ownRole) ? ownRole : undefined);
-  return { kind: 'name', text: name, role: roleText && roleText.length <= 120 ? roleText : undefined };
+  return { kind: 'name', text: name, role: roleText && roleText.length <= 120 ? roleText : undefined, ...(gender ? { gender } : {}) };
 }
 
-/** Full names seen so far, the last named speaker, and who held which role: article-scoped state. */
+const MALE_NAMES = new Set(
+  (
+    'aaron adam alan albert alex alexander andrew anthony antónio antonio barack ben benjamin bernie bill bob boris brian bruce ' +
+    'carl charles chris christopher chuck dan daniel david dennis don donald doug douglas ed edward emmanuel eric frank gary ' +
+    'george greg harry henry jack jacob james jason jeb jeff jeffrey jim jimmy joe john jon jonathan joseph josh justin keith ' +
+    'ken kevin larry mark martin matt matthew michael mike mitch mykhailo nick nicholas olaf pat patrick paul pete peter ' +
+    'phil philip rand richard rick rob robert ron ronald rudy ryan sam scott sean sergei sergey stephen steve steven ted ' +
+    'thomas tim timothy todd tom tony vladimir volodymyr walter william xi yuri dmitry'
+  ).split(/\s+/),
+);
+const FEMALE_NAMES = new Set(
+  (
+    'abigail alexandria alice amy angela ann anna anne barbara betsy carly caroline catherine chelsea christina claire ' +
+    'condoleezza debbie diane donna elizabeth ellen emily emma gina hillary huma jane janet jennifer jill joan julia julie ' +
+    'karen kate katie kellyanne melanie tina terry kamala kirsten laura linda lisa loretta madeleine maria marine mary megan melania michelle ' +
+    'nancy nikki patricia rachel sarah sharon stephanie susan tammy theresa ursula valerie victoria'
+  ).split(/\s+/),
+);
+
+type Gender = 'm' | 'f' | undefined;
+
+/** A person mentioned at some point of the article, for pronoun resolution by recency. */
+interface Mention {
+  speaker: Speaker;
+  at: number;
+}
+
+/** Full names seen so far, recent people (speakers and sentence subjects), who held which role: article-scoped state. */
 export class SpeakerTracker {
   private bySurname = new Map<string, Speaker>();
   private roles: Speaker[] = [];
+  private genders = new Map<string, Gender>();
+  private mentions: Mention[] = [];
+  /** The last named speaker. */
   last?: Speaker;
 
   /** Registers a full name seen anywhere in the text (so a later "Trump said" becomes "Donald Trump"). */
@@ -113,18 +147,60 @@ export class SpeakerTracker {
     if (!known || known.name.split(' ').length < parts.length) this.bySurname.set(surname, { ...(known ?? {}), name });
   }
 
-  /** Resolves a parsed phrase to a speaker; updates "last speaker" when it names someone. */
-  resolve(parsed: ParsedSpeakerPhrase | undefined): Speaker | undefined {
+  /** Notes a gender cue for a name ("Mr. Clarke", "Ms. Lynch", or a pronoun that referred to them). */
+  noteGender(name: string, gender: Gender): void {
+    if (gender && !this.genders.has(name)) this.genders.set(name, gender);
+  }
+
+  private genderOf(name: string): Gender {
+    const known = this.genders.get(name);
+    if (known) return known;
+    const first = name.split(' ')[0].toLowerCase();
+    return MALE_NAMES.has(first) ? 'm' : FEMALE_NAMES.has(first) ? 'f' : undefined;
+  }
+
+  /** A plausible person: a known full name, a surname of one, or two to four name tokens. */
+  isPersonName(name: string): boolean {
+    const parts = name.split(' ');
+    if (parts.length >= 2) return parts.length <= 4;
+    return this.bySurname.has(name.toLowerCase()) || this.genders.has(name);
+  }
+
+  /** A person named as the subject of a sentence at position `at` (a candidate antecedent for "he"/"she"). */
+  mention(parsed: ParsedSpeakerPhrase | undefined, at: number): void {
+    if (parsed?.kind !== 'name') return;
+    const speaker = this.lookup(parsed);
+    this.mentions.push({ speaker, at });
+  }
+
+  /** Resolves a parsed phrase to a speaker at position `at`; remembers named speakers for later pronouns. */
+  resolve(parsed: ParsedSpeakerPhrase | undefined, at = Number.MAX_SAFE_INTEGER): Speaker | undefined {
     if (!parsed) return undefined;
     if (parsed.kind === 'pronoun') {
-      return PERSONAL_PRONOUNS.has(parsed.text) && this.last ? { ...this.last } : undefined;
+      if (!PERSONAL_PRONOUNS.has(parsed.text)) return undefined;
+      const gender: Gender = parsed.text === 'he' ? 'm' : 'f';
+      for (let i = this.mentions.length - 1; i >= 0; i--) {
+        const m = this.mentions[i];
+        if (m.at > at) continue;
+        const g = this.genderOf(m.speaker.name);
+        if (g && g !== gender) continue;
+        this.noteGender(m.speaker.name, gender);
+        this.last = m.speaker;
+        return { ...m.speaker };
+      }
+      return undefined;
     }
     if (parsed.kind === 'nominal') {
       const byRole = this.byRole(parsed.text);
-      if (byRole) return this.remember(byRole);
-      // Unnamed sources ("a source", "officials") are speakers as written, never carried over to pronouns.
+      if (byRole) return this.remember(byRole, at);
+      // Unnamed sources ("a source", "officials") are speakers as written, never antecedents of "he"/"she".
       return { name: parsed.text, ...(parsed.role ? { role: parsed.role } : {}) };
     }
+    return this.remember(this.lookup(parsed), at);
+  }
+
+  /** Full name and known role for a parsed name ("Guterres" → "António Guterres"). */
+  private lookup(parsed: ParsedSpeakerPhrase): Speaker {
     const parts = parsed.text.split(' ');
     let name = parsed.text;
     let knownRole: string | undefined;
@@ -139,6 +215,7 @@ export class SpeakerTracker {
       knownRole = this.bySurname.get(parts[parts.length - 1].toLowerCase())?.role;
     }
     const speaker: Speaker = { name };
+    if (parsed.gender) this.noteGender(name, parsed.gender);
     const role = parsed.role ?? knownRole;
     if (role) speaker.role = role;
     if (parsed.role) {
@@ -147,11 +224,12 @@ export class SpeakerTracker {
       const known = this.bySurname.get(surname);
       if (known && known.name === name) known.role ??= parsed.role;
     }
-    return this.remember(speaker);
+    return speaker;
   }
 
-  private remember(speaker: Speaker): Speaker {
+  private remember(speaker: Speaker, at: number): Speaker {
     this.last = speaker;
+    this.mentions.push({ speaker, at });
     return { ...speaker };
   }
 
