@@ -19,7 +19,7 @@ export const cardStyles = css`
   }
   * { box-sizing: border-box; }
   .card { padding: 12px 14px 14px; }
-  header { display: flex; align-items: start; gap: 8px; }
+  .head { display: flex; align-items: start; gap: 8px; }
   h2 { flex: 1; margin: 0; font-size: 1.05em; line-height: 1.3; }
   h3 { margin: 12px 0 4px; font-size: 0.95em; }
   p, ul, blockquote { margin: 8px 0 0; }

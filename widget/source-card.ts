@@ -64,10 +64,10 @@ export class QuoteSourceCard extends LitElement {
 
   override render() {
     const { state, match } = this;
-    return html`<div class="card" role="dialog" aria-modal="false" aria-labelledby="qs-title"><header>
+    return html`<div class="card" role="dialog" aria-modal="false" aria-labelledby="qs-title"><div class="head">
         <h2 id="qs-title" part="card-title" tabindex="-1">${cardTitle(state, match)}</h2>
         <button class="close" part="close" aria-label="Close" @click=${() => this.emit('qs-close')}>✕</button>
-      </header>
+      </div>
       <div class="body" aria-busy=${state === 'loading' ? 'true' : 'false'}>${this.body()}</div></div>`;
   }
 
@@ -112,7 +112,7 @@ export class QuoteSourceCard extends LitElement {
     const reviewed = claims.filter((c) => c.reviews.length);
     if (!reviewed.length) return nothing;
     return html`<section aria-labelledby="qs-reviews">
-      <h3 id="qs-reviews">Fact-checks</h3>
+      <h3 id="qs-reviews">Fact-checks on this passage</h3>
       <ul class="reviews">
         ${reviewed.map(
           (c) => html`<li>

@@ -1,0 +1,168 @@
+/**
+ * The whole product on /demo: real worker (wrangler dev, seed in local KV), built widget, Chromium.
+ * A reader highlights the altered quote with the mouse, clicks the trigger, and sees the original.
+ */
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, startWorker, wordsBoxScript, type Worker } from './harness';
+
+let worker: Worker;
+let browser: Browser;
+
+beforeAll(async () => {
+  worker = await startWorker();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+});
+
+interface Watched {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  violations: () => Promise<string[]>;
+}
+
+async function openDemo(options: Parameters<Browser['newContext']>[0] = {}): Promise<Watched> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // The browser's own favicon probe is not the page's doing.
+  page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && errors.push(`console: ${m.text()} ${m.location().url}`));
+  // Recorded from the first moment (CDP-injected, so the page's CSP does not apply to it).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.defineProperty(window, '__violations', { value: seen });
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+  });
+  await page.goto(`${worker.url}/demo`);
+  await page.waitForFunction(() => !!document.querySelector('quote-source')?.shadowRoot);
+  return { page, context, errors, violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations) };
+}
+
+async function dragSelect(page: Page, selector: string, words: string) {
+  const box = await page.evaluate(wordsBoxScript, [selector, words] as [string, string]);
+  await page.mouse.move(box.x1, box.y1);
+  await page.mouse.down();
+  await page.mouse.move((box.x1 + box.x2) / 2, box.y2, { steps: 4 });
+  await page.mouse.move(box.x2, box.y2, { steps: 4 });
+  await page.mouse.up();
+}
+
+const cardText = (page: Page, part: string) => page.locator(`quote-source [part=card] ${part}`);
+
+describe('/demo', () => {
+  test('highlighting the altered quote and clicking the trigger shows the original wording, the speaker and the difference', async () => {
+    const { page, context, errors, violations } = await openDemo();
+    try {
+      await dragSelect(page, '#altered-quote', 'the fighting in Ukraine must not stop now');
+      const trigger = page.locator('quote-source [part=trigger]');
+      await trigger.waitFor();
+      const started = Date.now();
+      await trigger.click();
+      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Altered quote: the meaning changed');
+      console.log(`e2e: click to card ${Date.now() - started} ms`);
+      expect(await cardText(page, 'mark').textContent()).toBe('The fighting in Ukraine must stop now');
+      expect(await cardText(page, 'blockquote').textContent()).toContain('Enough is enough.');
+      const speaker = (await cardText(page, '.speaker').textContent())!;
+      expect(speaker).toContain('António Guterres');
+      expect(speaker).toContain('Secretary-General of the United Nations');
+      const edits = (await cardText(page, '.edits').textContent())!.replace(/\s+/g, ' ');
+      expect(edits).toContain('Added “not”');
+      expect(edits).toContain('changes the meaning');
+      expect(await cardText(page, '.diff ins').textContent()).toContain('not');
+      expect(await cardText(page, 'time').textContent()).toBe('28 February 2022'); // data-lang="en-GB"
+      // Focus is in the card; Escape closes it and puts focus back on the trigger.
+      expect(await page.evaluate(() => document.querySelector('quote-source')!.shadowRoot!.activeElement?.tagName)).toBe('QUOTE-SOURCE-CARD');
+      await page.keyboard.press('Escape');
+      await page.locator('quote-source [part=card]').waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.querySelector('quote-source')!.shadowRoot!.activeElement?.getAttribute('part'))).toBe('trigger');
+      expect(await violations()).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a quote credited to the wrong person shows who said it; the exact quote is found unchanged', async () => {
+    const { page, context, errors, violations } = await openDemo();
+    try {
+      await dragSelect(page, '#misattributed-quote', 'We discussed in detail every item on the agenda');
+      await page.locator('quote-source [part=trigger]').click();
+      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Source found');
+      expect(await cardText(page, '.speaker').textContent()).toContain('Vladimir Medinsky');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await dragSelect(page, '#exact-quote', 'Enough is enough. The fighting in Ukraine must stop now.');
+      await page.locator('quote-source [part=trigger]').click();
+      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Source found');
+      expect(await cardText(page, 'mark').textContent()).toContain('Enough is enough. The fighting in Ukraine must stop now');
+      expect(await cardText(page, '.edits').count()).toBe(0);
+      expect(await violations()).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('auto-scan badges the blockquotes that have a source; a badge opens the card with the fact-check', async () => {
+    const { page, context, errors } = await openDemo();
+    try {
+      const badges = page.locator('quote-source [part=badge]');
+      await expect.poll(() => badges.count(), { timeout: 10_000 }).toBe(2);
+      await badges.nth(1).click();
+      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Source found');
+      expect(await cardText(page, 'mark').textContent()).toContain('Leaders need to move back to peace');
+      expect(await cardText(page, '.reviews').textContent()).toContain('Misquoted');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`axe-core finds no violations on /demo with the altered-quote card open (${colorScheme})`, async () => {
+      // axe injects its own script, so this page alone runs with CSP bypassed.
+      const { page, context } = await openDemo({ bypassCSP: true, colorScheme });
+      try {
+        await dragSelect(page, '#altered-quote', 'the fighting in Ukraine must not stop now');
+        await page.locator('quote-source [part=trigger]').click();
+        await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Altered quote: the meaning changed');
+        await page.waitForTimeout(300); // let the entrance animation finish before contrast is measured
+        await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+        const result = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;
+          const r = await axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary}`) }));
+        });
+        expect(result).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('/widget.js is served as JavaScript with an ETag, caching and CORS, and answers 304 to If-None-Match', async () => {
+    const response = await fetch(`${worker.url}/widget.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cache-control')).toContain('max-age=');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const etag = response.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(await response.text()).toContain('quote-source');
+    const again = await fetch(`${worker.url}/widget.js`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    const demo = await fetch(`${worker.url}/demo`);
+    const csp = demo.headers.get('content-security-policy')!;
+    expect(csp).toContain("require-trusted-types-for 'script'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * End-to-end harness: the real worker (`wrangler dev` on a WIDGET port, seeds ingested into its
+ * own local KV directory) and Debian's Chromium driven by playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { buildWidget } from '../../scripts/build-widget';
+import { ingest } from '../../scripts/ingest';
+
+export const PROJECT_DIR = resolve(import.meta.dirname, '../..');
+export const WORKER_PORT = Number(process.env.QS_E2E_PORT ?? 8761);
+export const WORKER = `http://127.0.0.1:${WORKER_PORT}`;
+const PERSIST = '.wrangler/e2e-widget';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface Worker {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Builds the widget, loads the seeds into a private local KV, starts `wrangler dev`, waits for /healthz. */
+export async function startWorker(): Promise<Worker> {
+  await buildWidget();
+  await ingest({ target: { kind: 'local', persistTo: PERSIST }, paths: [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
+  const child: ChildProcess = spawn(
+    'npx',
+    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--persist-to', PERSIST, '--inspector-port', String(WORKER_PORT + 10),
+      '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:off'],
+    { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      process.kill(-child.pid!, 'SIGTERM'); // wrangler's own children (workerd) too
+    } catch {}
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-2000)}`);
+    try {
+      if ((await fetch(`${WORKER}/healthz`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not answer on ${WORKER} within 90 s:\n${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url: WORKER, stop };
+}
+
+/** Viewport coordinates of the start and end of `words` inside the element matched by `selector`. */
+export const wordsBoxScript = ([selector, words]: [string, string]) => {
+  const element = document.querySelector(selector)!;
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+    const at = node.data.indexOf(words);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + words.length);
+    const rects = [...range.getClientRects()];
+    const first = rects[0];
+    const last = rects[rects.length - 1];
+    return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
+  }
+  throw new Error(`"${words}" not found in ${selector}`);
+};
