@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
-import { readArticleRecord } from '../store/excerpt-context';
+import { readArticle } from '../store/articles';
 import { ArticleSchema, IdParam, problemResponses } from './schemas';
 import { createRouter } from './router';
 
@@ -24,7 +24,7 @@ export const articleRoutes = createRouter().openapi(
   }),
   async (c) => {
     const { id } = c.req.valid('param');
-    const article = await readArticleRecord(withCacheTtl(c.env.QS_KV), id);
+    const article = await readArticle(withCacheTtl(c.env.QS_KV), id);
     if (!article) throw new ProblemError('not-found', `No article with id "${id}".`);
     return c.json(article, 200);
   },

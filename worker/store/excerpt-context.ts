@@ -1,14 +1,10 @@
 /**
- * Reads for the public read API: an article, and an excerpt with its neighbours in ONE bulk KV read
- * (excerpt ids are `{articleId}~{position}`, so the neighbours' keys are known up front).
+ * An excerpt with its neighbours in ONE bulk KV read (excerpt ids are `{articleId}~{position}`, so
+ * the neighbours' keys are known up front; the record's own prev/next links are checked).
  */
-import type { Article, Excerpt } from '../core/types';
+import type { Excerpt } from '../core/types';
 import { keys } from './keys';
 import { getMany, type KV } from './kv';
-
-export async function readArticleRecord(kv: KV, id: string): Promise<Article | null> {
-  return kv.get<Article>(keys.article(id), 'json');
-}
 
 export interface ExcerptContext {
   excerpt: Excerpt;
