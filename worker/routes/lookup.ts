@@ -68,7 +68,7 @@ const selectorOf = (s: { exact: string; prefix?: string; suffix?: string }): Tex
   ...(s.suffix ? { suffix: s.suffix } : {}),
 });
 
-const jsonResponse = (description: string, schema: typeof LookupResponseSchema | typeof BatchResponseSchema) => ({
+const jsonResponse = <S extends typeof LookupResponseSchema | typeof BatchResponseSchema>(description: string, schema: S) => ({
   description,
   content: { 'application/json': { schema } },
 });

@@ -16,11 +16,14 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
-/** Error responses every route may give, as RFC 9457 problem+json. */
-export const problemResponses = (...statuses: (400 | 404 | 405 | 406 | 413 | 415)[]) =>
+type ProblemStatus = 400 | 404 | 405 | 406 | 413 | 415;
+type ProblemResponse = { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } };
+
+/** Error responses a route may give, as RFC 9457 problem+json (literal statuses, so `hc` clients narrow on them). */
+export const problemResponses = <const S extends ProblemStatus>(...statuses: S[]) =>
   Object.fromEntries(
     statuses.map((s) => [s, { description: DESCRIPTIONS[s], content: { 'application/problem+json': { schema: ProblemSchema } } }]),
-  ) as Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+  ) as { [K in S]: ProblemResponse };
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed id, parameter or body (problem+json, `errors` names each bad field)',
