@@ -95,7 +95,16 @@ function parseAnn(ann: string, text: string): { direct: GoldQuote[]; contents: S
     const whole = text.slice(s.frags[0].start, s.frags[s.frags.length - 1].end).trim();
     if (!OPEN.test(whole) || !CLOSE.test(whole)) continue;
     const src = sourceOf.get(id) ? spans.get(sourceOf.get(id)!) : undefined;
+    // Fragments of one Content with no quotation mark between them are one quotation (annotators split
+    // some long quotes sentence by sentence); fragments separated by a framing attribution stay apart.
+    const merged: Span[] = [];
     for (const f of s.frags) {
+      const prev = merged[merged.length - 1];
+      const joined = prev && !/["“”„«»]/u.test(text.slice(prev.end, f.start)) && !/["”»][.,!?;:]*\s*$/u.test(text.slice(prev.start, prev.end)) && !/^\s*["“„«]/u.test(text.slice(f.start, f.end));
+      if (joined) prev.end = f.end;
+      else merged.push({ ...f });
+    }
+    for (const f of merged) {
       let { start, end } = f;
       while (start < end && /[\s"“„«]/u.test(text[start])) start++;
       while (end > start && /[\s"”».,!?;:]/u.test(text[end - 1]) && !/[.!?]/.test(text[end - 1] === '"' ? '' : 'x')) end--;
@@ -151,9 +160,17 @@ function paragraphsWithOffsets(text: string): { text: string; offset: number }[]
 
 function predictOurs(text: string): Predicted[] {
   const paras = paragraphsWithOffsets(text);
-  return extractQuotes(paras.map((p) => p.text))
-    .filter((q) => q.kind === 'direct')
-    .map((q) => ({ start: paras[q.paragraph].offset + q.start, end: paras[q.paragraph].offset + q.end, speaker: q.speaker?.name }));
+  // A quotation running over several paragraphs is one prediction (its parts share a group).
+  const byGroup = new Map<number, Predicted>();
+  for (const q of extractQuotes(paras.map((p) => p.text))) {
+    if (q.kind !== 'direct') continue;
+    const start = paras[q.paragraph].offset + q.start;
+    const end = paras[q.paragraph].offset + q.end;
+    const seen = byGroup.get(q.group);
+    if (seen) seen.end = Math.max(seen.end, end);
+    else byGroup.set(q.group, { start, end, speaker: q.speaker?.name });
+  }
+  return [...byGroup.values()];
 }
 
 /** Baseline: every double-quoted span in a paragraph; speaker = nearest capitalised two-word name before it. */
@@ -227,8 +244,15 @@ function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[]): Q
         else if (process.env.QS_DEBUG_SPEAKERS) console.error(`SPK ${doc.name.slice(0, 30)} | gold=${g.source} -> ${g.sourceResolved} | pred=${preds[pair.p].speaker} | ${JSON.stringify(doc.text.slice(Math.max(0, g.start - 150), g.end + 100))}`);
       }
     }
+    if (process.env.QS_DEBUG_SPANS) {
+      doc.direct.forEach((g, gi) => { if (!usedG.has(gi)) console.error(`MISS ${doc.name.slice(0, 30)} | ${JSON.stringify(doc.text.slice(g.start - 20, g.end + 20))}`); });
+    }
     preds.forEach((p, pi) => {
       if (usedP.has(pi)) return;
+      if (process.env.QS_DEBUG_SPANS) {
+        const inContent = doc.contents.some((c) => overlap(c, p) >= (p.end - p.start) * 0.9) && !doc.direct.some((g) => overlap(g, p) > 0);
+        console.error(`${inContent ? 'INSIDE' : 'FALSE'} ${doc.name.slice(0, 30)} | ${JSON.stringify(doc.text.slice(p.start - 20, p.end + 20))}`);
+      }
       if (doc.contents.some((c) => overlap(c, p) >= (p.end - p.start) * 0.9) && !doc.direct.some((g) => overlap(g, p) > 0)) inside++;
     });
   }

@@ -65,28 +65,48 @@ function meta(document: Document, ...names: string[]): string {
   return '';
 }
 
-const BLOCKS = 'p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, figcaption, dd, dt, td, th';
+const BLOCK_TAGS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'FIGCAPTION', 'DD', 'DT', 'TD', 'TH']);
+const CONTAINER_TAGS = new Set(['DIV', 'SECTION', 'ARTICLE', 'MAIN', 'ASIDE', 'NAV', 'HEADER', 'FOOTER', 'FIGURE', 'TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'UL', 'OL', 'DL', 'FORM', 'BODY', 'HTML']);
+const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'BUTTON', 'SELECT', 'TEXTAREA']);
+const BLOCK_SELECTOR = [...BLOCK_TAGS, ...CONTAINER_TAGS].join(',').toLowerCase();
 
-/** Paragraph texts from Readability's extracted HTML: each innermost block element is one paragraph. */
+/**
+ * Paragraph texts from Readability's extracted HTML, in document order: each innermost block element
+ * (p, li, h2, blockquote …) is one paragraph, and so is a run of bare text or inline elements sitting
+ * directly in a container (a div with text and <br>, a <header> lede).
+ */
 export function paragraphsFromHtml(html: string): string[] {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
-  const blocks = [...document.querySelectorAll(BLOCKS)].filter((el) => !el.querySelector(BLOCKS));
   const out: string[] = [];
-  const seen = new Set<Element>();
-  for (const el of blocks) {
-    seen.add(el);
-    const t = tidyParagraph(el.textContent ?? '');
-    if (t) out.push(t);
-  }
-  // Text that sits directly in a container (div with bare text and <br>) is a paragraph too.
-  for (const div of document.querySelectorAll('div, section, article')) {
-    const own = [...div.childNodes]
-      .filter((n) => n.nodeType === 3 || (n.nodeType === 1 && !(n as Element).matches(`${BLOCKS}, div, section, article, table, ul, ol, figure`)))
-      .map((n) => n.textContent ?? '')
-      .join(' ');
-    const t = tidyParagraph(own);
-    if (t.length > 40 && !out.includes(t)) out.push(t);
-  }
+  const emit = (text: string, minLength = 1) => {
+    const t = tidyParagraph(text);
+    if (t.length >= minLength) out.push(t);
+  };
+  const visit = (el: Element) => {
+    const tag = el.tagName.toUpperCase();
+    if (SKIP_TAGS.has(tag)) return;
+    if (BLOCK_TAGS.has(tag) && !el.querySelector(BLOCK_SELECTOR)) {
+      emit(el.textContent ?? '');
+      return;
+    }
+    let run = '';
+    for (const node of [...el.childNodes]) {
+      if (node.nodeType === 3) run += node.textContent ?? '';
+      else if (node.nodeType === 1) {
+        const child = node as Element;
+        const childTag = child.tagName.toUpperCase();
+        if (SKIP_TAGS.has(childTag)) continue;
+        if (childTag === 'BR' && /\n\s*$/.test(run)) continue;
+        if (BLOCK_TAGS.has(childTag) || CONTAINER_TAGS.has(childTag) || child.querySelector(BLOCK_SELECTOR)) {
+          emit(run, 2);
+          run = '';
+          visit(child);
+        } else run += childTag === 'BR' ? '\n' : (child.textContent ?? '');
+      }
+    }
+    emit(run, 2);
+  };
+  if (document.body) visit(document.body);
   return out;
 }
 
@@ -114,7 +134,7 @@ export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): Htm
     language: text(ld.inLanguage) || lang || meta(document, 'og:locale', 'language', 'content-language').replace('_', '-'),
   };
   // Readability mutates the document, so it runs after the metadata pass.
-  const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+  const article = new Readability(document as unknown as Document, {}).parse();
   const paragraphs = article?.content ? paragraphsFromHtml(article.content) : [];
   if (!paragraphs.length) throw new Error('no article text found in the HTML page');
   const source: ArticleSource = {

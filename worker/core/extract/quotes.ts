@@ -76,13 +76,20 @@ export function findQuoteSpans(paragraphs: string[]): RawSpan[] {
     const text = paragraphs[p];
     let open = -1;
     let straight = false;
+    /** A curly quotation nested in a straight-quoted one ("… the question: “As you know …?” …"). */
+    let nested = false;
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];
       if (open < 0) {
         if (ch === '"' ? isOpeningStraight(text, i) : ch === '“' || ch === '„' || ch === '«') {
           open = i;
           straight = ch === '"';
+          nested = false;
         }
+      } else if (straight && (ch === '“' || ch === '„' || ch === '«')) {
+        nested = true;
+      } else if (straight && nested && (ch === '”' || ch === '»')) {
+        nested = false;
       } else if (CLOSERS.has(ch)) {
         // A straight mark that looks like an opening one inside a curly quote is a nested quote's mark.
         if (ch === '"' && !straight && isOpeningStraight(text, i) && text.indexOf('”', i) > i) continue;
@@ -258,6 +265,19 @@ const SENTENCE_OPENERS = new Set(
     'also still even only just then now today yesterday last next first later earlier meanwhile however instead indeed despite'
   ).split(/\s+/),
 );
+const SMALL_WORDS = /^(?:a|an|the|of|on|in|to|for|and|or|at|by|with|from|de|la|le|vs\.?)$/i;
+
+/** A short Title Case span that does not end a sentence is a name of a show, book or event, not a quotation. */
+function isTitle(text: string, span: RawSpan): boolean {
+  const inner = text.slice(span.start, span.end).replace(/[,;:]+$/, '');
+  const words = inner.split(/\s+/);
+  if (words.length > 7 || /[.!?]$/.test(inner)) return false;
+  const capitalised = words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && SMALL_WORDS.test(w)));
+  if (!capitalised) return false;
+  // A one-word capitalised quote is a title only after a possessive ("CNN's “State”") or a title cue.
+  return words.length > 1 || /(?:['’]s|\b(?:show|program|programme|book|film|movie|song|series|column|titled|called|entitled))\s*$/iu.test(text.slice(0, span.open));
+}
+
 /** Paragraph offsets are made global (paragraph × this + offset) to order mentions across the article. */
 const PARA = 1_000_000;
 
@@ -338,6 +358,7 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
       }
       const words = text.slice(span.start, span.end).split(/\s+/).length;
       if (!speaker && words < MIN_UNATTRIBUTED_WORDS && !span.continued) continue; // scare quotes, titles, nicknames
+      if (isTitle(text, span)) continue; // “Fox News Sunday”, MSNBC's “Morning Joe”
       const q: ExtractedQuote = { paragraph: p, start: span.start, end: span.end, text: text.slice(span.start, span.end), kind: 'direct', group: span.group };
       if (speaker) q.speaker = speaker;
       if (cue) q.cue = cue;
