@@ -55,7 +55,8 @@ export class QuoteSourceCard extends LitElement {
 
   /** Focus goes to the heading so a screen reader starts at the top of the card. */
   override focus() {
-    this.renderRoot.querySelector<HTMLElement>('h2')?.focus();
+    // preventScroll: the card is placed in view; focusing must not scroll the host page.
+    this.renderRoot.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
   }
 
   private emit(name: string) {
