@@ -39,6 +39,8 @@ export default defineConfig({
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
           testTimeout: 60_000,
+          // Seeding KV in beforeAll takes seconds when several workerd test files share 2 cores.
+          hookTimeout: 60_000,
         },
       },
       {
