@@ -5,9 +5,13 @@
 
 const MAX_SLUG = 60;
 
-/** Lowercase ASCII slug: accents folded ("António" → "antonio"), other runs become '-'. */
+/** Letters that Unicode decomposition does not fold to ASCII. */
+const FOLD: Record<string, string> = { ø: 'o', Ø: 'o', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ß: 'ss', đ: 'd', Đ: 'd', ł: 'l', Ł: 'l', þ: 'th', Þ: 'th', ð: 'd', ı: 'i' };
+
+/** Lowercase ASCII slug: accents folded ("António" → "antonio", "Søren" → "soren"), other runs become '-'. */
 export function slugify(text: string, max = MAX_SLUG): string {
   const folded = text
+    .replace(/[øØæÆœŒßđĐłŁþÞðı]/g, (c) => FOLD[c])
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()

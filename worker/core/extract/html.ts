@@ -110,6 +110,9 @@ export function paragraphsFromHtml(html: string): string[] {
   return out;
 }
 
+/** Less text than this is a page without an article (a home page, an error page, a shell waiting for scripts). */
+const MIN_ARTICLE_CHARS = 80;
+
 export interface HtmlExtraction {
   source: ArticleSource;
   paragraphs: string[];
@@ -135,13 +138,18 @@ export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): Htm
   };
   // Readability mutates the document, so it runs after the metadata pass.
   const article = new Readability(document as unknown as Document, {}).parse();
-  const paragraphs = article?.content ? paragraphsFromHtml(article.content) : [];
-  if (!paragraphs.length) throw new Error('no article text found in the HTML page');
+  const author = (article?.byline?.trim() || fromTags.author).replace(/^by\s+/i, '').replace(/\s+/g, ' ');
+  // A byline paragraph ("By Zoë Ørsted") is metadata, not article text.
+  const paragraphs = (article?.content ? paragraphsFromHtml(article.content) : []).filter(
+    (p, i) => !(i < 3 && author && /^by\s/i.test(p) && p.slice(3).trim() === author),
+  );
+  const chars = paragraphs.join('').replace(/\s+/g, '').length;
+  if (chars < MIN_ARTICLE_CHARS) throw new Error(`no article text found in the HTML page (${chars} characters of text)`);
   const source: ArticleSource = {
     title: (article?.title?.trim() || fromTags.title || fallbackTitle).replace(/\s+/g, ' '),
     url: /^https?:\/\//i.test(fromTags.url) ? fromTags.url : '',
     publisher: fromTags.publisher || article?.siteName?.trim() || '',
-    author: (article?.byline?.trim() || fromTags.author).replace(/^by\s+/i, '').replace(/\s+/g, ' '),
+    author,
     published: fromTags.published || article?.publishedTime?.trim() || '',
     language: (fromTags.language || article?.lang || '').trim(),
     body: paragraphs.join('\n\n'),

@@ -130,6 +130,8 @@ interface SpeechEvent {
   speaker?: Speaker;
   /** Offset where a reported clause starts, for "X said (that) …" outside quotation marks. */
   clauseStart?: number;
+  /** A reported clause before the attribution: "The talks will resume, he said." */
+  clauseBefore?: { start: number; end: number };
 }
 
 /** Replaces quoted words by '_' and parentheticals by spaces (same length) so attribution search sees only the frame. */
@@ -221,7 +223,7 @@ function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): S
     const verbStart = m.index!;
     let verbEnd = verbStart + m[0].length;
     let cue = m[0];
-    const told = /^\s+(reporters|journalists|the [A-Z][\w.]+(?: [A-Z][\w.]+)*|[A-Z][\w.]+(?: [A-Z][\w.]+)*|me|us|him|her|them|an? [a-z]+)\b/.exec(masked.slice(verbEnd));
+    const told = /^\s+(reporters|journalists|the [A-Z][\w.]+(?: [A-Z][\w.]+)*|the [a-z]+|[A-Z][\w.]+(?: [A-Z][\w.]+)*|me|us|him|her|them|an? [a-z]+)\b/.exec(masked.slice(verbEnd));
     if (/^(?:told|telling)$/.test(m[0]) && told) {
       cue = `${m[0]} ${told[1]}`;
       verbEnd += told[0].length;
@@ -246,8 +248,17 @@ function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): S
       if (!phrase || (phrase.kind === 'nominal' && phrase.text.split(' ').length > 5)) continue;
     }
     const rest = masked.slice(verbEnd);
-    const clause = /^\s+(?:that\s+)?(?=[\p{Ll}\p{Lu}])/u.exec(rest);
-    events.push({ from, to: verbEnd, cue, phrase, clauseStart: clause ? verbEnd + clause[0].length : undefined });
+    // "X said (that) the delegations had agreed …": the reported clause follows (not "said in a statement").
+    const clause = /^\s+(?:that\s+)?(?!(?:in|on|at|during|after|before|last|this|early|late|earlier|later|when|while|of|to|with|about|yes|no|so|it|its|it's|through|via|from|for)\b)(?=[\p{Ll}\p{Lu}])/iu.exec(rest);
+    // "Traffic will be limited …, the highways office said (in a statement).": the clause precedes the subject.
+    let clauseBefore: { start: number; end: number } | undefined;
+    const lastComma = before.trimEnd().endsWith(',') ? -1 : before.lastIndexOf(',');
+    const subjectStart = sentenceStart + lastComma + 1;
+    if (!clause && lastComma > 0 && from < verbStart && /^[^.!?_]{0,60}[.!?]?\s*$/.test(rest.split(/(?<=[.!?])\s/)[0])) {
+      const end = masked.slice(0, subjectStart).replace(/[\s,]+$/, '').length;
+      if (!/[_"“”]/u.test(masked.slice(sentenceStart, end))) clauseBefore = { start: sentenceStart, end };
+    }
+    events.push({ from, to: verbEnd, cue, phrase, clauseStart: clause ? verbEnd + clause[0].length : undefined, clauseBefore });
   }
   for (const m of masked.matchAll(/\b[Aa]ccording to ((?:the\s+)?[\p{Lu}][^,.;:_]{1,80}?)(?=[,.;:]|$)/gu)) {
     events.push({ from: m.index!, to: m.index! + m[0].length, cue: 'according to', phrase: parseSpeakerPhrase(m[1]) });
@@ -383,7 +394,14 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
 
     // Indirect reports outside quotation marks: `X said (that) the delegations had agreed …`.
     for (const e of events) {
-      if (!e.speaker || e.clauseStart === undefined || /^according/.test(e.cue) || /ing$/.test(e.cue)) continue;
+      if (!e.speaker || /ing$/.test(e.cue)) continue;
+      if (e.clauseBefore) {
+        const clause = text.slice(e.clauseBefore.start, e.clauseBefore.end);
+        if (clause.split(/\s+/).length >= 4) {
+          out.push({ paragraph: p, start: e.clauseBefore.start, end: e.clauseBefore.end, text: clause, kind: 'indirect', speaker: e.speaker, cue: e.cue, group: -1 });
+        }
+      }
+      if (e.clauseStart === undefined || /^according/.test(e.cue)) continue;
       lastParagraphWithSpeaker = p;
       lastParagraphSpeaker = e.speaker;
       const end = masked.slice(e.clauseStart).search(/[.!?](?:\s|$)|[“"_]/u);

@@ -24,7 +24,8 @@ const ROLE_WORDS = new Set(
     'news times post press journal tribune associated reuters afp ap cnn nbc abc cbs fox msnbc bbc ' +
     'the a an of and in for to on at from by with new foreign defense defence interior justice homeland security ' +
     'first lady founder co-founder executive manager adviser advisor aide analyst economist strategist pollster ' +
-    'member members chairman congressman congresswoman lawmaker lawmakers delegate delegation ' +
+    'member members chairman congressman congresswoman lawmaker lawmakers delegate delegation councillor councilor ' +
+    'councilman councilwoman alderman trustee inspector detective sergeant captain colonel superintendent engineer ' +
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august ' +
     'september october november december today yesterday but and so then also later however meanwhile opening speaking ' +
     'asked told writing according air force navy marine corps guard presidential debate debates morning evening night'
