@@ -3,6 +3,9 @@
  * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
 import { publicReadCors } from './middleware/cors';
+import { lookupRateLimit } from './middleware/rate-limit';
+import { requestLimits } from './middleware/request-limits';
+import { securityHeaders } from './middleware/security-headers';
 import { problemErrorHandler, problemNotFound } from './middleware/errors';
 import { articleRoutes } from './routes/articles';
 import { assets } from './routes/assets';
@@ -11,11 +14,17 @@ import { excerptRoutes } from './routes/excerpts';
 import { API_VERSION, healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
 import { problemRoutes } from './routes/problems';
+import { publishRoutes, refusePublishPreflight } from './routes/publish';
 import { createRouter } from './routes/router';
 
 const app = createRouter();
 
+// PUBLISH (docs/publish.md): size limits first, security headers on everything, publishing never via CORS.
+app.use('*', requestLimits());
+app.use('*', securityHeaders());
+app.use('/v1/articles/*', refusePublishPreflight());
 app.use('/v1/*', publicReadCors());
+app.use('/v1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
 
@@ -26,7 +35,10 @@ const routes = app
   .route('/', lookupRoutes)
   .route('/', claimRoutes)
   .route('/', problemRoutes)
-  .route('/', assets);
+  .route('/', assets)
+  .route('/', publishRoutes);
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret' });
 
 app.doc31('/openapi.json', (c) => ({
   openapi: '3.1.0',

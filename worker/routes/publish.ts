@@ -1,0 +1,219 @@
+/**
+ * Publishing: `PUT /v1/articles/:id` (the project's JSON article format, or a raw `text/html` page
+ * whose article text is extracted) and `DELETE /v1/articles/:id`. Bearer token required (the
+ * ADMIN_TOKEN secret). Every write goes through the IndexCoordinator Durable Object, which runs the
+ * same ingestion library as `npm run ingest` one operation at a time (docs/publish.md).
+ *
+ * Order of checks: token, then body size (before anything reads the body), then content type, then
+ * the schema — so an unauthenticated client never makes the worker parse a megabyte.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { parseSource } from '../core/extract/sources';
+import type { ArticleSource } from '../core/types';
+import {
+  ARTICLE_FIELD_POLICY,
+  ARTICLE_TEXT_POLICY,
+  MAX_ARTICLE_BODY_CHARS,
+  MAX_ARTICLE_FIELD_CHARS,
+  MAX_BODY_BYTES,
+  safeText,
+} from '../core/validate';
+import { coordinatorFor, type CoordinatorReply } from '../coordinator/index-coordinator';
+import { requireAdminToken } from '../middleware/auth';
+import { limitBody } from '../middleware/body';
+import { ProblemError, problemResponse } from '../middleware/problem';
+import { ProblemSchema } from './schemas';
+import { createRouter, validationProblem } from './router';
+
+/** Published ids: the read API's id alphabet minus '~' (reserved for excerpt ids), ≤ 100 chars, ending alphanumeric. */
+export const PUBLISH_ID_PATTERN = /^[a-z0-9](?:[a-z0-9.-]{0,98}[a-z0-9])?$/;
+
+const httpUrl = z
+  .string()
+  .max(2048, { message: 'must be at most 2048 characters' })
+  .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), { message: 'must be an http(s) URL (other schemes such as javascript: or data: are refused)' });
+
+const field = (example?: string) => safeText(MAX_ARTICLE_FIELD_CHARS, ARTICLE_FIELD_POLICY).optional().openapi({ example });
+
+export const PublishArticleSchema = z
+  .object({
+    id: z.string().optional().openapi({ description: 'If given, must equal the id in the path' }),
+    title: safeText(MAX_ARTICLE_FIELD_CHARS, ARTICLE_FIELD_POLICY)
+      .refine((v) => v.trim().length > 0, { message: 'must not be empty' })
+      .openapi({ example: 'Russia and Ukraine hold first round of talks in Belarus' }),
+    body: safeText(MAX_ARTICLE_BODY_CHARS, ARTICLE_TEXT_POLICY)
+      .refine((v) => v.trim().length > 0, { message: 'must not be empty' })
+      .openapi({ description: 'Plain text; paragraphs separated by blank lines' }),
+    url: httpUrl.optional().openapi({ example: 'https://example.org/news/talks' }),
+    publisher: field(),
+    author: field(),
+    published: z
+      .string()
+      .max(40)
+      .refine((v) => v === '' || /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v), { message: 'must be an ISO date (YYYY-MM-DD) or timestamp' })
+      .optional()
+      .openapi({ example: '2022-02-28' }),
+    language: z
+      .string()
+      .max(35)
+      .refine((v) => v === '' || /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(v), { message: 'must be a BCP 47 language tag such as "en" or "pt-BR"' })
+      .optional()
+      .openapi({ example: 'en' }),
+  })
+  .strict()
+  .openapi('ArticleSource');
+
+const PublishedSchema = z
+  .object({
+    status: z.enum(['created', 'updated', 'unchanged', 'deleted']),
+    id: z.string(),
+    kvPending: z.number().int().openapi({ description: 'Changed keys not yet written to KV (0: visible at this location now; otherwise within seconds)' }),
+  })
+  .passthrough()
+  .openapi('PublishResult');
+
+const IdPathParam = z.object({
+  id: z
+    .string()
+    .regex(PUBLISH_ID_PATTERN, 'article ids are 1–100 lowercase letters, digits, "." and "-", starting and ending with a letter or digit')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'ukraine-russia-talks-belarus-2022-02-28' }),
+});
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const AUTH_RESPONSES = {
+  401: problem('No bearer token (see `WWW-Authenticate`)'),
+  403: problem('Wrong bearer token, or a browser cross-origin preflight'),
+};
+
+const MEDIA_TYPES = ['application/json', 'text/html'];
+
+/** 415 unless the body is JSON or HTML. */
+const requireArticleMediaType = (): MiddlewareHandler => async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'text/html' && !/^application\/([\w.-]+\+)?json$/.test(type)) {
+    throw new ProblemError(
+      'unsupported-media-type',
+      `Send the article as "Content-Type: application/json" (the project's article format) or "text/html" (a web page to extract); got ${type ? `"${type}"` : 'none'}.`,
+    );
+  }
+  await next();
+};
+
+/** Publishing responses never carry CORS headers: a browser on another origin must not be able to read them. */
+const noCors = (): MiddlewareHandler => async (c, next) => {
+  await next();
+  for (const name of [...c.res.headers.keys()]) if (name.startsWith('access-control-')) c.res.headers.delete(name);
+};
+
+/**
+ * Mount before the public CORS middleware: a cross-origin preflight asking to PUT/DELETE/PATCH an
+ * article is refused with 403 and no CORS headers, so browsers never send the real request.
+ */
+export function refusePublishPreflight(): MiddlewareHandler {
+  return async (c, next) => {
+    const wanted = (c.req.header('access-control-request-method') ?? '').toUpperCase();
+    if (c.req.method === 'OPTIONS' && wanted && !['GET', 'HEAD', 'POST'].includes(wanted)) {
+      return problemResponse({
+        type: '/problems/forbidden',
+        title: 'Forbidden',
+        status: 403,
+        detail: `Browsers may not ${wanted} articles cross-origin; publishing is for servers with the admin token.`,
+        instance: new URL(c.req.url).pathname,
+      });
+    }
+    await next();
+  };
+}
+
+function replyToResponse(reply: CoordinatorReply, id: string): Response {
+  if (!reply.ok) {
+    if (reply.status === 404) throw new ProblemError('not-found', reply.detail);
+    return problemResponse({ type: '/problems/unprocessable-article', title: 'Unprocessable article', status: 422, detail: reply.detail });
+  }
+  const body = { id, status: reply.status, kvPending: reply.kvPending, report: reply.report };
+  return Response.json(body, { status: reply.status === 'created' ? 201 : 200, headers: { 'cache-control': 'no-store' } });
+}
+
+/** HTML page → ArticleSource through the ingestion library's extractor, then the same checks as JSON. */
+async function articleFromHtml(id: string, bytes: Uint8Array): Promise<ArticleSource> {
+  let parsed;
+  try {
+    parsed = parseSource(`${id}.html`, bytes);
+  } catch (err) {
+    throw new ProblemError('invalid-request', `Could not extract an article from the HTML: ${(err as Error).message}`);
+  }
+  if (parsed.kind !== 'article') throw new ProblemError('invalid-request', 'The HTML did not contain an article.');
+  const checked = PublishArticleSchema.safeParse({ ...parsed.source, id: undefined });
+  if (!checked.success) throw validationProblem(checked.error, 'extracted article');
+  return checked.data as ArticleSource;
+}
+
+export const publishRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/articles/{id}',
+      tags: ['publish'],
+      summary: 'Publish or replace an article (bearer token)',
+      security: [{ bearerAuth: [] }],
+      middleware: [noCors(), requireAdminToken(), limitBody(MAX_BODY_BYTES), requireArticleMediaType()] as const,
+      request: {
+        params: IdPathParam,
+        body: {
+          // Not `required`: zod-openapi would then run the JSON validator on HTML bodies too. The media
+          // type middleware above already insists on a JSON or HTML body.
+          content: {
+            'application/json': { schema: PublishArticleSchema },
+            'text/html': { schema: z.string().openapi({ description: 'A web page; its article text and metadata are extracted' }) },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'Replaced (`updated`) or identical (`unchanged`); `kvPending` keys reach KV within seconds', content: { 'application/json': { schema: PublishedSchema } } },
+        201: { description: 'Created', content: { 'application/json': { schema: PublishedSchema } } },
+        400: problem('Invalid id or article (`errors` names each bad field)'),
+        422: problem('The article has no usable text'),
+        ...AUTH_RESPONSES,
+        413: problem('Body over 1 MB'),
+        415: problem('Body is neither JSON nor HTML'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      let source: ArticleSource;
+      if ((c.req.header('content-type') ?? '').toLowerCase().startsWith('text/html')) {
+        source = await articleFromHtml(id, new Uint8Array(await c.req.arrayBuffer()));
+      } else {
+        const body = c.req.valid('json') as z.infer<typeof PublishArticleSchema>;
+        if (body.id !== undefined && body.id !== id) {
+          throw new ProblemError('invalid-request', `The body's id "${body.id}" differs from the path's "${id}"; omit it or make them equal.`);
+        }
+        source = { ...body } as ArticleSource;
+      }
+      const reply = await coordinatorFor(c.env).publish({ ...source, id });
+      return replyToResponse(reply, id) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/articles/{id}',
+      tags: ['publish'],
+      summary: 'Retract an article with its excerpts and index entries (bearer token)',
+      security: [{ bearerAuth: [] }],
+      middleware: [noCors(), requireAdminToken()] as const,
+      request: { params: IdPathParam },
+      responses: {
+        200: { description: 'Deleted', content: { 'application/json': { schema: PublishedSchema } } },
+        400: problem('Invalid id'),
+        ...AUTH_RESPONSES,
+        404: problem('No such article'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const reply = await coordinatorFor(c.env).retract(id);
+      return replyToResponse(reply, id) as never;
+    },
+  );
