@@ -72,7 +72,10 @@ export async function staleEntries(): Promise<string[]> {
 export function sharedPhraseArticle(n: number, variant = "first"): ArticleSource & { id: string; quote: string } {
   const animal = ANIMALS[n % ANIMALS.length];
   const city = CITIES[Math.floor(n / ANIMALS.length) % CITIES.length];
-  const quote = `The ${variant} ${animal} census of ${city} counted exactly ${1000 + n * 7} nesting pairs along the northern ridge`;
+  const quote =
+    variant === 'revised'
+      ? `Our revised ${animal} tally for ${city} shows ${5000 + n * 3} fledglings hatched beside the southern lakes this spring`
+      : `The ${variant} ${animal} census of ${city} counted exactly ${1000 + n * 7} nesting pairs along the northern ridge`;
   return {
     id: `concurrent-${n}`,
     title: `Wildlife survey report number ${n}`,

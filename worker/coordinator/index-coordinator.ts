@@ -130,24 +130,29 @@ export class IndexCoordinator extends DurableObject<Env> {
     return pending();
   }
 
-  /** The single mirror loop: rounds until nothing is dirty, pacing each key to one write a second. */
+  /** Starts the mirror loop unless it is running (a single loop, so rounds never overlap). */
   private mirror(): Promise<void> {
-    this.mirroring ??= (async () => {
-      try {
-        while (this.dirty.size > 0) {
-          const failures = await this.mirrorRound(false);
-          if (failures > 0) {
-            // KV is refusing writes (rate limit, outage): back off and let the alarm retry.
-            await this.ctx.storage.setAlarm(Date.now() + 5000);
-            return;
-          }
-          if (this.dirty.size > 0) await sleep(this.nextDueIn());
-        }
-      } finally {
-        this.mirroring = null;
+    if (this.mirroring) return this.mirroring;
+    if (this.dirty.size === 0) return Promise.resolve();
+    // `.finally` runs on a later microtask, so the loop is registered before it can clear itself.
+    const loop = this.mirrorLoop().finally(() => {
+      this.mirroring = null;
+    });
+    this.mirroring = loop;
+    return loop;
+  }
+
+  /** Rounds until nothing is dirty, pacing each key to one write a second. */
+  private async mirrorLoop(): Promise<void> {
+    while (this.dirty.size > 0) {
+      const failures = await this.mirrorRound(false);
+      if (failures > 0) {
+        // KV is refusing writes (rate limit, outage): back off and let the alarm retry.
+        await this.ctx.storage.setAlarm(Date.now() + 5000);
+        return;
       }
-    })();
-    return this.mirroring;
+      if (this.dirty.size > 0) await sleep(this.nextDueIn());
+    }
   }
 
   private nextDueIn(): number {
