@@ -21,6 +21,8 @@ export const POSTING_CAP = 150;
 export const SATURATED = '*';
 /** Keys the lookup reads in its first round trip: one KV bulk get. */
 export const MAX_QUERY_FEATURES = 100;
+/** From this many bigrams on, a highlight reads few unigram postings. */
+const LONG_QUERY_BIGRAMS = 40;
 
 /** English function words: too common to identify a passage, kept out of unigram features. */
 const STOP = new Set(
@@ -111,7 +113,9 @@ export function queryFeatures(tokens: Token[], max = MAX_QUERY_FEATURES): QueryF
       }
     }
   }
-  const uniBudget = Math.min(unigrams.length, Math.max(Math.floor(max * 0.4), max - bigrams.length));
+  // Long highlights have bigrams enough; unigrams (long posting lists) only help short or heavily edited ones.
+  const uniShare = bigrams.length >= LONG_QUERY_BIGRAMS ? 0.1 : 0.4;
+  const uniBudget = Math.min(unigrams.length, Math.max(Math.floor(max * uniShare), max - bigrams.length));
   const biBudget = Math.min(bigrams.length, max - uniBudget);
   const pickedUni = evenly(unigrams, uniBudget * 2)
     .sort((a, b) => b.len - a.len)

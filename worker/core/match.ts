@@ -20,6 +20,7 @@ export const MAX_QUERY_WORDS = 160;
 
 const STOP_WEIGHT = 0.3;
 const TYPO_FACTOR = 0.35;
+const TYPO_MAX_QUERY_WORDS = 60;
 
 export const wordWeight = (w: string) => (isStopWord(w) || !isContentWord(w) ? STOP_WEIGHT : 1);
 
@@ -109,28 +110,77 @@ export function isTypo(a: string, b: string): boolean {
 
 /* ---------- alignment ---------- */
 
-/** Interned words for one alignment run: ints compare faster than strings. */
+/** Letters of a word as a 26-bit set (a cheap filter before computing an edit distance). */
+function letterBits(w: string): number {
+  let bits = 0;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i) | 0x20;
+    if (c >= 97 && c <= 122) bits |= 1 << (c - 97);
+  }
+  return bits;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * Interned words for one lookup: ints compare faster than strings. Each new source word is checked
+ * once against the highlight's words for typos, so the alignment's inner loop only reads a table.
+ */
 class Vocabulary {
   private ids = new Map<string, number>();
   private words: string[] = [];
-  private typoCache = new Map<number, boolean>();
+  private bits: number[] = [];
+  /** For each word id: the highlight word ids it is a misspelling of (null for none, the usual case). */
+  private typos: (Set<number> | null)[] = [];
+  /** Highlight word ids eligible for typo matching (long enough). */
+  private queryIds: number[] = [];
+
   id(w: string): number {
     let id = this.ids.get(w);
     if (id === undefined) {
       id = this.words.length;
       this.ids.set(w, id);
       this.words.push(w);
+      this.bits.push(letterBits(w));
+      this.typos.push(this.findTypos(id));
     }
     return id;
   }
-  typo(a: number, b: number): boolean {
-    const key = a < b ? a * 1_048_576 + b : b * 1_048_576 + a;
-    let v = this.typoCache.get(key);
-    if (v === undefined) {
-      v = isTypo(this.words[a], this.words[b]);
-      this.typoCache.set(key, v);
+
+  /** Marks the highlight's words; call after interning them and before any source word. */
+  setQuery(ids: Iterable<number>): void {
+    this.queryIds = [...new Set(ids)].filter((id) => this.words[id].length >= 4 && isContentWord(this.words[id]));
+    for (let i = 0; i < this.words.length; i++) this.typos[i] = this.findTypos(i);
+  }
+
+  private findTypos(id: number): Set<number> | null {
+    const w = this.words[id];
+    if (w.length < 4) return null;
+    let out: Set<number> | null = null;
+    for (const q of this.queryIds) {
+      if (q === id) continue;
+      const v = this.words[q];
+      if (Math.abs(v.length - w.length) > 2) continue;
+      // Each edit changes at most two letters of the letter set.
+      if (popcount(this.bits[q] ^ this.bits[id]) > 4) continue;
+      // Misspellings almost always keep the first or the last letter.
+      if (v[0] !== w[0] && v[v.length - 1] !== w[w.length - 1]) continue;
+      if (isTypo(v, w)) (out ??= new Set()).add(q);
     }
-    return v;
+    return out;
+  }
+
+  typo(a: number, b: number): boolean {
+    return this.typos[b]?.has(a) === true || this.typos[a]?.has(b) === true;
+  }
+
+  /** The highlight words `id` is a misspelling of (null: none). */
+  typosOf(id: number): Set<number> | null {
+    return this.typos[id];
   }
 }
 
@@ -156,6 +206,8 @@ export function prepare(tokens: Token[]): PreparedQuery {
     weights[i] = t.gap ? 0 : wordWeight(t.norm);
     totalWeight += weights[i];
   });
+  // Long highlights are identified by their many intact words; typo matching them costs more than it adds.
+  if (q.length <= TYPO_MAX_QUERY_WORDS) vocab.setQuery(ids);
   return { tokens: q, ids, weights, gaps, totalWeight, vocab };
 }
 
@@ -170,9 +222,11 @@ export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4
   const { vocab, ids: qi, weights: qw, gaps } = query;
   const si = new Int32Array(m);
   const sw = new Float64Array(m);
+  const st: (Set<number> | null)[] = new Array(m);
   for (let j = 0; j < m; j++) {
     si[j] = vocab.id(source[j].norm);
     sw[j] = source[j].gap ? STOP_WEIGHT : wordWeight(source[j].norm);
+    st[j] = vocab.typosOf(si[j]);
   }
   const W = m + 1;
   const D = new Float64Array((n + 1) * W); // row 0 is all zeros: the highlight may start anywhere
@@ -191,7 +245,8 @@ export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4
       const b = si[j - 1];
       const wb = sw[j - 1];
       const wmax = wa > wb ? wa : wb;
-      const sub = a === b ? 0 : vocab.typo(a, b) ? wmax * TYPO_FACTOR : wmax;
+      const ts = st[j - 1];
+      const sub = a === b ? 0 : ts !== null && ts.has(a) ? wmax * TYPO_FACTOR : wmax;
       let v = D[up + j - 1] + sub;
       const ins = D[up + j] + wa;
       if (ins < v) v = ins;
@@ -303,15 +358,41 @@ function traceback(
 }
 
 /**
- * Calibrated confidence. Two things make a match trustworthy: how much of the passage agrees
- * (similarity) and how much evidence agrees (content words found). The shape was fitted on the
- * lookup bench (PolNeAR quotes with edits vs. same-topic and foreign sentences, see docs/engine.md):
- * an exact match of ≥ 6 content words scores ≥ 0.95; 2 content words alone stay near the threshold.
+ * Raw evidence that the source was found. Two things make a match trustworthy: how much of the
+ * passage agrees (similarity) and how much evidence agrees (weight of highlight words found).
  */
-export function calibrate(similarity: number, evidence: number): number {
+export function rawScore(similarity: number, evidence: number): number {
   const agreement = Math.pow(Math.max(0, Math.min(1, similarity)), 1.5);
-  const support = 1 - Math.exp(-evidence / 1.5);
-  return Math.round(agreement * support * 1000) / 1000;
+  const support = 1 - Math.exp(-Math.max(0, evidence) / 1.5);
+  return agreement * support;
+}
+
+/**
+ * Raw score → calibrated confidence, a monotone piecewise-linear map fitted on the lookup bench
+ * (PolNeAR quotations with every perturbation vs. 2,200 negatives: held-out news sentences and
+ * same-topic LIAR statements). Raw 0.38 is the point under which negatives outnumber true sources
+ * (0.3% of negatives reach it; 99% of quotes with 1–3 changed words do), so it maps to the threshold
+ * 0.5; bands above it track the precision measured there (see docs/engine.md and bench/RESULTS.md).
+ */
+const CALIBRATION: [number, number][] = [
+  [0, 0],
+  [0.2, 0.15],
+  [0.38, 0.5],
+  [0.6, 0.8],
+  [0.8, 0.93],
+  [1, 1],
+];
+
+export function calibrate(similarity: number, evidence: number): number {
+  const raw = rawScore(similarity, evidence);
+  for (let k = 1; k < CALIBRATION.length; k++) {
+    const [x1, y1] = CALIBRATION[k];
+    if (raw <= x1) {
+      const [x0, y0] = CALIBRATION[k - 1];
+      return Math.round((y0 + ((raw - x0) / (x1 - x0)) * (y1 - y0)) * 1000) / 1000;
+    }
+  }
+  return 1;
 }
 
 /* ---------- prefix / suffix context ---------- */

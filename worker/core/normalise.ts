@@ -56,6 +56,9 @@ const GAP_PATTERN =
 /** A hyphen at a line end between two letters (whitespace already collapsed): hyphen and break disappear. */
 const HYPHEN_BREAK = /(?<=\p{L})-\n(?=\p{L})/gu;
 
+/** Cheap pre-check for GAP_PATTERN / HYPHEN_BREAK. */
+const MAYBE_SPECIAL = /\[|\u2026|\.\s?\.|-\n/;
+
 const foldCache = new Map<string, string>();
 
 /** Folds one code point (a string of 1 or 2 UTF-16 units). Folding a folded character changes nothing. */
@@ -128,6 +131,8 @@ function append(f: Folded, c: string, start: number, end: number): void {
 /** One pass of gap and hyphen-break rewriting; returns null when the text has none. */
 function rewrite(f: Folded): Folded | null {
   const text = f.chars.join('');
+  // Fast path: most paragraphs have no elision, insertion or hyphenated break at all.
+  if (!MAYBE_SPECIAL.test(text)) return null;
   const special: { start: number; end: number; gap: boolean }[] = [];
   for (const m of text.matchAll(HYPHEN_BREAK)) special.push({ start: m.index!, end: m.index! + m[0].length, gap: false });
   for (const m of text.matchAll(GAP_PATTERN)) {

@@ -19,7 +19,7 @@ export interface IndexChange {
 }
 
 /** Concurrent KV operations while updating (Workers allow 6 simultaneous connections; KV gets are cheap). */
-const CONCURRENCY = 16;
+const CONCURRENCY = 64;
 
 export async function updateExcerptIndex(kv: KV, change: IndexChange): Promise<{ keysWritten: number }> {
   const removeBy = new Map<string, Set<string>>();

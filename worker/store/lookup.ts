@@ -16,12 +16,18 @@ import { KV_BULK_GET_LIMIT, type KV } from './kv';
 
 /** Candidate excerpts read and aligned per highlight (one bulk get). */
 export const MAX_CANDIDATES = 12;
+/** Candidates whose feature weight is under this share of the best candidate's are not read. */
+export const CANDIDATE_FLOOR = 0.4;
+/** After a confident match, candidates under this share of the best weight are not aligned. */
+const DUPLICATE_SHARE = 0.8;
 /** Longest highlight considered, in characters (a selection of several paragraphs at most). */
 export const MAX_QUERY_CHARS = 4000;
 const CONTEXT_CHARS = 32;
 
 export interface LookupOptions {
   limit?: number;
+  /** Diagnostics only (bench calibration): report matches down to this score instead of SCORE_THRESHOLD. */
+  minScore?: number;
 }
 
 export interface LookupStats {
@@ -33,6 +39,12 @@ export interface LookupStats {
 export interface LookupResult {
   matches: Match[];
   stats: LookupStats;
+}
+
+interface Candidate {
+  id: string;
+  /** Rarity-weighted share of the highlight's features found in this excerpt. */
+  weight: number;
 }
 
 interface Plan {
@@ -50,7 +62,7 @@ function plan(selector: TextQuoteSelector): Plan | null {
 }
 
 /** Candidate excerpt ids, best first: features weighted by rarity (short posting lists count more). */
-function candidates(p: Plan, postings: Map<string, string | null>): string[] {
+function candidates(p: Plan, postings: Map<string, string | null>): Candidate[] {
   const tally = new Map<string, number>();
   for (const f of p.features) {
     const ids = parsePosting(postings.get(keys.indexFeature(f.key)));
@@ -58,10 +70,13 @@ function candidates(p: Plan, postings: Map<string, string | null>): string[] {
     const w = (f.kind === 'bigram' ? 1 : 0.7) / Math.log2(2 + ids.length);
     for (const id of ids) tally.set(id, (tally.get(id) ?? 0) + w);
   }
-  return [...tally.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  // Candidates far behind the best share too little of the highlight to be its source.
+  const floor = ranked.length ? ranked[0][1] * CANDIDATE_FLOOR : 0;
+  return ranked
+    .filter(([, w]) => w >= floor)
     .slice(0, MAX_CANDIDATES)
-    .map(([id]) => id);
+    .map(([id, weight]) => ({ id, weight }));
 }
 
 function speakerFor(ex: Excerpt, start: number, end: number): Speaker | undefined {
@@ -85,18 +100,23 @@ interface Scored {
 }
 
 /** Aligns the highlight in each candidate and builds the Matches above the threshold, best first. */
-function verify(p: Plan, excerpts: (Excerpt | null | undefined)[], limit: number): Match[] {
+function verify(p: Plan, found: { excerpt: Excerpt | null | undefined; weight: number }[], limit: number, minScore: number): Match[] {
   const query = prepare(p.tokens);
   const prefix = p.selector.prefix ? tokenize(String(p.selector.prefix).slice(-400)) : undefined;
   const suffix = p.selector.suffix ? tokenize(String(p.selector.suffix).slice(0, 400)) : undefined;
   const scored: Scored[] = [];
-  for (const ex of excerpts) {
+  const top = found[0]?.weight ?? 0;
+  let confident = 0;
+  for (const { excerpt: ex, weight } of found) {
     if (!ex || typeof ex.text !== 'string') continue;
+    // Once enough near-certain matches are in, only near-duplicates of the best candidate can still compete.
+    if (confident > 0 && weight < top * DUPLICATE_SHARE) break;
     const tokens = tokenize(ex.text);
     for (const alignment of align(query, tokens)) {
-      if (alignment.score < SCORE_THRESHOLD || alignment.to <= alignment.from) continue;
+      if (alignment.score < minScore || alignment.to <= alignment.from) continue;
       const ctx = contextAgreement(tokens, alignment.from, alignment.to, prefix, suffix);
       scored.push({ alignment, excerpt: ex, tokens, rank: alignment.score + 0.05 * ctx });
+      if (alignment.score >= 0.9) confident++;
     }
   }
   scored.sort((a, b) => b.rank - a.rank || (a.excerpt.id < b.excerpt.id ? -1 : 1));
@@ -154,6 +174,7 @@ async function bulkGet<T>(kv: KV, names: string[], type: 'text' | 'json', stats:
  */
 export async function lookupBatch(kv: KV, selectors: TextQuoteSelector[], opts: LookupOptions = {}): Promise<LookupResult[]> {
   const limit = Math.max(1, Math.min(10, Math.floor(Number(opts.limit) || 3)));
+  const minScore = typeof opts.minScore === 'number' && opts.minScore >= 0 ? opts.minScore : SCORE_THRESHOLD;
   const stats: LookupStats = { roundTrips: 0, keysRead: 0 };
   const plans = selectors.map((s) => {
     try {
@@ -165,12 +186,12 @@ export async function lookupBatch(kv: KV, selectors: TextQuoteSelector[], opts: 
   const featureKeys = [...new Set(plans.flatMap((p) => (p ? p.features.map((f) => keys.indexFeature(f.key)) : [])))];
   const postings = await bulkGet<string>(kv, featureKeys, 'text', stats);
   const wanted = plans.map((p) => (p ? candidates(p, postings) : []));
-  const excerptKeys = [...new Set(wanted.flat())].map((id) => keys.excerpt(id));
+  const excerptKeys = [...new Set(wanted.flat().map((c) => c.id))].map((id) => keys.excerpt(id));
   const records = await bulkGet<Excerpt>(kv, excerptKeys, 'json', stats);
   const results = plans.map((p, k) => {
     if (!p) return [];
     try {
-      return verify(p, wanted[k].map((id) => records.get(keys.excerpt(id))), limit);
+      return verify(p, wanted[k].map((c) => ({ excerpt: records.get(keys.excerpt(c.id)), weight: c.weight })), limit, minScore);
     } catch {
       return [];
     }
