@@ -159,6 +159,8 @@ export interface Difference {
   sourceEnd: number;
   /** Set when the edit changes meaning. */
   meaning?: MeaningChange;
+  /** Set when the edit lies in the next excerpt (a highlight spanning two excerpts); offsets are then in that excerpt's text. */
+  excerptId?: string;
 }
 
 export interface Match {
@@ -172,6 +174,11 @@ export interface Match {
   /** True when any difference changes meaning (negation, number, quantifier). */
   altered: boolean;
   claims: ClaimSummary[];
+  /**
+   * When the highlight runs on into the next excerpt (`quote` then ends at the end of this one): the
+   * rest of the span, in that excerpt's own characters.
+   */
+  continuation?: { excerptId: string; exact: string; start: number; end: number };
 }
 
 export interface LookupResponse {
