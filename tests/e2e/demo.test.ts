@@ -128,11 +128,15 @@ describe('/demo', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`axe-core finds no violations on /demo with the altered-quote card open (${colorScheme})`, async () => {
       // axe injects its own script, so this page alone runs with CSP bypassed.
-      const { page, context } = await openDemo({ bypassCSP: true, colorScheme });
+      // Dark also asks for reduced motion: the card must then appear without animation.
+      const reducedMotion = colorScheme === 'dark' ? 'reduce' : 'no-preference';
+      const { page, context } = await openDemo({ bypassCSP: true, colorScheme, reducedMotion });
       try {
         await dragSelect(page, '#altered-quote', 'the fighting in Ukraine must not stop now');
         await page.locator('quote-source [part=trigger]').click();
         await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Altered quote: the meaning changed');
+        const animation = await page.evaluate(() => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).animationName);
+        expect(animation).toBe(reducedMotion === 'reduce' ? 'none' : 'qs-in');
         await page.waitForTimeout(300); // let the entrance animation finish before contrast is measured
         await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
         const result = await page.evaluate(async () => {
