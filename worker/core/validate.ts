@@ -107,3 +107,11 @@ export function safeText(max: number, policy: TextPolicy = QUERY_POLICY) {
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 }
+
+/** A zod `superRefine` callback adding `textProblem` as a validation issue (for schemas built elsewhere). */
+export const rejectHostileText =
+  (policy: TextPolicy = QUERY_POLICY) =>
+  (value: string, ctx: { addIssue: (issue: { code: 'custom'; message: string }) => void }) => {
+    const problem = textProblem(value, policy);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  };

@@ -3,6 +3,7 @@
  * or as schema.org ClaimReview JSON-LD (`Accept: application/ld+json`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { rejectHostileText } from '../core/validate';
 import type { Context } from 'hono';
 import { claimJsonLd } from '../core/claim-review-jsonld';
 import { cacheable } from '../middleware/cache';
@@ -18,7 +19,7 @@ export const DEFAULT_PAGE_SIZE = 10;
 
 const ClaimSearchQuery = z
   .object({
-    query: z.string().max(500, 'query is at most 500 characters').optional().openapi({ description: 'Words to search claims for', example: 'leaders peace' }),
+    query: z.string().max(500, 'query is at most 500 characters').superRefine(rejectHostileText()).optional().openapi({ description: 'Words to search claims for', example: 'leaders peace' }),
     languageCode: z
       .string()
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'languageCode is a BCP-47 tag such as "en" or "en-US"')

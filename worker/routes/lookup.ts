@@ -7,6 +7,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { normaliseWords } from '../core/normalise';
+import { textProblem } from '../core/validate';
 import type { TextQuoteSelector } from '../core/types';
 import { limitBody, requireJson } from '../middleware/body';
 import { cacheable } from '../middleware/cache';
@@ -32,6 +33,8 @@ export const LOOKUP_MAX_AGE = 300;
 /** The cache identity of a selector: what the engine would see after normalising. */
 function selectorKey(s: Partial<TextQuoteSelector>, limit: unknown): string | null {
   if (typeof s.exact !== 'string' || !s.exact.trim() || s.exact.length > MAX_QUOTE_CHARS) return null;
+  // Input validation would refuse it: never answer it from the cache of a valid query that normalises alike.
+  if ([s.exact, s.prefix, s.suffix].some((t) => typeof t === 'string' && textProblem(t) !== null)) return null;
   const context = (t: unknown) => (typeof t === 'string' && t.length <= MAX_CONTEXT_CHARS ? normaliseWords(t) : '');
   return JSON.stringify([normaliseWords(s.exact), context(s.prefix), context(s.suffix), String(limit ?? DEFAULT_LIMIT)]);
 }

@@ -3,6 +3,7 @@
  * `/openapi.json`; they mirror worker/core/types.ts (the one data model).
  */
 import { z } from '@hono/zod-openapi';
+import { rejectHostileText } from '../core/validate';
 import { ID_PATTERN } from '../store/keys';
 
 export const ProblemSchema = z
@@ -169,8 +170,9 @@ const exact = z
   .string()
   .trim()
   .min(1, 'the quote is empty; send the highlighted text')
-  .max(MAX_QUOTE_CHARS, `the quote is longer than ${MAX_QUOTE_CHARS} characters; highlight less`);
-const context = z.string().max(MAX_CONTEXT_CHARS, `prefix/suffix are at most ${MAX_CONTEXT_CHARS} characters`);
+  .max(MAX_QUOTE_CHARS, `the quote is longer than ${MAX_QUOTE_CHARS} characters; highlight less`)
+  .superRefine(rejectHostileText());
+const context = z.string().max(MAX_CONTEXT_CHARS, `prefix/suffix are at most ${MAX_CONTEXT_CHARS} characters`).superRefine(rejectHostileText());
 const limit = z.coerce
   .number({ message: 'limit must be a number' })
   .int('limit must be a whole number')
