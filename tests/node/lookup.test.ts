@@ -92,6 +92,21 @@ describe('lookup behaviour', () => {
     expect(matches[0].differences).toEqual([]);
   });
 
+  test('a highlight across a paragraph break is found in both excerpts', async () => {
+    const { matches } = await lookup(kv, {
+      exact: 'Vladimir Medinsky told reporters after the meeting.\n\nMedinsky, an aide to the Russian president, said the delegations had agreed to continue',
+    });
+    const [m] = matches;
+    expect(m.excerpt.id).toBe('ukraine-russia-talks-belarus-2022-02-28~1');
+    expect(m.quote.exact).toBe('Vladimir Medinsky told reporters after the meeting');
+    expect(m.continuation).toMatchObject({
+      excerptId: 'ukraine-russia-talks-belarus-2022-02-28~2',
+      exact: 'Medinsky, an aide to the Russian president, said the delegations had agreed to continue',
+      start: 0,
+    });
+    expect(m.differences).toEqual([]);
+  });
+
   test('prefix and suffix pick the right one of repeated passages', async () => {
     const inEcho = await lookup(kv, { exact: 'It needs to stop now', prefix: 'Diplomats in Geneva welcomed the appeal. "', suffix: '," a spokesperson' });
     expect(inEcho.matches[0].article.id).toBe('echo-2022-03-01');

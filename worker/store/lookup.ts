@@ -10,7 +10,7 @@ import { differencesOf, isAltered } from '../core/diff';
 import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
 import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, type Alignment } from '../core/match';
 import { tokenize, type Token } from '../core/normalise';
-import type { Excerpt, Match, Speaker, TextQuoteSelector } from '../core/types';
+import type { Difference, Excerpt, Match, Speaker, TextQuoteSelector } from '../core/types';
 import { keys } from './keys';
 import { KV_BULK_GET_LIMIT, type KV } from './kv';
 
@@ -95,7 +95,10 @@ function speakerFor(ex: Excerpt, start: number, end: number): Speaker | undefine
 interface Scored {
   alignment: Alignment;
   excerpt: Excerpt;
+  /** Tokens aligned against: the excerpt's, or the excerpt's followed by the next one's. */
   tokens: Token[];
+  /** Set when the span runs on into the next excerpt. */
+  next?: { excerpt: Excerpt; firstToken: number; offset: number };
   rank: number;
 }
 
@@ -105,18 +108,36 @@ function verify(p: Plan, found: { excerpt: Excerpt | null | undefined; weight: n
   const prefix = p.selector.prefix ? tokenize(String(p.selector.prefix).slice(-400)) : undefined;
   const suffix = p.selector.suffix ? tokenize(String(p.selector.suffix).slice(0, 400)) : undefined;
   const scored: Scored[] = [];
+  const aligned = new Map<string, { excerpt: Excerpt; tokens: Token[]; best: number }>();
   const top = found[0]?.weight ?? 0;
   let confident = 0;
+  const consider = (alignment: Alignment, excerpt: Excerpt, tokens: Token[], next?: Scored['next']) => {
+    if (alignment.score < minScore || alignment.to <= alignment.from) return;
+    const ctx = contextAgreement(tokens, alignment.from, alignment.to, prefix, suffix);
+    scored.push({ alignment, excerpt, tokens, next, rank: alignment.score + 0.05 * ctx });
+    if (alignment.score >= 0.9) confident++;
+  };
   for (const { excerpt: ex, weight } of found) {
     if (!ex || typeof ex.text !== 'string') continue;
-    // Once enough near-certain matches are in, only near-duplicates of the best candidate can still compete.
+    // Once a near-certain match is in, only near-duplicates of the best candidate can still compete.
     if (confident > 0 && weight < top * DUPLICATE_SHARE) break;
     const tokens = tokenize(ex.text);
+    let best = 0;
     for (const alignment of align(query, tokens)) {
-      if (alignment.score < minScore || alignment.to <= alignment.from) continue;
-      const ctx = contextAgreement(tokens, alignment.from, alignment.to, prefix, suffix);
-      scored.push({ alignment, excerpt: ex, tokens, rank: alignment.score + 0.05 * ctx });
-      if (alignment.score >= 0.9) confident++;
+      best = Math.max(best, alignment.score);
+      consider(alignment, ex, tokens);
+    }
+    aligned.set(ex.id, { excerpt: ex, tokens, best });
+  }
+  // A highlight across a paragraph break: both excerpts are candidates; align against the two together.
+  for (const a of aligned.values()) {
+    const b = a.excerpt.nextId ? aligned.get(a.excerpt.nextId) : undefined;
+    if (!b || Math.max(a.best, b.best) >= 0.9) continue;
+    const offset = a.excerpt.text.length + 1;
+    const joined = a.tokens.concat(b.tokens.map((t) => ({ ...t, start: t.start + offset, end: t.end + offset })));
+    for (const alignment of align(query, joined, 1)) {
+      if (alignment.from >= a.tokens.length || alignment.to <= a.tokens.length) continue;
+      consider(alignment, a.excerpt, joined, { excerpt: b.excerpt, firstToken: a.tokens.length, offset });
     }
   }
   scored.sort((a, b) => b.rank - a.rank || (a.excerpt.id < b.excerpt.id ? -1 : 1));
@@ -125,17 +146,30 @@ function verify(p: Plan, found: { excerpt: Excerpt | null | undefined; weight: n
   for (const s of scored) {
     if (seen.has(s.excerpt.id)) continue;
     seen.add(s.excerpt.id);
-    out.push(toMatch(p, s));
+    out.push(toMatch(p, query.tokens, s));
     if (out.length >= limit) break;
   }
   return out;
 }
 
-function toMatch(p: Plan, { alignment, excerpt: ex, tokens }: Scored): Match {
+function toMatch(p: Plan, queryTokens: Token[], { alignment, excerpt: ex, tokens, next }: Scored): Match {
   const start = tokens[alignment.from].start;
-  const end = tokens[alignment.to - 1].end;
-  const differences = differencesOf(alignment, tokens, ex.text, prepare(p.tokens).tokens, p.exact);
-  const speaker = speakerFor(ex, start, end);
+  // A span that runs on into the next excerpt ends, in this one, at its last word.
+  const lastHere = next ? Math.min(alignment.to, next.firstToken) - 1 : alignment.to - 1;
+  const end = tokens[lastHere].end;
+  let differences: Difference[];
+  if (next) {
+    const joinedText = `${ex.text}\n${next.excerpt.text}`;
+    differences = differencesOf(alignment, tokens, joinedText, queryTokens, p.exact).map((d) => {
+      if (d.sourceStart >= next.offset) {
+        return { ...d, sourceStart: d.sourceStart - next.offset, sourceEnd: d.sourceEnd - next.offset, excerptId: next.excerpt.id };
+      }
+      return d.sourceEnd > ex.text.length ? { ...d, sourceEnd: ex.text.length, source: ex.text.slice(d.sourceStart) } : d;
+    });
+  } else {
+    differences = differencesOf(alignment, tokens, ex.text, queryTokens, p.exact);
+  }
+  const speaker = speakerFor(ex, start, end) ?? (next ? speakerFor(next.excerpt, 0, tokens[alignment.to - 1].end - next.offset) : undefined);
   const match: Match = {
     score: alignment.score,
     excerpt: { id: ex.id, text: ex.text, articleId: ex.articleId, position: ex.position },
@@ -143,7 +177,7 @@ function toMatch(p: Plan, { alignment, excerpt: ex, tokens }: Scored): Match {
     quote: {
       exact: ex.text.slice(start, end),
       prefix: ex.text.slice(Math.max(0, start - CONTEXT_CHARS), start),
-      suffix: ex.text.slice(end, end + CONTEXT_CHARS),
+      suffix: next ? next.excerpt.text.slice(tokens[alignment.to - 1].end - next.offset).slice(0, CONTEXT_CHARS) : ex.text.slice(end, end + CONTEXT_CHARS),
       start,
       end,
     },
@@ -152,6 +186,11 @@ function toMatch(p: Plan, { alignment, excerpt: ex, tokens }: Scored): Match {
     claims: ex.claims ?? [],
   };
   if (speaker) match.speaker = speaker;
+  if (next) {
+    const nStart = tokens[next.firstToken].start - next.offset;
+    const nEnd = tokens[alignment.to - 1].end - next.offset;
+    match.continuation = { excerptId: next.excerpt.id, exact: next.excerpt.text.slice(nStart, nEnd), start: nStart, end: nEnd };
+  }
   return match;
 }
 
