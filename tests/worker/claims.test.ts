@@ -28,7 +28,7 @@ const EXTRA: ClaimSource[] = Array.from({ length: 25 }, (_, i) => ({
 beforeAll(async () => {
   await seedKv();
   await putClaims(env.QS_KV, EXTRA);
-});
+}, 120_000);
 
 type Search = { claims: any[]; nextPageToken?: string };
 const search = async (params: Record<string, string | number>) => {

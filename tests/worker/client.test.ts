@@ -5,7 +5,7 @@ import { beforeAll, expect, test } from 'vitest';
 import type { AppType } from '../../worker/index';
 import { SEED_ARTICLE_ID, seedKv } from './seed';
 
-beforeAll(seedKv);
+beforeAll(seedKv, 120_000);
 
 const client = hc<AppType>('https://qs.test', { fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)) });
 

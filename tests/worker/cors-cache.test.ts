@@ -1,8 +1,10 @@
 /** CORS for public reads, and edge caching: Cache-Control, strong ETag / 304, Cache API on the normalised query. */
+import { Hono } from 'hono';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { publicReadCors } from '../../worker/middleware/cors';
 import { api, SEED_ARTICLE_ID, seedKv } from './seed';
 
-beforeAll(seedKv);
+beforeAll(seedKv, 120_000);
 
 const ORIGIN = 'https://blog.example';
 
@@ -29,6 +31,24 @@ describe('CORS', () => {
     const res = await api('/v1/articles/nope-nope', { headers: { origin: ORIGIN } });
     expect(res.status).toBe(404);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
+
+describe('ALLOWED_ORIGINS as a list', () => {
+  const app = new Hono<{ Bindings: { ALLOWED_ORIGINS: string } }>().use(publicReadCors()).get('/x', (c) => c.text('ok'));
+  const env = { ALLOWED_ORIGINS: 'https://a.example, https://b.example/' };
+
+  test('a listed origin is echoed back with Vary: Origin', async () => {
+    const res = await app.request('/x', { headers: { origin: 'https://b.example' } }, env);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://b.example');
+    expect(res.headers.get('vary')).toMatch(/Origin/);
+  });
+
+  test('an unlisted origin gets no CORS grant, and its preflight is not allowed', async () => {
+    const res = await app.request('/x', { headers: { origin: 'https://evil.example' } }, env);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const pre = await app.request('/x', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } }, env);
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 

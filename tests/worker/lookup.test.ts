@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { LookupResponse, Match } from '../../worker/core/types';
 import { api, expectProblem, SEED_ARTICLE_ID, seedKv } from './seed';
 
-beforeAll(seedKv);
+beforeAll(seedKv, 120_000);
 
 const get = (q: string, extra = '') => api(`/v1/lookup?q=${encodeURIComponent(q)}${extra}`);
 const post = (body: unknown, path = '/v1/lookup') =>

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Article } from '../../worker/core/types';
 import { api, expectProblem, SEED_ARTICLE_ID, seedKv } from './seed';
 
-beforeAll(seedKv);
+beforeAll(seedKv, 120_000);
 
 describe('GET /healthz', () => {
   test('answers ok with the KV binding present and is never cached', async () => {
