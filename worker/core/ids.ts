@@ -11,6 +11,7 @@ const FOLD: Record<string, string> = { ø: 'o', Ø: 'o', æ: 'ae', Æ: 'ae', œ:
 /** Lowercase ASCII slug: accents folded ("António" → "antonio", "Søren" → "soren"), other runs become '-'. */
 export function slugify(text: string, max = MAX_SLUG): string {
   const folded = text
+    .replace(/(\p{L})['’](\p{L})/gu, '$1$2')
     .replace(/[øØæÆœŒßđĐłŁþÞðı]/g, (c) => FOLD[c])
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

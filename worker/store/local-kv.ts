@@ -6,6 +6,7 @@
  *   buffers writes and deletes, then `flush()` sends them with `kv bulk put` / `kv bulk delete`.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,10 +80,14 @@ export async function openLocalKV(projectDir = process.cwd(), persistTo?: string
   return { kv: adapt(ns as never), dispose: () => mf.dispose(), persistDir, namespaceId };
 }
 
-/** Runs wrangler (the project's own, via npx) and returns stdout; throws with its stderr on failure. */
+/** The project's own wrangler (so it works from any cwd), else whatever npx finds. */
+const PROJECT_WRANGLER = join(import.meta.dirname ?? '.', '../../node_modules/.bin/wrangler');
+
+/** Runs wrangler and returns stdout; throws with the end of its stderr on failure. */
 async function wrangler(args: string[], cwd: string): Promise<string> {
   try {
-    const { stdout } = await run('npx', ['wrangler', ...args], { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    const [cmd, pre] = existsSync(PROJECT_WRANGLER) ? [PROJECT_WRANGLER, []] : ['npx', ['wrangler']];
+    const { stdout } = await run(cmd, [...pre, ...args], { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string; message: string };
