@@ -37,6 +37,15 @@ const isLineBreak = (cp: number) => cp === 0x0a || cp === 0x0d || cp === 0x09;
 const isControl = (cp: number) => cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 /** Noncharacters (U+FDD0–U+FDEF, U+xxFFFE/F) never belong in interchanged text. */
 const isNonCharacter = (cp: number) => (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe;
+/** The whole character (one or two UTF-16 units) just before / after index `i`. */
+const charBefore = (text: string, i: number) => {
+  const unit = text.charCodeAt(i - 1);
+  return unit >= 0xdc00 && unit <= 0xdfff && i >= 2 ? text.slice(i - 2, i) : text[i - 1];
+};
+const charAfter = (text: string, i: number) => {
+  const cp = text.codePointAt(i + 1);
+  return cp === undefined ? undefined : String.fromCodePoint(cp);
+};
 const isWordChar = (s: string | undefined) => s !== undefined && /[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\uFE0F]/u.test(s);
 
 /**
@@ -70,7 +79,7 @@ export function textProblem(text: string, policy: TextPolicy = QUERY_POLICY): st
     if (ZERO_WIDTH.has(unit) && !policy.allowZeroWidth) {
       return `contains the invisible zero-width character ${hex(unit)} at position ${i}`;
     }
-    if (JOINERS.has(unit) && !policy.allowZeroWidth && !(isWordChar(text[i - 1]) && isWordChar(text[i + 1]))) {
+    if (JOINERS.has(unit) && !policy.allowZeroWidth && !(isWordChar(charBefore(text, i)) && isWordChar(charAfter(text, i)))) {
       return `contains a zero-width joiner ${hex(unit)} at position ${i} outside a word`;
     }
   }
