@@ -15,7 +15,7 @@ function boot() {
   if (document.querySelector('quote-source')) return;
   const data = ownScript()?.dataset ?? {};
   const element = new QuoteSource();
-  element.api = data.api || new URL(import.meta.url).origin;
+  element.api = data.api ? new URL(data.api, location.href).href : new URL(import.meta.url).origin;
   element.auto = data.auto ?? '';
   element.locale = data.lang ?? '';
   element.theme = data.theme ?? 'auto';

@@ -90,6 +90,7 @@ export class QuoteSource extends LitElement {
   private returnFocus: HTMLElement | null = null;
   private scan: AutoScan | null = null;
   private lastState: CardState | null = null;
+  private resized = new ResizeObserver(() => this.reposition());
 
   private lookup = new Task(this, {
     args: () => [this._request] as const,
@@ -133,6 +134,8 @@ export class QuoteSource extends LitElement {
     addEventListener('scroll', this.reposition, { capture: true, passive: true });
     addEventListener('resize', this.reposition, { passive: true });
     addEventListener('online', this.onOnline);
+    // Content loading above (images, ads) moves quotes without any scroll or resize event.
+    this.resized.observe(document.body);
     if (this.hasUpdated) this.startScan();
   }
 
@@ -145,6 +148,7 @@ export class QuoteSource extends LitElement {
     removeEventListener('scroll', this.reposition, { capture: true });
     removeEventListener('resize', this.reposition);
     removeEventListener('online', this.onOnline);
+    this.resized.disconnect();
     clearTimeout(this.settle);
     cancelAnimationFrame(this.frame);
     this.scan?.stop();
@@ -211,7 +215,8 @@ export class QuoteSource extends LitElement {
         this.hideTrigger();
         if (inside) (this.pageFocus as HTMLElement | null)?.focus?.();
       } else return;
-      event.stopPropagation();
+      // The host page keeps its own Escape handling unless the key was meant for us.
+      if (inside) event.stopPropagation();
     } else if (event.key === 'Tab' && !event.shiftKey && !inside && this._trigger && !this._request) {
       // The trigger lives at the end of the document; Tab right after a selection jumps to it.
       const button = this.renderRoot.querySelector<HTMLElement>('[part=trigger]');
@@ -366,7 +371,7 @@ export class QuoteSource extends LitElement {
             @click=${this.openFromTrigger}>❝ Find source</button>`
         : nothing}${this._request && this._card
         ? html`<quote-source-card part="card" exportparts="card-title,mark,diff,close,retry" .style=${at(this._card)}
-            .state=${this.state()} .match=${this.best()} .lang=${locale}
+            .state=${this.state()} .match=${this.best()} .locale=${locale}
             @qs-close=${() => this.close(true)} @qs-retry=${() => void this.lookup.run()}
             @mousedown=${(e: Event) => e.stopPropagation()}></quote-source-card>`
         : nothing}<div class="vh" role="status" aria-live="polite">${this._announce}</div>`;

@@ -41,16 +41,17 @@ export class QuoteSourceCard extends LitElement {
   static properties = {
     state: {},
     match: { attribute: false },
-    lang: {},
+    locale: {},
   };
   declare state: CardState;
   declare match: Match | undefined;
-  declare lang: string;
+  /** Language for dates (Intl); the card's own words are English. */
+  declare locale: string;
 
   constructor() {
     super();
     this.state = 'loading';
-    this.lang = '';
+    this.locale = '';
   }
 
   /** Focus goes to the heading so a screen reader starts at the top of the card. */
@@ -65,7 +66,7 @@ export class QuoteSourceCard extends LitElement {
 
   override render() {
     const { state, match } = this;
-    return html`<div class="card" role="dialog" aria-modal="false" aria-labelledby="qs-title"><div class="head">
+    return html`<div class="card" lang="en" role="dialog" aria-modal="false" aria-labelledby="qs-title"><div class="head">
         <h2 id="qs-title" part="card-title" tabindex="-1">${cardTitle(state, match)}</h2>
         <button class="close" part="close" aria-label="Close" @click=${() => this.emit('qs-close')}>✕</button>
       </div>
@@ -91,8 +92,8 @@ export class QuoteSourceCard extends LitElement {
     const start = Math.max(0, Math.min(match.quote.start, text.length));
     const end = Math.max(start, Math.min(match.quote.end, text.length));
     const { article, speaker } = match;
-    const date = formatDate(article.published, this.lang);
-    return html`<blockquote class="para" dir="auto">
+    const date = formatDate(article.published, this.locale);
+    return html`<blockquote class="para" dir="auto" lang=${article.language || 'en'}>
         ${text.slice(0, start)}<mark part="mark">${text.slice(start, end)}</mark>${text.slice(end)}
       </blockquote>
       ${speaker?.name

@@ -160,4 +160,5 @@ export function cleanup() {
   document.querySelectorAll('quote-source').forEach((e) => e.remove());
   document.getSelection()?.removeAllRanges();
   document.body.innerHTML = '';
+  scrollTo(0, 0);
 }

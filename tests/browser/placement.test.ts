@@ -29,6 +29,7 @@ test('flips at the edges and never leaves the viewport', () => {
 
 test('the trigger follows the selection when the page scrolls', async () => {
   const element = await mount(new ScriptedClient([found]), `<div style="height: 400px"></div><p id="quote">The Secretary-General said: The fighting in Ukraine must stop now. That was the message.</p><div style="height: 3000px"></div>`);
+  scrollTo(0, 0);
   selectWords(document.getElementById('quote')!, 'The fighting in Ukraine must stop now.');
   const button = await until(() => trigger(element));
   const selection = () => document.getSelection()!.getRangeAt(0).getBoundingClientRect();
@@ -36,7 +37,7 @@ test('the trigger follows the selection when the page scrolls', async () => {
   const before = gap();
   scrollBy(0, 150);
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  expect(Math.abs(gap() - before)).toBeLessThan(1);
+  expect(Math.abs(gap() - before)).toBeLessThan(2); // sub-pixel rounding of the scrolled position
   scrollTo(0, 0);
 });
 
