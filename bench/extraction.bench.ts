@@ -195,7 +195,8 @@ const nameTokens = (s: string) =>
 
 export function speakerMatches(predicted: string | undefined, gold: GoldQuote): boolean {
   if (!predicted || !gold.source) return false;
-  const goldText = gold.sourceResolved ?? gold.source;
+  // Annotated Source spans include appositives ("Flynn, a top Trump surrogate,"): the name is the part before them.
+  const goldText = (gold.sourceResolved ?? gold.source).split(/,|\s(?:who|whose|which)\s/)[0];
   const g = nameTokens(goldText);
   const p = nameTokens(predicted);
   if (g.length && p.length) return g.every((t) => p.includes(t)) || p.every((t) => g.includes(t));
@@ -219,7 +220,7 @@ interface QuoteScores {
   speakerAccuracy: number;
 }
 
-function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[]): QuoteScores {
+function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[], debug = false): QuoteScores {
   let gold = 0, predicted = 0, matched = 0, inside = 0, withSource = 0, speakerCorrect = 0;
   for (const doc of docs) {
     const preds = predict(doc.text);
@@ -241,15 +242,15 @@ function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[]): Q
       if (g.source) {
         withSource++;
         if (speakerMatches(preds[pair.p].speaker, g)) speakerCorrect++;
-        else if (process.env.QS_DEBUG_SPEAKERS) console.error(`SPK ${doc.name.slice(0, 30)} | gold=${g.source} -> ${g.sourceResolved} | pred=${preds[pair.p].speaker} | ${JSON.stringify(doc.text.slice(Math.max(0, g.start - 150), g.end + 100))}`);
+        else if (debug && process.env.QS_DEBUG_SPEAKERS) console.error(`SPK ${doc.name.slice(0, 30)} | gold=${g.source} -> ${g.sourceResolved} | pred=${preds[pair.p].speaker} | ${JSON.stringify(doc.text.slice(Math.max(0, g.start - 150), g.end + 100))}`);
       }
     }
-    if (process.env.QS_DEBUG_SPANS) {
+    if (debug && process.env.QS_DEBUG_SPANS) {
       doc.direct.forEach((g, gi) => { if (!usedG.has(gi)) console.error(`MISS ${doc.name.slice(0, 30)} | ${JSON.stringify(doc.text.slice(g.start - 20, g.end + 20))}`); });
     }
     preds.forEach((p, pi) => {
       if (usedP.has(pi)) return;
-      if (process.env.QS_DEBUG_SPANS) {
+      if (debug && process.env.QS_DEBUG_SPANS) {
         const inContent = doc.contents.some((c) => overlap(c, p) >= (p.end - p.start) * 0.9) && !doc.direct.some((g) => overlap(g, p) > 0);
         console.error(`${inContent ? 'INSIDE' : 'FALSE'} ${doc.name.slice(0, 30)} | ${JSON.stringify(doc.text.slice(p.start - 20, p.end + 20))}`);
       }
@@ -339,7 +340,7 @@ export async function run() {
     return { title: 'Extraction quality', markdown: `Skipped: corpus not found at ${CORPUS_DIR}.`, figures: { skipped: true } };
   }
   const docs = await loadPolnear();
-  const ours = scoreQuotes(docs, predictOurs);
+  const ours = scoreQuotes(docs, predictOurs, true);
   const naive = scoreQuotes(docs, predictNaive);
   const pages = await scorePages();
   const f1s = pages.map((r) => r.f1);

@@ -45,7 +45,7 @@ const VERBS =
   'stating|claiming|joking|complaining|urging|pointing out|recalling|suggesting|replying|responding';
 const ADVERBS =
   '(?:(?:also|further|later|then|again|previously|once|recently|repeatedly|simply|just|famously|reportedly|has|had|have|would|will|once|often|angrily|bluntly|flatly|quietly)\\s+)';
-const VERB_RE = new RegExp(`\\b(${VERBS})\\b`, 'g');
+const VERB_RE = new RegExp(`\\b(${VERBS})\\b`, 'gi');
 /** Verb forms that take their speaker after them in "…," said X. */
 const INVERTIBLE = /^(?:said|says|added|adds|asked|asks|wrote|writes|continued|explained|noted|replied|recalled|insisted|argued|declared|warned|quipped|joked|stated|observed|remarked|responded|countered|demanded|according to)$/;
 
@@ -161,7 +161,19 @@ const startBefore = (starts: number[], at: number, floor = 0) => Math.max(floor,
 const RELATIVE = /(?:^|[\s,])(?:who|which|that)\s*$/i;
 
 const PRONOUN_SUBJECT = /^(he|she|they|we|i)\b/i;
-const APPOSITIVE_START = /^\s*(?:a|an|the|one|now|also|who|\p{Ll})/u;
+/** What an appositive after a name starts with: "an aide to …", "25" (an age), "R-Ky." (party and state). */
+const APPOSITIVE_START = /^\s*(?:a|an|the|one|now|also|who|\p{Ll}|\p{N}|[RDI]-\p{Lu})/u;
+
+/** The subject opening a clause: a pronoun or a person's name ("Trump attacked Clinton …" → Trump). */
+function leadingSubject(clause: string): ParsedSpeakerPhrase | undefined {
+  const text = clause.replace(/^[\s"“”„«»_]+/u, '');
+  const pronoun = /^(he|she|they|we|i)\b/i.exec(text);
+  if (pronoun) return parseSpeakerPhrase(pronoun[1]);
+  const name = /^((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){0,3})/u.exec(text);
+  if (!name || SENTENCE_OPENERS.has(name[1].split(/\s+/)[0].toLowerCase())) return undefined;
+  const parsed = parseSpeakerPhrase(name[1]);
+  return parsed?.kind === 'name' ? parsed : undefined;
+}
 
 /** Subject phrase in the text before a speech verb: "X", "X, an aide to …,", "Opening the session, X". */
 function subjectPhrase(before: string): ParsedSpeakerPhrase | undefined {
@@ -178,9 +190,12 @@ function subjectPhrase(before: string): ParsedSpeakerPhrase | undefined {
       const parsed = parseSpeakerPhrase(parts[i], parts[i + 1]);
       if (parsed?.kind === 'name' || parsed?.kind === 'pronoun') return parsed;
     }
-    return parseSpeakerPhrase(parts[parts.length - 1]);
+    return leadingSubject(parts[parts.length - 1]) ?? parseSpeakerPhrase(parts[parts.length - 1]);
   }
   const last = trimmed.split(/[,;:―—–]/).pop()!.trim();
+  // "To which she said", "I laughed and said": a pronoun right before the verb.
+  const trailingPronoun = /(?:^|\s)(he|she|they|we|i)$/i.exec(last);
+  if (trailingPronoun) return parseSpeakerPhrase(trailingPronoun[1]);
   // "She then urges her husband … and repeatedly says": the pronoun is the subject of both verbs.
   const pronoun = PRONOUN_SUBJECT.exec(last);
   if (pronoun && last.split(/\s+/).length > 1) return parseSpeakerPhrase(pronoun[1]);
@@ -188,7 +203,7 @@ function subjectPhrase(before: string): ParsedSpeakerPhrase | undefined {
   return parseSpeakerPhrase(last);
 }
 
-const PREPOSITION = /\s+(?:for|in|on|at|during|after|before|when|while|who|from|to|with|as|about|via|through)\s/g;
+const PREPOSITION = /\s+(?:of|for|in|on|at|during|after|before|when|while|who|from|to|with|as|about|via|through)\s/g;
 
 /** The speaker after an inverted verb: "said Rep. Jim Clyburn, the assistant leader …", "wrote Cameron Easley for Morning Consult". */
 function invertedSpeaker(after: string): { phrase: ParsedSpeakerPhrase; length: number } | undefined {
@@ -237,6 +252,13 @@ function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): S
     let from = sentenceStart + before.length - before.trimStart().length;
     const rightAfterQuote = floor > 0 && /^[\s,—–-]*$/u.test(masked.slice(floor, verbStart));
     let phrase: ParsedSpeakerPhrase | undefined = rightAfterQuote && INVERTIBLE.test(m[0]) ? undefined : subjectPhrase(before);
+    if (/ing$/.test(m[0]) && phrase?.kind !== 'name') {
+      // "Trump attacked Clinton …, saying": the participle's speaker is the subject of its clause.
+      const clauses = before.split(/[,;:―—–]/).filter((c) => c.trim());
+      phrase = undefined;
+      for (let i = clauses.length - 1; i >= 0 && !phrase; i--) phrase = leadingSubject(clauses[i]);
+      if (!phrase) continue;
+    }
     if (!phrase || (phrase.kind === 'nominal' && /^[a-z]/.test(phrase.text) && phrase.text.split(' ').length > 5)) {
       // "…," said Vladimir Medinsky, an aide to the Russian president.
       const inverted = (rightAfterQuote || !phrase) && INVERTIBLE.test(m[0]) ? invertedSpeaker(masked.slice(verbEnd)) : undefined;
@@ -312,7 +334,12 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
     const events = findSpeechEvents(masked, here, starts);
 
     // People who open a sentence are antecedents for later pronouns; speech events resolve in text order.
-    const subjects = starts
+    // A sentence opening with a phrase ("During a town hall, Tina Houchins asked …") has its subject after the comma.
+    const clauseStarts = starts.flatMap((at) => {
+      const lead = /^(?:\p{Lu}\p{Ll}*)\b[^,.!?_]{0,60},\s+/u.exec(masked.slice(at));
+      return lead && SENTENCE_OPENERS.has(lead[0].split(/\s+/)[0].toLowerCase()) ? [at, at + lead[0].length] : [at];
+    });
+    const subjects = clauseStarts
       .map((at) => ({ at, phrase: /^["“„«]?((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]+){0,3})\b/u.exec(masked.slice(at)) }))
       .filter((s) => s.phrase && !events.some((e) => e.from === s.at) && !SENTENCE_OPENERS.has(s.phrase[1].split(/\s+/)[0].toLowerCase()));
     const timeline = [

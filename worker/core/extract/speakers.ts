@@ -43,6 +43,8 @@ function stripPossessive(token: string): string {
 
 function isNameToken(token: string): boolean {
   const t = stripPossessive(token);
+  // All-capitals words of four letters or more are datelines and headings ("MIDWAY ATOLL"), not names.
+  if (/^[\p{Lu}.-]{4,}$/u.test(t) && !/\./.test(t)) return false;
   return NAME_TOKEN.test(t) && !ROLE_WORDS.has(t.toLowerCase()) && !HONORIFICS.has(t.toLowerCase());
 }
 
