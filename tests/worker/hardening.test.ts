@@ -229,7 +229,7 @@ describe('hostile article data is stored and returned as data', () => {
     // Speakers are extracted from the text: names and roles carry the hostile markup and bidi controls verbatim.
     const speakers: string[] = [];
     for (const id of article.excerptIds) {
-      const got = (await (await request(`/v1/excerpts/${id}`)).json()) as { excerpt: { text: string; quotes: { speaker?: { name: string } }[] } };
+      const got = (await (await request(`/v1/excerpts/${id}`)).json()) as { excerpt: { text: string; quotes: { speaker?: { name: string; role?: string } }[] } };
       texts.push(got.excerpt.text);
       for (const q of got.excerpt.quotes) if (q.speaker) speakers.push(`${q.speaker.name} | ${q.speaker.role ?? ''}`);
     }
