@@ -45,6 +45,8 @@ export interface Quote {
   /** The attribution verb as written ("said", "told reporters", "added"). */
   cue?: string;
   kind: 'direct' | 'indirect';
+  /** A direct quote that is only a fragment inside the reporter's own sentence (`called it "a huge win"`). */
+  partial?: boolean;
 }
 
 /** A paragraph-sized passage (`v1:excerpt:{id}`), stored with everything a lookup answer needs. */
