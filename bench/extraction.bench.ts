@@ -158,12 +158,12 @@ function paragraphsWithOffsets(text: string): { text: string; offset: number }[]
   return out;
 }
 
-function predictOurs(text: string): Predicted[] {
+function predictOurs(text: string, withPartial = false): Predicted[] {
   const paras = paragraphsWithOffsets(text);
   // A quotation running over several paragraphs is one prediction (its parts share a group).
   const byGroup = new Map<number, Predicted>();
   for (const q of extractQuotes(paras.map((p) => p.text))) {
-    if (q.kind !== 'direct') continue;
+    if (q.kind !== 'direct' || (q.partial && !withPartial)) continue;
     const start = paras[q.paragraph].offset + q.start;
     const end = paras[q.paragraph].offset + q.end;
     const seen = byGroup.get(q.group);
@@ -340,7 +340,8 @@ export async function run() {
     return { title: 'Extraction quality', markdown: `Skipped: corpus not found at ${CORPUS_DIR}.`, figures: { skipped: true } };
   }
   const docs = await loadPolnear();
-  const ours = scoreQuotes(docs, predictOurs, true);
+  const ours = scoreQuotes(docs, (t) => predictOurs(t), true);
+  const oursWithPartial = scoreQuotes(docs, (t) => predictOurs(t, true));
   const naive = scoreQuotes(docs, predictNaive);
   const pages = await scorePages();
   const f1s = pages.map((r) => r.f1);
@@ -348,7 +349,7 @@ export async function run() {
   const withByline = pages.filter((r) => r.byline !== null);
   const withDate = pages.filter((r) => r.published !== null);
   const figures = {
-    polnear: { articles: docs.length, ours, naive },
+    polnear: { articles: docs.length, ours, oursWithPartial, naive },
     pages: {
       count: pages.length,
       f1Median: median(f1s),
@@ -373,7 +374,8 @@ Lenient precision ignores predictions inside an annotated non-direct Content spa
 
 | extractor | recall | precision (lenient) | precision (strict) | speaker accuracy | counts |
 |---|---|---|---|---|---|
-| QuoteSource (worker/core/extract) | ${q(ours)} |
+| QuoteSource (worker/core/extract), full quotations | ${q(ours)} |
+| QuoteSource, full + partial quotations (\`partial: true\` fragments too) | ${q(oursWithPartial)} |
 | baseline: every "…" span, nearest preceding name | ${q(naive)} |
 
 ### Article text — ${pages.length} saved pages vs Readability's expected.html (token F1)

@@ -66,6 +66,7 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
       end: q.end,
       text: q.text,
       kind: q.kind,
+      ...(q.partial ? { partial: true } : {}),
       ...(q.speaker ? { speaker: q.speaker } : {}),
       ...(q.cue ? { cue: q.cue } : {}),
     };

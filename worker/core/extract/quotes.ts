@@ -22,6 +22,8 @@ export interface ExtractedQuote {
   end: number;
   text: string;
   kind: 'direct' | 'indirect';
+  /** A fragment quoted inside the reporter's sentence (`called it "a huge win"`), not a full quotation. */
+  partial?: boolean;
   speaker?: Speaker;
   cue?: string;
   /** Quotes that are parts of one quotation (interrupted or spanning paragraphs) share a group. */
@@ -298,6 +300,22 @@ const SENTENCE_OPENERS = new Set(
     'also still even only just then now today yesterday last next first later earlier meanwhile however instead indeed despite'
   ).split(/\s+/),
 );
+const VERB_BEFORE = new RegExp(`\\b(?:${VERBS})\\s*$`, 'i');
+
+/**
+ * A fragment woven into the reporter's sentence: the mark follows a word (not a cue verb, colon,
+ * comma, dash or sentence start) and the quoted words do not end the sentence themselves.
+ */
+function isPartial(text: string, span: RawSpan): boolean {
+  if (span.continued) return false;
+  const before = text.slice(0, span.open).trimEnd();
+  if (!before || /[:,.!?;—–―(\[]$/u.test(before) || VERB_BEFORE.test(before)) return false;
+  if (!/[\p{L}\p{N}'’]$/u.test(before)) return false;
+  const inner = text.slice(span.start, span.close);
+  // A full sentence quoted after a word ("he said the words "We will win."") still reads as a quotation.
+  return !(/^\p{Lu}/u.test(inner) && /[.!?]\s*$/.test(inner) && inner.split(/\s+/).length >= 4);
+}
+
 const SMALL_WORDS = /^(?:a|an|the|of|on|in|to|for|and|or|at|by|with|from|de|la|le|vs\.?)$/i;
 
 /** A short Title Case span that does not end a sentence is a name of a show, book or event, not a quotation. */
@@ -398,6 +416,7 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
       if (!speaker && words < MIN_UNATTRIBUTED_WORDS && !span.continued) continue; // scare quotes, titles, nicknames
       if (isTitle(text, span)) continue; // “Fox News Sunday”, MSNBC's “Morning Joe”
       const q: ExtractedQuote = { paragraph: p, start: span.start, end: span.end, text: text.slice(span.start, span.end), kind: 'direct', group: span.group };
+      if (isPartial(text, span)) q.partial = true;
       if (speaker) q.speaker = speaker;
       if (cue) q.cue = cue;
       out.push(q);
