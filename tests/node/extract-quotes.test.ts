@@ -149,6 +149,13 @@ describe('quotation marks', () => {
     expect(direct(['Lars Olsen told CBS\'s "Face the Nation" that the vote was close.'])).toEqual([]);
   });
 
+  test('fragments woven into the reporter\'s sentence are flagged partial; full quotations are not', () => {
+    const [fragment] = direct(['Mayor Ada Quist called the ruling "a huge win for every voter in the county" on Friday.']);
+    expect(fragment).toMatchObject({ text: 'a huge win for every voter in the county', partial: true, speaker: { name: 'Ada Quist' } });
+    const full = direct(['Mayor Ada Quist said: "We won."', '"We won," Ada Quist said.', 'Ada Quist said "we won the case" after the ruling.']);
+    expect(full.map((q) => q.partial ?? false)).toEqual([false, false, false]);
+  });
+
   test('offsets point at the quoted words in the paragraph', () => {
     const text = 'Before. "Stop the works now," Kim Lee said.';
     const q = direct([text])[0];

@@ -75,6 +75,14 @@ describe('ids', () => {
     });
     expect(claims.every((x) => x.claimant && /\p{Lu}/u.test(x.claimant))).toBe(true);
   });
+
+  test('unnamed speakers and short partial fragments make no claims', async () => {
+    const source = { id: 'fixture-claims', title: 'Claims', body: 'Ada Quist called it a "total disaster" on Friday. "The pier is closed," a spokesman said. Ada Quist called the ruling "a huge win for every voter" on Friday.' };
+    const { claims, excerpts } = await buildArticleRecords(source, { now: NOW });
+    // The two-word scare quote is emphasis, not a quotation; the spokesman's quote has no named speaker.
+    expect(excerpts[0].quotes.filter((q) => q.kind === 'direct').map((q) => q.text)).toEqual(['The pier is closed', 'a huge win for every voter']);
+    expect(claims.map((c) => [c.claimant, c.text])).toEqual([['Ada Quist', 'a huge win for every voter']]);
+  });
 });
 
 describe('putArticle', () => {

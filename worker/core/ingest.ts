@@ -9,7 +9,7 @@ import { splitParagraphs } from './extract/paragraphs';
 import { extractQuotes } from './extract/quotes';
 
 /** Bumped when extraction changes, so re-ingesting an unchanged source still picks up better records. */
-export const EXTRACTOR_VERSION = 1;
+export const EXTRACTOR_VERSION = 2;
 
 export interface ArticleRecords {
   article: Article;
@@ -27,6 +27,13 @@ const clean = (v: string | undefined) => (v ?? '').replace(/\s+/g, ' ').trim();
 
 /** A proper-name speaker (capitalised word) can be a claimant; "a source" or "officials" cannot. */
 export const isNamedSpeaker = (name: string) => /\p{Lu}/u.test(name) && !/^(?:the|a|an)\s/i.test(name);
+
+/**
+ * Which quotes make claims: direct quotes by a named speaker; a partial fragment only when it says
+ * something (four words or more), not a two-word phrase like "a disaster".
+ */
+export const makesClaim = (q: Quote): boolean =>
+  q.kind === 'direct' && !!q.speaker && isNamedSpeaker(q.speaker.name) && (!q.partial || q.text.split(/\s+/).length >= 4);
 
 export async function buildArticleRecords(source: ArticleSource, opts: { now?: string } = {}): Promise<ArticleRecords> {
   const id = articleIdFor(source);
@@ -77,8 +84,8 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
   const claims = new Map<string, Claim>();
   for (const excerpt of excerpts) {
     for (const quote of excerpt.quotes) {
-      if (quote.kind !== 'direct' || !quote.speaker || !isNamedSpeaker(quote.speaker.name)) continue;
-      const claimId = claimIdFor(quote.speaker.name, quote.text);
+      if (!makesClaim(quote)) continue;
+      const claimId = claimIdFor(quote.speaker!.name, quote.text);
       const appearance = { url: meta.url, articleId: id, excerptId: excerpt.id };
       const existing = claims.get(claimId);
       if (existing) {
@@ -88,7 +95,7 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
       claims.set(claimId, {
         id: claimId,
         text: quote.text,
-        claimant: quote.speaker.name,
+        claimant: quote.speaker!.name,
         claimDate: meta.published.slice(0, 10),
         languageCode: meta.language,
         appearances: [appearance],

@@ -4,7 +4,7 @@
  * and removes whatever the new version no longer uses; the lookup index and the claim-search index
  * are kept in step through their seams (index-store.ts, claims-index.ts).
  */
-import { buildArticleRecords, isNamedSpeaker } from '../core/ingest';
+import { buildArticleRecords, makesClaim } from '../core/ingest';
 import { claimIdFor, cleanId } from '../core/ids';
 import type { Article, ArticleSource, Claim, ClaimSource, ClaimSummary, Excerpt, Review } from '../core/types';
 import { updateClaimIndex } from './claims-index';
@@ -75,7 +75,7 @@ async function readExcerpts(kv: KV, ids: string[]): Promise<Excerpt[]> {
 function derivedClaimIds(excerpts: Excerpt[]): Set<string> {
   const ids = new Set<string>();
   for (const e of excerpts) {
-    for (const q of e.quotes) if (q.kind === 'direct' && q.speaker && isNamedSpeaker(q.speaker.name)) ids.add(claimIdFor(q.speaker.name, q.text));
+    for (const q of e.quotes) if (makesClaim(q)) ids.add(claimIdFor(q.speaker!.name, q.text));
   }
   return ids;
 }

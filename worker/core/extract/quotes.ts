@@ -44,7 +44,10 @@ const VERBS =
   'repeated|offered|opined|assured|threatened|whispered|screamed|cried|mentioned|' +
   'shot back|fired back|summed up|' +
   'saying|asking|adding|noting|writing|telling|explaining|arguing|insisting|warning|declaring|tweeting|calling it|' +
-  'stating|claiming|joking|complaining|urging|pointing out|recalling|suggesting|replying|responding';
+  'stating|claiming|joking|complaining|urging|pointing out|recalling|suggesting|replying|responding|' +
+  'called|calls|calling|described|describes|describing|dubbed|termed|labeled|labelled|branded';
+/** Verbs that frame a quoted fragment ("called it "a disaster"") but do not report speech on their own. */
+const NAMING_VERBS = /^(?:called|calls|calling|described|describes|describing|dubbed|termed|labeled|labelled|branded)$/i;
 const ADVERBS =
   '(?:(?:also|further|later|then|again|previously|once|recently|repeatedly|simply|just|famously|reportedly|has|had|have|would|will|once|often|angrily|bluntly|flatly|quietly)\\s+)';
 const VERB_RE = new RegExp(`\\b(${VERBS})\\b`, 'gi');
@@ -291,6 +294,7 @@ function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): S
 }
 
 const MIN_UNATTRIBUTED_WORDS = 4;
+const MIN_PARTIAL_WORDS = 3;
 /** Capitalised words that open sentences without naming anyone. */
 const SENTENCE_OPENERS = new Set(
   (
@@ -309,7 +313,8 @@ const VERB_BEFORE = new RegExp(`\\b(?:${VERBS})\\s*$`, 'i');
 function isPartial(text: string, span: RawSpan): boolean {
   if (span.continued) return false;
   const before = text.slice(0, span.open).trimEnd();
-  if (!before || /[:,.!?;—–―(\[]$/u.test(before) || VERB_BEFORE.test(before)) return false;
+  const verb = VERB_BEFORE.exec(before)?.[0].trim();
+  if (!before || /[:,.!?;—–―(\[]$/u.test(before) || (verb && !NAMING_VERBS.test(verb))) return false;
   if (!/[\p{L}\p{N}'’]$/u.test(before)) return false;
   const inner = text.slice(span.start, span.close);
   // A full sentence quoted after a word ("he said the words "We will win."") still reads as a quotation.
@@ -415,8 +420,10 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
       const words = text.slice(span.start, span.end).split(/\s+/).length;
       if (!speaker && words < MIN_UNATTRIBUTED_WORDS && !span.continued) continue; // scare quotes, titles, nicknames
       if (isTitle(text, span)) continue; // “Fox News Sunday”, MSNBC's “Morning Joe”
+      const partial = isPartial(text, span);
+      if (partial && words < MIN_PARTIAL_WORDS) continue; // a "scare-quoted" word or two is emphasis, not a quotation
       const q: ExtractedQuote = { paragraph: p, start: span.start, end: span.end, text: text.slice(span.start, span.end), kind: 'direct', group: span.group };
-      if (isPartial(text, span)) q.partial = true;
+      if (partial) q.partial = true;
       if (speaker) q.speaker = speaker;
       if (cue) q.cue = cue;
       out.push(q);
@@ -440,7 +447,7 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
 
     // Indirect reports outside quotation marks: `X said (that) the delegations had agreed …`.
     for (const e of events) {
-      if (!e.speaker || /ing$/.test(e.cue)) continue;
+      if (!e.speaker || /ing$/.test(e.cue) || NAMING_VERBS.test(e.cue)) continue;
       if (e.clauseBefore) {
         const clause = text.slice(e.clauseBefore.start, e.clauseBefore.end);
         if (clause.split(/\s+/).length >= 4) {
