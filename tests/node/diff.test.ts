@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { diffWords, isNegation, meaningOf } from '../../worker/core/diff';
+import { diffWords, droppedLeadingNegation, isNegation, meaningOf } from '../../worker/core/diff';
+import { tokenize } from '../../worker/core/normalise';
 
 const GUTERRES =
   'Opening the session, Secretary-General of the United Nations António Guterres said: "Enough is enough. The fighting in Ukraine must stop now. It is raging across the country, from air, land and sea. It needs to stop now. Soldiers need to move back to their barracks. Leaders need to move back to peace."';
@@ -34,6 +35,16 @@ describe('word-level differences', () => {
     expect(diffWords('We did not find any points we agree on today', 'We did find any points we agree on today')[0]).toMatchObject({ kind: 'delete', meaning: 'negation' });
     expect(diffWords('They could agree on the points of the agenda', 'They couldn’t agree on the points of the agenda')[0]).toMatchObject({ kind: 'replace', meaning: 'negation' });
     expect(diffWords('The delegations will meet again in Belarus', 'The delegations will never meet again in Belarus')[0].meaning).toBe('negation');
+  });
+
+  test('a negation dropped just before the highlight is flagged unless the prefix shows it', () => {
+    const src = 'He said: No sympathy, no preparedness, a real fiasco.';
+    const source = tokenize(src);
+    const from = source.findIndex((t) => t.norm === 'sympathy');
+    expect(droppedLeadingNegation(source, from, src, undefined)).toMatchObject({ kind: 'delete', source: 'No', meaning: 'negation' });
+    expect(droppedLeadingNegation(source, from, src, tokenize('He said: No'))).toBeNull();
+    const after = source.findIndex((t) => t.norm === 'real');
+    expect(droppedLeadingNegation(source, after, src, undefined)).toBeNull();
   });
 
   test('numbers and dates changed are flagged', () => {

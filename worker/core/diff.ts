@@ -124,3 +124,31 @@ export function diffWords(sourceText: string, quotedText: string): Difference[] 
   if (!best) return [];
   return differencesOf(best, source, sourceText, query.tokens, quotedText);
 }
+
+/**
+ * A negation left out just before the highlight: the source says "No sympathy, …" and the highlight
+ * starts at "sympathy". When the word right before the span, in the same clause, is a negator that
+ * the selector's prefix does not show either, the highlight drops it: a `delete` that changes
+ * meaning. (With the page's prefix ending in that negator, the reader just selected less.)
+ */
+export function droppedLeadingNegation(
+  source: Token[],
+  from: number,
+  sourceText: string,
+  prefix: Token[] | undefined,
+): Difference | null {
+  const before = source[from - 1];
+  if (!before || before.gap || !isNegation(before.norm)) return null;
+  const between = sourceText.slice(before.end, source[from].start);
+  if (/[.!?;:]/.test(between)) return null;
+  const lastPrefixWord = prefix?.filter((t) => !t.gap).at(-1);
+  if (lastPrefixWord && lastPrefixWord.norm === before.norm) return null;
+  return {
+    kind: 'delete',
+    source: sourceText.slice(before.start, before.end),
+    quoted: '',
+    sourceStart: before.start,
+    sourceEnd: before.end,
+    meaning: 'negation',
+  };
+}

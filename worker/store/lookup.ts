@@ -6,7 +6,7 @@
  * align words → calibrated score and threshold → word-level differences.
  * Never throws on any input string: bad input gives `{ matches: [] }`.
  */
-import { differencesOf, isAltered } from '../core/diff';
+import { differencesOf, droppedLeadingNegation, isAltered } from '../core/diff';
 import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
 import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, type Alignment } from '../core/match';
 import { tokenize, type Token } from '../core/normalise';
@@ -146,13 +146,13 @@ function verify(p: Plan, found: { excerpt: Excerpt | null | undefined; weight: n
   for (const s of scored) {
     if (seen.has(s.excerpt.id)) continue;
     seen.add(s.excerpt.id);
-    out.push(toMatch(p, query.tokens, s));
+    out.push(toMatch(p, query.tokens, s, prefix));
     if (out.length >= limit) break;
   }
   return out;
 }
 
-function toMatch(p: Plan, queryTokens: Token[], { alignment, excerpt: ex, tokens, next }: Scored): Match {
+function toMatch(p: Plan, queryTokens: Token[], { alignment, excerpt: ex, tokens, next }: Scored, prefix: Token[] | undefined): Match {
   const start = tokens[alignment.from].start;
   // A span that runs on into the next excerpt ends, in this one, at its last word.
   const lastHere = next ? Math.min(alignment.to, next.firstToken) - 1 : alignment.to - 1;
@@ -169,6 +169,8 @@ function toMatch(p: Plan, queryTokens: Token[], { alignment, excerpt: ex, tokens
   } else {
     differences = differencesOf(alignment, tokens, ex.text, queryTokens, p.exact);
   }
+  const dropped = droppedLeadingNegation(tokens, alignment.from, next ? `${ex.text}\n${next.excerpt.text}` : ex.text, prefix);
+  if (dropped) differences.unshift(dropped);
   const speaker = speakerFor(ex, start, end) ?? (next ? speakerFor(next.excerpt, 0, tokens[alignment.to - 1].end - next.offset) : undefined);
   const match: Match = {
     score: alignment.score,
