@@ -52,6 +52,12 @@ describe('attribution patterns', () => {
     expect(quotes[0].speaker).toEqual({ name: 'Vladimir Medinsky', role: 'an aide to the Russian president' });
   });
 
+  test('a sentence-initial "Said X:" is an attribution; a capitalised noun like "States" is not a verb', () => {
+    expect(one('Said Ellis: "I do not see any interest in reform here."').speaker?.name).toBe('Ellis');
+    const all = extractQuotes(['The assembly will debate for days before Member States vote on a draft resolution.']);
+    expect(all).toEqual([]);
+  });
+
   test('a dash signature: "…" ― Name', () => {
     const q = one('“We want the park to stay green for our children.” ― Mila Novak');
     expect(q.speaker?.name).toBe('Mila Novak');
@@ -147,6 +153,7 @@ describe('quotation marks', () => {
   test('scare quotes and titles are not quotations', () => {
     expect(direct(['The council called the plan a "disaster" before the vote.'])).toEqual([]);
     expect(direct(['Lars Olsen told CBS\'s "Face the Nation" that the vote was close.'])).toEqual([]);
+    expect(direct(['Lars Olsen said so on CBS\'s "Face the Nation."'])).toEqual([]);
   });
 
   test('fragments woven into the reporter\'s sentence are flagged partial; full quotations are not', () => {

@@ -52,7 +52,7 @@ const ADVERBS =
   '(?:(?:also|further|later|then|again|previously|once|recently|repeatedly|simply|just|famously|reportedly|has|had|have|would|will|once|often|angrily|bluntly|flatly|quietly)\\s+)';
 const VERB_RE = new RegExp(`\\b(${VERBS})\\b`, 'gi');
 /** Verb forms that take their speaker after them in "…," said X. */
-const INVERTIBLE = /^(?:said|says|added|adds|asked|asks|wrote|writes|continued|explained|noted|replied|recalled|insisted|argued|declared|warned|quipped|joked|stated|observed|remarked|responded|countered|demanded|according to)$/;
+const INVERTIBLE = /^(?:said|says|added|adds|asked|asks|wrote|writes|continued|explained|noted|replied|recalled|insisted|argued|declared|warned|quipped|joked|stated|observed|remarked|responded|countered|demanded|according to)$/i;
 
 interface RawSpan {
   paragraph: number;
@@ -241,11 +241,13 @@ function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): S
   const closes = spans.map((s) => s.close);
   for (const m of masked.matchAll(VERB_RE)) {
     const verbStart = m.index!;
+    // "Said Ellis:" opens a sentence; a capitalised "States" inside one is a noun.
+    if (/^\p{Lu}/u.test(m[0]) && !/(?:^|[.!?]["”’]?\s+|[“"]\s*)$/u.test(masked.slice(0, verbStart))) continue;
     let verbEnd = verbStart + m[0].length;
-    let cue = m[0];
+    let cue = m[0].toLowerCase();
     const told = /^\s+(reporters|journalists|the [A-Z][\w.]+(?: [A-Z][\w.]+)*|the [a-z]+|[A-Z][\w.]+(?: [A-Z][\w.]+)*|me|us|him|her|them|an? [a-z]+)\b/.exec(masked.slice(verbEnd));
-    if (/^(?:told|telling)$/.test(m[0]) && told) {
-      cue = `${m[0]} ${told[1]}`;
+    if (/^(?:told|telling)$/i.test(m[0]) && told) {
+      cue = `${cue} ${told[1]}`;
       verbEnd += told[0].length;
     }
     // Subject before the verb: from the sentence start or the last quote's closing mark.
@@ -325,7 +327,9 @@ const SMALL_WORDS = /^(?:a|an|the|of|on|in|to|for|and|or|at|by|with|from|de|la|l
 
 /** A short Title Case span that does not end a sentence is a name of a show, book or event, not a quotation. */
 function isTitle(text: string, span: RawSpan): boolean {
-  const inner = text.slice(span.start, span.end).replace(/[,;:]+$/, '');
+  const afterPossessive = /['’]s\s*$/u.test(text.slice(0, span.open));
+  // A title can end its sentence ("on CBS's "Face the Nation."") only right after a possessive.
+  const inner = text.slice(span.start, span.end).replace(afterPossessive ? /[,;:.]+$/ : /[,;:]+$/, '');
   const words = inner.split(/\s+/);
   if (words.length > 7 || /[.!?]$/.test(inner)) return false;
   const capitalised = words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && SMALL_WORDS.test(w)));

@@ -28,7 +28,7 @@ const ROLE_WORDS = new Set(
     'councilman councilwoman alderman trustee inspector detective sergeant captain colonel superintendent engineer ' +
     'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august ' +
     'september october november december today yesterday but and so then also later however meanwhile opening speaking ' +
-    'asked told writing according air force navy marine corps guard presidential debate debates morning evening night'
+    'asked told writing according said says added adds wrote writes air force navy marine corps guard presidential debate debates morning evening night'
   ).split(/\s+/),
 );
 
