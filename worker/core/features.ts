@@ -90,7 +90,7 @@ export interface QueryFeature {
  * along their length, so a match anywhere in them still finds the excerpt; long content words come
  * first among unigrams because they are the rarest.
  */
-export function queryFeatures(tokens: Token[], max = MAX_QUERY_FEATURES): QueryFeature[] {
+export function queryFeatures(tokens: Token[], maxKeys = MAX_QUERY_FEATURES): QueryFeature[] {
   const bigrams: string[] = [];
   const unigrams: { key: string; len: number; at: number }[] = [];
   const seen = new Set<string>();
@@ -113,6 +113,8 @@ export function queryFeatures(tokens: Token[], max = MAX_QUERY_FEATURES): QueryF
       }
     }
   }
+  // A long highlight is identified by a sample of its bigrams: 60 keys find it as surely as 100, for less work.
+  const max = Math.min(maxKeys, bigrams.length >= LONG_QUERY_BIGRAMS ? 60 : maxKeys);
   // Long highlights have bigrams enough; unigrams (long posting lists) only help short or heavily edited ones.
   const uniShare = bigrams.length >= LONG_QUERY_BIGRAMS ? 0.1 : 0.4;
   const uniBudget = Math.min(unigrams.length, Math.max(Math.floor(max * uniShare), max - bigrams.length));
@@ -144,11 +146,35 @@ export function parsePosting(value: string | null | undefined): string[] | 'satu
 
 /** Applies removals and additions to a posting value; returns the new value, or null when it is empty. */
 export function updatePosting(value: string | null | undefined, remove: Set<string>, add: string[]): string | null {
-  const current = parsePosting(value);
-  if (current === 'saturated') return SATURATED;
+  if (value === SATURATED) return SATURATED;
+  if (remove.size === 0 && value) return appendPosting(value, add);
+  const current = parsePosting(value) as string[];
   const ids = new Set(current.filter((id) => !remove.has(id)));
   for (const id of add) ids.add(id);
   if (ids.size === 0) return null;
   if (ids.size > POSTING_CAP) return SATURATED;
   return [...ids].join(' ');
+}
+
+/** Whether a space-separated posting value lists `id` (without splitting it). */
+function hasId(value: string, id: string): boolean {
+  for (let i = value.indexOf(id); i >= 0; i = value.indexOf(id, i + 1)) {
+    const before = i === 0 || value.charCodeAt(i - 1) === 32;
+    const after = i + id.length === value.length || value.charCodeAt(i + id.length) === 32;
+    if (before && after) return true;
+  }
+  return false;
+}
+
+/** The common ingestion case, additions only, on plain strings (no parsing of the whole list). */
+function appendPosting(value: string, add: string[]): string {
+  let out = value;
+  let count = 1;
+  for (let i = value.indexOf(' '); i >= 0; i = value.indexOf(' ', i + 1)) count++;
+  for (const id of add) {
+    if (hasId(value, id)) continue;
+    out += ` ${id}`;
+    if (++count > POSTING_CAP) return SATURATED;
+  }
+  return out;
 }
