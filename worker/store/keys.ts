@@ -8,6 +8,8 @@ export const keys = {
   article: (id: string) => `${KEY_VERSION}:article:${id}`,
   excerpt: (id: string) => `${KEY_VERSION}:excerpt:${id}`,
   claim: (id: string) => `${KEY_VERSION}:claim:${id}`,
+  /** Ids of reviewed claims that name this article in an appearance (written by claim files, read when the article is ingested). */
+  articleClaims: (articleId: string) => `${KEY_VERSION}:article-claims:${articleId}`,
   /** Lookup index posting list for one feature (hashed shingle); layout owned by core/index. */
   indexFeature: (feature: string) => `${KEY_VERSION}:ix:${feature}`,
   /** Claim-search posting list for one normalised term. */
@@ -18,6 +20,7 @@ export const KEY_PREFIX = {
   article: `${KEY_VERSION}:article:`,
   excerpt: `${KEY_VERSION}:excerpt:`,
   claim: `${KEY_VERSION}:claim:`,
+  articleClaims: `${KEY_VERSION}:article-claims:`,
   indexFeature: `${KEY_VERSION}:ix:`,
   claimTerm: `${KEY_VERSION}:cix:`,
 } as const;
