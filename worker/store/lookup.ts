@@ -217,7 +217,7 @@ export async function lookupBatch(kv: KV, selectors: TextQuoteSelector[], opts: 
   const limit = Math.max(1, Math.min(10, Math.floor(Number(opts.limit) || 3)));
   const minScore = typeof opts.minScore === 'number' && opts.minScore >= 0 ? opts.minScore : SCORE_THRESHOLD;
   const stats: LookupStats = { roundTrips: 0, keysRead: 0 };
-  const plans = selectors.map((s) => {
+  const plans = (Array.isArray(selectors) ? selectors : []).map((s) => {
     try {
       return plan(s);
     } catch {
