@@ -100,6 +100,10 @@ describe('errors everywhere are RFC 9457 problem+json', () => {
     const doc = await api(problem.type);
     expect(doc.status).toBe(200);
     expect(await doc.json()).toMatchObject({ type: problem.type, status: 404 });
+    for (const slug of ['invalid-request', 'method-not-allowed', 'payload-too-large', 'too-many-requests', 'unauthorized']) {
+      expect((await api(`/problems/${slug}`)).status).toBe(200);
+    }
+    await expectProblem(await api('/problems/no-such-problem'), 404);
   });
 });
 

@@ -16,8 +16,14 @@ export const PROBLEM_TYPES = {
   'not-acceptable': { status: 406, title: 'Not Acceptable' },
   'payload-too-large': { status: 413, title: 'Payload Too Large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
+  'uri-too-long': { status: 414, title: 'URI Too Long' },
+  'unprocessable-article': { status: 422, title: 'Unprocessable article' },
+  'too-many-requests': { status: 429, title: 'Too Many Requests' },
+  'request-header-fields-too-large': { status: 431, title: 'Request Header Fields Too Large' },
   unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
   'internal-error': { status: 500, title: 'Internal Server Error' },
+  'publishing-disabled': { status: 503, title: 'Publishing disabled' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;

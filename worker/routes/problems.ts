@@ -12,8 +12,14 @@ const MEANING: Record<ProblemSlug, string> = {
   'not-acceptable': 'The API cannot answer in the media type the Accept header asks for.',
   'payload-too-large': 'The body is larger than the API accepts (1 MiB), or a field is longer than its limit.',
   'unsupported-media-type': 'POST bodies must be sent as `Content-Type: application/json`.',
+  'uri-too-long': 'The URL is longer than the API accepts; send long quotes with POST /v1/lookup.',
+  'unprocessable-article': 'The article could not be ingested (no text could be extracted, or it failed validation); `detail` says why.',
+  'too-many-requests': 'This client made too many lookups in the rate-limit period; wait for `Retry-After` seconds.',
+  'request-header-fields-too-large': 'The request headers are larger than the API accepts.',
   unauthorized: 'The endpoint needs `Authorization: Bearer <token>`.',
+  forbidden: 'The bearer token is not valid for this endpoint.',
   'internal-error': 'The worker failed; the error is logged. Retry later.',
+  'publishing-disabled': 'This deployment has no ADMIN_TOKEN secret, so publishing (PUT/DELETE) is switched off.',
 };
 
 const ProblemTypeSchema = z
