@@ -196,3 +196,21 @@ describe('putClaims', () => {
     for (const [key, value] of kv.data) if (/^v1:(article|excerpt|claim):/.test(key)) expect(value.length).toBeLessThan(8 * 1024);
   });
 });
+
+describe('claims loaded before their article', () => {
+  test('are linked when the article arrives, and linking writes nothing on re-ingest', async () => {
+    const kv = new CountingKV();
+    expect(await putClaims(kv, harbourClaims())).toMatchObject({ created: 1, excerptsLinked: 0 });
+    await putArticle(kv, harbour(), { now: NOW });
+    expect((await readExcerpt(kv, 'fixture-harbour-council~5'))!.claims.map((c) => c.id)).toEqual(['fixture-ferry-passengers']);
+    const puts = kv.puts;
+    expect(await putArticle(kv, harbour(), { now: NOW })).toMatchObject({ status: 'unchanged' });
+    expect(await putClaims(kv, harbourClaims())).toMatchObject({ keysWritten: 0 });
+    expect(kv.puts).toBe(puts);
+    // Same store, other order: identical records.
+    const other = new MemoryKV();
+    await putArticle(other, harbour(), { now: NOW });
+    await putClaims(other, harbourClaims());
+    for (const key of ownKeys(kv)) expect(JSON.parse(other.data.get(key)!)).toEqual(JSON.parse(kv.data.get(key)!));
+  });
+});

@@ -139,16 +139,20 @@ export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: st
     indirectQuotes: excerpts.reduce((n, e) => n + e.quotes.filter((q) => q.kind === 'indirect').length, 0),
     claims: claims.length,
   };
-  const old = await kv.get<Article>(keys.article(article.id), 'json');
+  // One round trip: the stored version and the reviewed claims that name this article (possibly loaded before it).
+  const head = await kv.get<unknown>([keys.article(article.id), keys.articleClaims(article.id)], 'json');
+  const old = (head.get(keys.article(article.id)) as Article | null) ?? null;
+  const namedBy = (head.get(keys.articleClaims(article.id)) as string[] | null) ?? [];
   if (old && old.contentHash === article.contentHash) {
     return { id: article.id, status: 'unchanged', ...counts, keysWritten: 0, keysDeleted: 0 };
   }
   const writes = new Writes(kv);
   const oldExcerpts = old ? await readExcerpts(kv, old.excerptIds) : [];
 
-  // Claims this article touches: its derived claims (old and new) and reviewed claims linked into its old excerpts.
+  // Claims this article touches: its derived claims (old and new), reviewed claims linked into its old
+  // excerpts, and reviewed claims that name it.
   const oldDerived = derivedClaimIds(oldExcerpts);
-  const linkedIds = new Set(oldExcerpts.flatMap((e) => e.claims.map((c) => c.id)));
+  const linkedIds = new Set([...oldExcerpts.flatMap((e) => e.claims.map((c) => c.id)), ...namedBy]);
   const touchedIds = [...new Set([...oldDerived, ...claims.map((c) => c.id), ...linkedIds])];
   const stored = await getMany<Claim>(kv, touchedIds.map(keys.claim));
   const storedClaim = (id: string) => stored.get(keys.claim(id)) ?? null;
@@ -305,6 +309,15 @@ export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsR
     }
   }
   for (const e of changed) await writes.put(keys.excerpt(e.id), e);
+
+  // Remember, per article, which claims name it, so an article ingested later links them too.
+  const links = await getMany<string[]>(kv, articleIds.map(keys.articleClaims));
+  for (const articleId of articleIds) {
+    const before = links.get(keys.articleClaims(articleId)) ?? [];
+    const naming = finalClaims.filter((c) => c.appearances.some((a) => a.articleId === articleId)).map((c) => c.id);
+    const after = [...new Set([...before, ...naming])].sort();
+    if (after.length !== before.length) await writes.put(keys.articleClaims(articleId), after);
+  }
   const cix = added.length ? await updateClaimIndex(kv, { removed, added }) : { keysWritten: 0 };
   // Changed excerpts carry new claim summaries; the lookup index does not depend on them, so it is untouched.
   return { claims: incoming.length, created, updated, excerptsLinked: changed.size, keysWritten: writes.written + cix.keysWritten };
