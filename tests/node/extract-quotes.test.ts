@@ -123,6 +123,11 @@ describe('quotation marks', () => {
     expect(curly.speaker).toEqual(straight.speaker);
   });
 
+  test('German „…“ and French «…» quotation marks', () => {
+    expect(one('„Wir bauen die Brücke neu“, sagte Bürgermeisterin Anna Roth, "und zwar schnell."'.split(', "')[0]).text).toBe('Wir bauen die Brücke neu');
+    expect(one('« Nous reconstruirons le pont », a déclaré la maire.').text).toBe('Nous reconstruirons le pont');
+  });
+
   test('nested single quotes stay inside the double-quoted span', () => {
     const q = one('"My neighbour calls it \'the ghost boat\' and laughs," Edwin Szabo said.');
     expect(q.text).toBe("My neighbour calls it 'the ghost boat' and laughs");

@@ -30,7 +30,6 @@ export interface ExtractedQuote {
   group: number;
 }
 
-const OPENERS = new Set(['“', '„', '«', '"']);
 const CLOSERS = new Set(['”', '»', '"']);
 
 const VERBS =
@@ -81,6 +80,8 @@ export function findQuoteSpans(paragraphs: string[]): RawSpan[] {
     const text = paragraphs[p];
     let open = -1;
     let straight = false;
+    /** German-style „…“ closes with “. */
+    let low = false;
     /** A curly quotation nested in a straight-quoted one ("… the question: “As you know …?” …"). */
     let nested = false;
     for (let i = 0; i < text.length; i++) {
@@ -89,8 +90,12 @@ export function findQuoteSpans(paragraphs: string[]): RawSpan[] {
         if (ch === '"' ? isOpeningStraight(text, i) : ch === '“' || ch === '„' || ch === '«') {
           open = i;
           straight = ch === '"';
+          low = ch === '„';
           nested = false;
         }
+      } else if (low && ch === '“') {
+        pushSpan(p, open, i);
+        open = -1;
       } else if (straight && (ch === '“' || ch === '„' || ch === '«')) {
         nested = true;
       } else if (straight && nested && (ch === '”' || ch === '»')) {
