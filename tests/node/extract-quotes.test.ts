@@ -207,3 +207,20 @@ describe('golden fixture and seed', () => {
     expect(quotes.find((q) => q.text.startsWith('The parties have identified'))?.speaker?.name).toBe('Mykhailo Podolyak');
   });
 });
+
+describe('any input', () => {
+  test('never throws; every quote points at its own words; speakers are plain text', async () => {
+    const fc = await import('fast-check');
+    const token = fc.constantFrom('"', '“', '”', '„', '«', '»', "'", ',', '.', ':', ' ', ' said ', ' he ', ' she ', ' Ada Quist ', ' told reporters ', ' according to ', 'Mr.', '—', '(', ')', '\n\n', 'word', 'Anna', '<b>', '&amp;');
+    fc.assert(
+      fc.property(fc.array(fc.array(token, { maxLength: 40 }).map((t) => t.join('')), { maxLength: 6 }), (paragraphs) => {
+        for (const q of extractQuotes(paragraphs)) {
+          expect(paragraphs[q.paragraph].slice(q.start, q.end)).toBe(q.text);
+          expect(q.end).toBeGreaterThan(q.start);
+          if (q.speaker) expect(typeof q.speaker.name).toBe('string');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -368,8 +368,8 @@ export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
     // People who open a sentence are antecedents for later pronouns; speech events resolve in text order.
     // A sentence opening with a phrase ("During a town hall, Tina Houchins asked …") has its subject after the comma.
     const clauseStarts = starts.flatMap((at) => {
-      const lead = /^(?:\p{Lu}\p{Ll}*)\b[^,.!?_]{0,60},\s+/u.exec(masked.slice(at));
-      return lead && SENTENCE_OPENERS.has(lead[0].split(/\s+/)[0].toLowerCase()) ? [at, at + lead[0].length] : [at];
+      const opening = /^(?:\p{Lu}\p{Ll}*)\b[^,.!?_]{0,60},\s+/u.exec(masked.slice(at));
+      return opening && SENTENCE_OPENERS.has(opening[0].split(/\s+/)[0].toLowerCase()) ? [at, at + opening[0].length] : [at];
     });
     const subjects = clauseStarts
       .map((at) => ({ at, phrase: /^["“„«]?((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]+){0,3})\b/u.exec(masked.slice(at)) }))
