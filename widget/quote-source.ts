@@ -260,7 +260,7 @@ export class QuoteSource extends LitElement {
     // Back where the reader was: the badge, or the trigger (re-rendered once the card is gone), or the page.
     if (restoreFocus)
       void this.updateComplete.then(() =>
-        ((target?.isConnected ? target : this.renderRoot.querySelector('[part=trigger]')) ?? (this.pageFocus as HTMLElement | null))?.focus?.({ preventScroll: true }),
+        ((target?.isConnected ? target : this.renderRoot.querySelector<HTMLElement>('[part=trigger]')) ?? (this.pageFocus as HTMLElement | null))?.focus?.({ preventScroll: true }),
       );
   }
 

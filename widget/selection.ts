@@ -11,7 +11,14 @@ export const MAX_CHARS = 2000;
 
 const BLOCK = 'p,li,blockquote,q,dd,dt,td,th,figcaption,h1,h2,h3,h4,h5,h6,article,section,main,div,body';
 
-const squash = (text: string) => text.replace(/\s+/g, ' ');
+/**
+ * Characters the API refuses in a query: controls, bidi overrides, zero-width characters and
+ * joiners, noncharacters, lone surrogates (with the u flag, a surrogate range matches only lone
+ * ones). Real pages are full of them (mojibake, layout hints, RTL marks); a lookup needs none.
+ */
+const INVISIBLE = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u180e\u200b-\u200d\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufdd0-\ufdef\ufeff\ufffe\uffff\ud800-\udfff]/gu;
+
+export const squash = (text: string) => text.replace(INVISIBLE, '').replace(/\s+/g, ' ');
 
 function blockOf(node: Node): Element {
   const element = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;

@@ -237,10 +237,24 @@ describe('auto-scan', () => {
     expect(client.batches[1].map((s) => s.exact)).toEqual(['The fighting in Ukraine must stop now.']);
     const added = document.createElement('blockquote');
     added.textContent = 'Enough is enough, the Secretary-General said.';
-    document.getElementById('far')!.after(added);
+    document.getElementById('far')!.insertAdjacentElement('afterend', added);
     await until(() => client.batches.length === 3);
     expect(client.batches[2][0].exact).toBe('Enough is enough, the Secretary-General said.');
     await until(() => shadow(element).querySelectorAll('[part=badge]').length === 4);
     scrollTo(0, 0);
+  });
+});
+
+describe('page text the API would refuse', () => {
+  test('controls, bidi overrides, zero-width characters and lone surrogates are left out of the selector', async () => {
+    const client = new ScriptedClient([found]);
+    const body = `<p id="quote">Said\u202E: The\u200B fighting\u0085 in \uD800Ukraine\u2066 must\uFEFF stop now.\u200D That was it.</p>`;
+    const element = await mount(client, body);
+    selectWords(document.getElementById('quote')!, 'The\u200B fighting\u0085 in \uD800Ukraine\u2066 must\uFEFF stop now.');
+    await userEvent.click(await until(() => trigger(element)));
+    await until(() => client.calls.length);
+    expect(client.calls[0].exact).toBe('The fighting in Ukraine must stop now.');
+    expect(client.calls[0].prefix).toBe('Said: ');
+    expect(client.calls[0].suffix).toBe(' That was it.');
   });
 });

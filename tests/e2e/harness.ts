@@ -3,14 +3,33 @@
  * own local KV directory) and Debian's Chromium driven by playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { buildWidget } from '../../scripts/build-widget';
 import { ingest } from '../../scripts/ingest';
 
 export const PROJECT_DIR = resolve(import.meta.dirname, '../..');
-export const WORKER_PORT = Number(process.env.QS_E2E_PORT ?? 8761);
-export const WORKER = `http://127.0.0.1:${WORKER_PORT}`;
+
+/** The WIDGET engineer's port range; another run of the suite (CI, a colleague) may hold some of it. */
+const PORT_RANGE = [8760, 8779] as const;
+const taken = new Set<number>();
+
+/** A free port on 127.0.0.1 from the range, not handed out before in this process. */
+export async function freePort(): Promise<number> {
+  for (let port = PORT_RANGE[0]; port <= PORT_RANGE[1]; port++) {
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((done) => {
+      const probe = createServer().once('error', () => done(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+    });
+    if (free) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${PORT_RANGE.join('-')}`);
+}
 const PERSIST = '.wrangler/e2e-widget';
 
 export const CHROMIUM_ARGS = [
@@ -29,16 +48,20 @@ export function launchChromium(): Promise<Browser> {
 
 export interface Worker {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
 /** Builds the widget, loads the seeds into a private local KV, starts `wrangler dev`, waits for /healthz. */
 export async function startWorker(): Promise<Worker> {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
   await buildWidget();
   await ingest({ target: { kind: 'local', persistTo: PERSIST }, paths: [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
   const child: ChildProcess = spawn(
     'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(WORKER_PORT), '--persist-to', PERSIST, '--inspector-port', String(WORKER_PORT + 10),
+    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', PERSIST, '--inspector-port', String(inspectorPort),
       '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:off'],
     { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
@@ -57,15 +80,15 @@ export async function startWorker(): Promise<Worker> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-2000)}`);
     try {
-      if ((await fetch(`${WORKER}/healthz`)).ok) break;
+      if ((await fetch(`${origin}/healthz`)).ok) break;
     } catch {}
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`wrangler dev did not answer on ${WORKER} within 90 s:\n${output.slice(-2000)}`);
+      throw new Error(`wrangler dev did not answer on ${origin} within 90 s:\n${output.slice(-2000)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url: WORKER, stop };
+  return { url: origin, port, stop };
 }
 
 /** Viewport coordinates of the start and end of `words` inside the element matched by `selector`. */

@@ -11,11 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CORPUS_DIR, corpusAvailable } from '../../bench/corpus';
-import { launchChromium, startWorker, WORKER_PORT, type Worker } from './harness';
+import { freePort, launchChromium, startWorker, type Worker } from './harness';
 
-const HOST_PORT = Number(process.env.QS_E2E_HOST_PORT ?? 8762);
-/** The page's origin differs from the worker's in host name and port: localhost vs 127.0.0.1. */
-const HOST = `http://localhost:${HOST_PORT}`;
 const ONLY = process.env.QS_E2E_PAGES?.split(',');
 /** Twelve pages by default (bbc-1 and cnn also pass but take ~15 s each here); QS_E2E_PAGES=a,b picks others. */
 const PAGES = ['guardian-1', 'nytimes-1', 'wapo-1', 'theverge', 'telegraph', 'lemonde-1', 'heise', 'engadget', 'breitbart', 'salon-1', 'medium-1', 'wikipedia'];
@@ -24,18 +21,22 @@ const available = corpusAvailable() ? (ONLY ?? PAGES).filter((p) => existsSync(j
 let worker: Worker;
 let browser: Browser;
 let server: Server;
+/** The page's origin differs from the worker's in host name and port: localhost vs 127.0.0.1. */
+let hostPort = 0;
+const hostOrigin = () => `http://localhost:${hostPort}`;
 
-function serveCorpus(widgetUrl: string): Promise<Server> {
+async function serveCorpus(widgetUrl: string): Promise<Server> {
+  hostPort = await freePort();
   const tag = `<script type="module" src="${widgetUrl}" data-auto="blockquote,q"></script>`;
   const s = createServer(async (req, res) => {
-    const name = decodeURIComponent(new URL(req.url ?? '/', HOST).pathname.split('/')[1] ?? '');
+    const name = decodeURIComponent(new URL(req.url ?? '/', hostOrigin()).pathname.split('/')[1] ?? '');
     if (!available.includes(name)) return void res.writeHead(404).end();
     const html = await readFile(join(CORPUS_DIR, 'pages', name, 'source.html'), 'latin1');
     // Inject as a publisher would: first thing in <head> (or at the very top if there is none).
     const injected = /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (m) => m + tag) : tag + html;
     res.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from(injected, 'latin1'));
   });
-  return new Promise((resolve) => s.listen(HOST_PORT, '127.0.0.1', () => resolve(s)));
+  return new Promise((resolve, reject) => s.once('error', reject).listen(hostPort, '127.0.0.1', () => resolve(s)));
 }
 
 describe.skipIf(!available.length)('hostile hosts (real pages from the corpus)', () => {
@@ -55,14 +56,14 @@ describe.skipIf(!available.length)('hostile hosts (real pages from the corpus)',
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     await context.route('**/*', (route) => {
       const { host } = new URL(route.request().url());
-      return host === `localhost:${HOST_PORT}` || host === `127.0.0.1:${WORKER_PORT}` ? route.continue() : route.abort();
+      return host === `localhost:${hostPort}` || host === `127.0.0.1:${worker.port}` ? route.continue() : route.abort();
     });
     const page = await context.newPage();
     const ours: string[] = [];
     page.on('pageerror', (e) => /widget\.js/.test(e.stack ?? '') && ours.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && m.location().url.includes(`:${WORKER_PORT}`) && ours.push(`console: ${m.text()}`));
+    page.on('console', (m) => m.type() === 'error' && m.location().url.includes(`:${worker.port}`) && ours.push(`console: ${m.text()}`));
     try {
-      await page.goto(`${HOST}/${name}/`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      await page.goto(`${hostOrigin()}/${name}/`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
       await page.waitForFunction(() => !!document.querySelector('quote-source')?.shadowRoot, null, { timeout: 10_000 });
       expect(await page.evaluate(() => document.querySelectorAll('quote-source').length)).toBe(1);
 
@@ -78,7 +79,7 @@ describe.skipIf(!available.length)('hostile hosts (real pages from the corpus)',
         return true;
       });
       expect(found, 'the page has a visible paragraph to select').toBe(true);
-      await page.waitForTimeout(300);
+      await page.waitForTimeout(150);
 
       // The reader's selection comes first: some pages move their own share-this-quote pop-ups to it.
       await page.evaluate(() => {
