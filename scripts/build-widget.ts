@@ -31,7 +31,8 @@ const minifyStyles: Plugin = {
       let source = await readFile(args.path, 'utf8');
       for (const [whole, body] of [...source.matchAll(/css`([^`$]*)`/g)]) {
         const { code } = await transform(body, { loader: 'css', minify: true, target: 'chrome111' });
-        source = source.replace(whole, `css\`${code.trim()}\``);
+        // Back into a template literal: CSS escapes like \26a0 must stay backslashes, not JS escapes.
+        source = source.replace(whole, () => `css\`${code.trim().replace(/\\/g, '\\\\')}\``);
       }
       return { contents: source, loader: 'ts' };
     });
