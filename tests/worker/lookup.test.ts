@@ -75,8 +75,12 @@ describe('POST /v1/lookup and /v1/lookup/batch', () => {
   });
 
   test('limit caps the number of matches', async () => {
-    const { matches } = (await (await get('need to move back', '&limit=1')).json()) as LookupResponse;
-    expect(matches.length).toBeLessThanOrEqual(1);
+    // "the Ukrainian side" appears in two seed passages.
+    const all = (await (await get('the Ukrainian side', '&limit=5')).json()) as LookupResponse;
+    expect(all.matches.length).toBeGreaterThanOrEqual(2);
+    const one = (await (await get('the Ukrainian side', '&limit=1')).json()) as LookupResponse;
+    expect(one.matches).toHaveLength(1);
+    expect(one.matches[0]).toEqual(all.matches[0]);
   });
 });
 
