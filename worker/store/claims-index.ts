@@ -40,9 +40,10 @@ export async function updateClaimIndex(kv: KV, change: ClaimIndexChange): Promis
     else await kv.delete(key);
     keysWritten++;
   }
+  // Claims indexed before minus after (a claim both removed and added is an update, not a change).
   const removedIds = new Set(change.removed.map((c) => c.id));
-  const newClaims = change.added.filter((c) => !removedIds.has(c.id)).length;
-  const delta = newClaims - [...removedIds].filter((id) => !change.added.some((c) => c.id === id)).length;
+  const addedIds = new Set(change.added.map((c) => c.id));
+  const delta = [...addedIds].filter((id) => !removedIds.has(id)).length - [...removedIds].filter((id) => !addedIds.has(id)).length;
   if (delta !== 0) {
     const stats = (await kv.get<ClaimIndexStats>(CLAIM_STATS_KEY, 'json')) ?? { claims: 0 };
     await kv.put(CLAIM_STATS_KEY, JSON.stringify({ claims: Math.max(0, stats.claims + delta) }));
