@@ -108,3 +108,28 @@ export const wordsBoxScript = ([selector, words]: [string, string]) => {
   }
   throw new Error(`"${words}" not found in ${selector}`);
 };
+
+let shared: Promise<{ worker: Worker; browser: Browser }> | null = null;
+
+/** One worker and one Chromium for every e2e suite in this process (starting wrangler dev costs ~20 s here). */
+export function sharedSetup(): Promise<{ worker: Worker; browser: Browser }> {
+  shared ??= (async () => {
+    const worker = await startWorker();
+    try {
+      return { worker, browser: await launchChromium() };
+    } catch (error) {
+      await worker.stop();
+      throw error;
+    }
+  })();
+  return shared;
+}
+
+export async function stopShared() {
+  if (!shared) return;
+  const started = shared;
+  shared = null;
+  const { worker, browser } = await started.catch(() => ({ worker: null, browser: null }));
+  await browser?.close();
+  await worker?.stop();
+}

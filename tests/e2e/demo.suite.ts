@@ -3,21 +3,15 @@
  * A reader highlights the altered quote with the mouse, clicks the trigger, and sees the original.
  */
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startWorker, wordsBoxScript, type Worker } from './harness';
+import { sharedSetup, wordsBoxScript, type Worker } from './harness';
 
 let worker: Worker;
 let browser: Browser;
 
 beforeAll(async () => {
-  worker = await startWorker();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await worker?.stop();
+  ({ worker, browser } = await sharedSetup());
 });
 
 interface Watched {

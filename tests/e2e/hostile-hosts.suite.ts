@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CORPUS_DIR, corpusAvailable } from '../../bench/corpus';
-import { freePort, launchChromium, startWorker, type Worker } from './harness';
+import { freePort, sharedSetup, type Worker } from './harness';
 
 const ONLY = process.env.QS_E2E_PAGES?.split(',');
 /** Twelve pages by default (bbc-1 and cnn also pass but take ~15 s each here); QS_E2E_PAGES=a,b picks others. */
@@ -41,15 +41,12 @@ async function serveCorpus(widgetUrl: string): Promise<Server> {
 
 describe.skipIf(!available.length)('hostile hosts (real pages from the corpus)', () => {
   beforeAll(async () => {
-    worker = await startWorker();
-    browser = await launchChromium();
+    ({ worker, browser } = await sharedSetup());
     server = await serveCorpus(`${worker.url}/widget.js`);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await new Promise((r) => (server ? server.close(r) : r(null)));
-    await worker?.stop();
   });
 
   test.each(available)('%s: the widget works, the layout does not move, our code logs no errors', async (name) => {

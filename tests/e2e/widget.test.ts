@@ -1,0 +1,10 @@
+/**
+ * The widget end to end: one real worker (wrangler dev, seed in local KV) and one Chromium shared
+ * by the suites below, started once.
+ */
+import { afterAll } from 'vitest';
+import { stopShared } from './harness';
+import './demo.suite';
+import './hostile-hosts.suite';
+
+afterAll(stopShared);
