@@ -43,6 +43,15 @@ describe('seed scenarios', () => {
     expect(matches[0]?.speaker?.name).toBe('Vladimir Medinsky');
   });
 
+  test('a non-quote claim sentence finds its passage, no speaker, with its sample review', async () => {
+    const { matches } = (await (await get('the United Nationals General Assembly opened its eleventh emergency special session')).json()) as LookupResponse;
+    expect(matches[0].article.id).toBe(SEED_ARTICLE_ID);
+    expect(matches[0].speaker).toBeUndefined();
+    expect(matches[0].differences).toEqual([]);
+    const review = matches[0].claims.flatMap((c) => c.reviews).find((r) => r.publisher.site === 'quotesource.example');
+    expect(review?.textualRating).toBeTruthy();
+  });
+
   test('a sentence not in the corpus → {"matches": []}', async () => {
     const res = await get(NOT_IN_CORPUS);
     expect(res.status).toBe(200);
