@@ -72,6 +72,7 @@ type Answer = LookupResponse | Error | ((selector: TextQuoteSelector) => LookupR
 /** A client that answers from a script and records what it was asked. */
 export class ScriptedClient implements LookupClient {
   calls: TextQuoteSelector[] = [];
+  signals: (AbortSignal | undefined)[] = [];
   batches: TextQuoteSelector[][] = [];
   /** Resolve pending lookups by hand to observe the loading state. */
   hold = false;
@@ -80,6 +81,7 @@ export class ScriptedClient implements LookupClient {
 
   async lookup(selector: TextQuoteSelector, signal?: AbortSignal) {
     this.calls.push(selector);
+    this.signals.push(signal);
     const answer = this.answers[Math.min(this.calls.length - 1, this.answers.length - 1)];
     if (this.hold) await new Promise<void>((resolve) => this.pending.push(resolve));
     signal?.throwIfAborted();
