@@ -171,8 +171,17 @@ export function normalise(input: string): Normalised {
 
   // Stage 1: fold each code point, remembering the original span of every folded UTF-16 unit.
   let f: Folded = { chars: [], start: [], end: [] };
+  const { chars, start, end } = f;
   for (let i = 0; i < src.length; ) {
     const code = src.charCodeAt(i);
+    // Fast path: printable ASCII other than space needs no collapsing, just lower case.
+    if (code > 0x20 && code < 0x7f && code !== 0x60) {
+      chars.push(code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : src[i]);
+      start.push(i);
+      end.push(i + 1);
+      i++;
+      continue;
+    }
     const len = code >= 0xd800 && code <= 0xdbff && i + 1 < src.length && (src.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
     const folded = foldChar(len === 1 ? src[i] : src.slice(i, i + 2));
     for (let k = 0; k < folded.length; k++) append(f, folded[k], i, i + len);
@@ -191,8 +200,9 @@ export function normalise(input: string): Normalised {
   let b = f.chars.length;
   while (a < b && (f.chars[a] === ' ' || f.chars[a] === '\n')) a++;
   while (b > a && (f.chars[b - 1] === ' ' || f.chars[b - 1] === '\n')) b--;
-  let text = '';
-  for (let i = a; i < b; i++) text += f.chars[i] === '\n' ? ' ' : f.chars[i];
+  const parts = f.chars.slice(a, b);
+  for (let i = 0; i < parts.length; i++) if (parts[i] === '\n') parts[i] = ' ';
+  const text = parts.join('');
   const map = f.start.slice(a, b);
   map.push(src.length);
   return { text, map, mapEnd: f.end.slice(a, b) };
