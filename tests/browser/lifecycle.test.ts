@@ -37,11 +37,11 @@ test('every listener and observer the element adds is removed when it leaves the
     const name = target === document ? 'document' : 'window';
     const add = target.addEventListener;
     const remove = target.removeEventListener;
-    target.addEventListener = function (type: string, fn: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) {
+    target.addEventListener = function (this: EventTarget, type: string, fn: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) {
       added.set(key(name, type, fn), (added.get(key(name, type, fn)) ?? 0) + 1);
       return add.call(this, type, fn, options);
     } as typeof add;
-    target.removeEventListener = function (type: string, fn: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions) {
+    target.removeEventListener = function (this: EventTarget, type: string, fn: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions) {
       if (added.has(key(name, type, fn))) added.set(key(name, type, fn), added.get(key(name, type, fn))! - 1);
       return remove.call(this, type, fn, options);
     } as typeof remove;
