@@ -46,6 +46,13 @@ describe('publishing: authentication', () => {
     expect(await foundIn('This bridge will connect the old town with the new docks within four years')).toContain('auth-ok');
   });
 
+  it('coordinator status needs the token too', async () => {
+    expect((await request('/v1/admin/coordinator')).status).toBe(401);
+    const ok = await request('/v1/admin/coordinator', { headers: { authorization: 'Bearer test-admin-token' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ dirty: expect.any(Number), operations: expect.any(Number) });
+  });
+
   it('is never allowed by CORS: preflights are refused and responses carry no CORS headers', async () => {
     for (const method of ['PUT', 'DELETE']) {
       const preflight = await request('/v1/articles/auth-ok', {

@@ -23,7 +23,7 @@ export const MIRROR_WAIT_MS = 8000;
 /** KV writes per mirror round, well under the per-invocation operation limit. */
 const MIRROR_ROUND_MAX = 400;
 /** Parallel KV writes within a round. */
-const MIRROR_PARALLEL = 16;
+const MIRROR_PARALLEL = 32;
 
 export interface MirrorStatus {
   /** Keys changed by this operation that are not in KV yet (0 = everything visible at this location). */

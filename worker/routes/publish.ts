@@ -216,4 +216,31 @@ export const publishRoutes = createRouter()
       const reply = await coordinatorFor(c.env).retract(id);
       return replyToResponse(reply, id) as never;
     },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/coordinator',
+      tags: ['publish'],
+      summary: 'Publishing coordinator status: keys not yet mirrored to KV, operations, KV writes (bearer token)',
+      security: [{ bearerAuth: [] }],
+      middleware: [noCors(), requireAdminToken()] as const,
+      responses: {
+        200: {
+          description: '`dirty` = changed keys not yet written to KV (0 = KV is up to date at this location)',
+          content: {
+            'application/json': {
+              schema: z
+                .object({ dirty: z.number(), operations: z.number(), kvWrites: z.number(), kvWriteFailures: z.number(), readThroughs: z.number() })
+                .openapi('CoordinatorStats'),
+            },
+          },
+        },
+        ...AUTH_RESPONSES,
+      },
+    }),
+    async (c) => {
+      const stats = await coordinatorFor(c.env).stats();
+      return c.json(stats, 200, { 'cache-control': 'no-store' });
+    },
   );
