@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { buildWidget } from '../../scripts/build-widget';
 import { ingest } from '../../scripts/ingest';
+import { chromiumLaunch } from '../chromium';
 
 export const PROJECT_DIR = resolve(import.meta.dirname, '../..');
 
@@ -32,18 +33,9 @@ export async function freePort(): Promise<number> {
 }
 const PERSIST = '.wrangler/e2e-widget';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ ...chromiumLaunch, headless: true });
 }
 
 export interface Worker {

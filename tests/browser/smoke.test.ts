@@ -1,2 +1,0 @@
-import { test, expect } from 'vitest';
-test('browser', () => expect(navigator.userAgent).toContain('Chrome'));

@@ -1,2 +1,0 @@
-import { test, expect } from 'vitest';
-test('node', () => expect(1 + 1).toBe(2));
