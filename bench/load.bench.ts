@@ -9,13 +9,8 @@
  * Bounded and self-stopping: a hard deadline kills wrangler's whole process group; loopback only;
  * the private KV directory is removed at the end. Knobs: LOAD_CONNECTIONS, LOAD_SECONDS, LOAD_PORT.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 // @ts-expect-error autocannon ships no type declarations
 import autocannonUntyped from 'autocannon';
 import { articleIdFor } from '../worker/core/ids';
@@ -23,6 +18,7 @@ import type { ArticleSource } from '../worker/core/types';
 import { corpusAvailable } from './corpus';
 import { loadPage, loadPolnear, loadSeed, pageNames, polnearQuotations, sentences } from './corpus-loaders';
 import type { BenchSection } from './run';
+import { HOST, ROOT, buildWorkerSnapshot, fetchWithin, sleep, startWranglerDev, workerdRssMiB } from './worker-server';
 
 /** The slice of autocannon's API used here. */
 interface AutocannonResult {
@@ -33,10 +29,7 @@ interface AutocannonResult {
 }
 const autocannon = autocannonUntyped as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const HOST = '127.0.0.1';
 const PORT = Number(process.env.LOAD_PORT ?? 8780);
-const INSPECTOR_PORT = PORT + 1;
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
 /** The whole bench (startup, publishing, load, shutdown) never runs longer than this. */
@@ -145,93 +138,6 @@ function syntheticArticle(n: number): ArticleSource {
   };
 }
 
-/* ---------- process control ---------- */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** fetch with a deadline (an AbortController whose timer is always cleared). */
-async function fetchWithin(url: string, init: RequestInit, ms: number): Promise<Response> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer within ${ms} ms`)), ms);
-  try {
-    const res = await fetch(url, { ...init, signal: controller.signal });
-    const body = await res.arrayBuffer();
-    return new Response(body, { status: res.status, headers: res.headers });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function waitForHealth(deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetchWithin(`${BASE}/healthz`, {}, 5000);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await sleep(500);
-  }
-  throw new Error(`wrangler dev did not answer on ${BASE} in time`);
-}
-
-/** PIDs of `root` and all its descendants (from /proc). */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      /* exited */
-    }
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    out.push(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return out;
-}
-
-/** RSS in MiB of the workerd processes under `root`. */
-function workerdRssMiB(root: number): number {
-  let kb = 0;
-  for (const pid of processTree(root)) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      if (!comm.startsWith('workerd')) continue;
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) kb += Number(m[1]);
-    } catch {
-      /* exited */
-    }
-  }
-  return kb / 1024;
-}
-
-function stopGroup(child: ChildProcess) {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-  setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }, 3000).unref();
-}
-
 /* ---------- publishing through the API ---------- */
 
 async function publishAll(articles: ArticleSource[]): Promise<{ ok: number; failed: number; seconds: number; p50: number; p99: number; kvPending: number }> {
@@ -277,47 +183,21 @@ async function publishAll(articles: ArticleSource[]): Promise<{ ok: number; fail
 
 export async function run(): Promise<BenchSection> {
   const hardStop = Date.now() + HARD_DEADLINE_MS;
-  if (!existsSync(join(ROOT, 'dist/public/widget.js'))) {
-    const { buildWidget } = await import('../scripts/build-widget');
-    await buildWidget();
-  }
   // A snapshot of the worker (bundle, assets, config) in a private directory: wrangler dev would
   // otherwise restart the worker whenever anyone edits a source file during the run.
-  const dir = await mkdtemp(join(ROOT, '.wrangler', 'load-bench-'));
-  const wrangler = join(ROOT, 'node_modules/.bin/wrangler');
-  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
-  await promisify(execFile)(wrangler, ['deploy', '--dry-run', '--outdir', join(dir, 'bundle')], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 });
-  await cp(join(ROOT, 'dist/public'), join(dir, 'public'), { recursive: true });
-  const toml = (await readFile(join(ROOT, 'wrangler.toml'), 'utf8'))
-    .replace(/^main = .*$/m, 'main = "bundle/index.js"\nno_bundle = true')
-    .replace(/^directory = "dist\/public"$/m, 'directory = "public"');
-  await writeFile(join(dir, 'wrangler.toml'), toml);
+  const dir = await buildWorkerSnapshot('load-bench-');
   const { ingest } = await import('../scripts/ingest');
   await ingest({ target: { kind: 'local', persistTo: 'state' }, paths: [join(ROOT, 'seeds')], projectDir: dir, quiet: true, log: () => {} });
 
-  const child = spawn(
-    wrangler,
-    ['dev', '--config', join(dir, 'wrangler.toml'), '--ip', HOST, '--port', String(PORT), '--inspector-port', String(INSPECTOR_PORT), '--persist-to', join(dir, 'state'),
-      '--var', 'RATE_LIMIT:off', '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`, '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    { cwd: dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-  child.stdout?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-  child.on('exit', (code, signal) => (stderr += `\n[wrangler dev exited: ${code ?? signal}]`));
-  const killer = setTimeout(() => stopGroup(child), Math.max(0, hardStop - Date.now()));
-  const onExit = () => stopGroup(child);
-  process.once('exit', onExit);
-
+  let server: Awaited<ReturnType<typeof startWranglerDev>> | undefined;
   try {
-    await waitForHealth(Math.min(hardStop, Date.now() + 120_000)).catch((err) => {
-      throw new Error(`${(err as Error).message}\n${stderr}`);
-    });
+    server = await startWranglerDev({ dir, port: PORT, persistTo: join(dir, 'state'), vars: { RATE_LIMIT: 'off', ADMIN_TOKEN }, hardStop });
+    const child = server.child;
     console.log('load bench: worker up; loading data');
     const data = loadData();
     console.log(`load bench: publishing ${data.articles.length} articles`);
     const published = await publishAll(data.articles);
-    if (published.failed) console.warn(`load bench: wrangler dev said:\n${stderr}`);
+    if (published.failed) console.warn(`load bench: wrangler dev said:\n${server.output()}`);
     // Let the coordinator finish mirroring to KV, so the load phase measures lookups alone.
     const drainStarted = Date.now();
     let dirty = -1;
@@ -420,10 +300,7 @@ export async function run(): Promise<BenchSection> {
     ].join('\n');
     return { title: 'Load: mixed lookups against the local worker (autocannon)', markdown, figures };
   } finally {
-    clearTimeout(killer);
-    process.off('exit', onExit);
-    stopGroup(child);
-    await sleep(1500);
+    await server?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
