@@ -191,6 +191,8 @@ export interface PreparedQuery {
   gaps: Uint8Array;
   totalWeight: number;
   vocab: Vocabulary;
+  /** Per highlight token: 1 when it may be matched as a misspelling (typo matching is on and the word qualifies). */
+  typoable: Uint8Array;
 }
 
 export function prepare(tokens: Token[]): PreparedQuery {
@@ -207,8 +209,59 @@ export function prepare(tokens: Token[]): PreparedQuery {
     totalWeight += weights[i];
   });
   // Long highlights are identified by their many intact words; typo matching them costs more than it adds.
-  if (q.length <= TYPO_MAX_QUERY_WORDS) vocab.setQuery(ids);
-  return { tokens: q, ids, weights, gaps, totalWeight, vocab };
+  const typoable = new Uint8Array(q.length);
+  if (q.length <= TYPO_MAX_QUERY_WORDS) {
+    vocab.setQuery(ids);
+    q.forEach((t, i) => (typoable[i] = !t.gap && t.norm.length >= 4 && isContentWord(t.norm) ? 1 : 0));
+  }
+  return { tokens: q, ids, weights, gaps, totalWeight, vocab, typoable };
+}
+
+/**
+ * An upper bound on the score of any alignment of the highlight in `source`, from word presence
+ * alone (O(highlight + source) instead of the alignment's O(highlight × source)). Every highlight
+ * word is aligned exactly once: a word absent from the source costs at least its weight (at least
+ * TYPO_FACTOR of it when it may be a misspelling) and adds no evidence (at most half for a typo).
+ * The aligned source side weighs at most totalWeight + cost / TYPO_FACTOR (matched words weigh what
+ * the highlight's do; every other source word costs at least TYPO_FACTOR of its weight), so
+ * similarity ≤ 1 − cost / (totalWeight + cost / TYPO_FACTOR), which falls as cost grows. Score is
+ * monotone in similarity and evidence, so the bound holds for every alignment `align` can return.
+ */
+export function scoreUpperBound(query: PreparedQuery, source: Token[]): number {
+  const present = new Set<string>();
+  for (const t of source) present.add(t.norm);
+  const { tokens, weights, gaps, typoable, totalWeight } = query;
+  let minCost = 0;
+  let maxEvidence = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (gaps[i]) continue;
+    const w = weights[i];
+    if (present.has(tokens[i].norm)) maxEvidence += w;
+    else if (typoable[i]) {
+      minCost += w * TYPO_FACTOR;
+      maxEvidence += w * 0.5;
+    } else minCost += w;
+  }
+  // A small margin keeps the bound safe against floating-point summation order.
+  minCost = Math.max(0, minCost - 1e-6);
+  const size = Math.max(totalWeight + minCost / TYPO_FACTOR, 1e-9);
+  const similarity = Math.max(0, 1 - minCost / size);
+  return calibrate(similarity, maxEvidence + 1e-6);
+}
+
+/**
+ * The alignment's cost table, reused across calls: a long highlight against a long paragraph needs
+ * ~50k cells (400 KB), and allocating (and zeroing) that afresh for every candidate costs more than
+ * filling it. `align` reads it only until it returns.
+ */
+let table = new Float64Array(0);
+/** Largest table kept between calls (2 MB); a rare larger one is allocated for its call only. */
+const TABLE_KEEP_CELLS = 1 << 18;
+function costTable(size: number): Float64Array {
+  if (table.length >= size) return table;
+  if (size > TABLE_KEEP_CELLS) return new Float64Array(size);
+  table = new Float64Array(Math.min(TABLE_KEEP_CELLS, Math.max(size, table.length * 2)));
+  return table;
 }
 
 /**
@@ -223,13 +276,16 @@ export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4
   const si = new Int32Array(m);
   const sw = new Float64Array(m);
   const st: (Set<number> | null)[] = new Array(m);
+  let anyTypo = false;
   for (let j = 0; j < m; j++) {
     si[j] = vocab.id(source[j].norm);
     sw[j] = source[j].gap ? STOP_WEIGHT : wordWeight(source[j].norm);
     st[j] = vocab.typosOf(si[j]);
+    if (st[j] !== null) anyTypo = true;
   }
   const W = m + 1;
-  const D = new Float64Array((n + 1) * W); // row 0 is all zeros: the highlight may start anywhere
+  const D = costTable((n + 1) * W);
+  D.fill(0, 0, W); // row 0 is all zeros: the highlight may start anywhere; every other cell is written below
   for (let i = 1; i <= n; i++) {
     const row = i * W;
     const up = (i - 1) * W;
@@ -241,6 +297,21 @@ export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4
     const a = qi[i - 1];
     const wa = qw[i - 1];
     D[row] = D[up] + wa;
+    if (!anyTypo) {
+      // The usual case (long highlights never typo-match): the same recurrence without the typo table.
+      let left = D[row];
+      for (let j = 1; j <= m; j++) {
+        const wb = sw[j - 1];
+        let v = D[up + j - 1] + (a === si[j - 1] ? 0 : wa > wb ? wa : wb);
+        const ins = D[up + j] + wa;
+        if (ins < v) v = ins;
+        const del = left + wb;
+        if (del < v) v = del;
+        D[row + j] = v;
+        left = v;
+      }
+      continue;
+    }
     for (let j = 1; j <= m; j++) {
       const b = si[j - 1];
       const wb = sw[j - 1];

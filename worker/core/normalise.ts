@@ -129,8 +129,7 @@ function append(f: Folded, c: string, start: number, end: number): void {
 }
 
 /** One pass of gap and hyphen-break rewriting; returns null when the text has none. */
-function rewrite(f: Folded): Folded | null {
-  const text = f.chars.join('');
+function rewrite(f: Folded, text: string): Folded | null {
   // Fast path: most paragraphs have no elision, insertion or hyphenated break at all.
   if (!MAYBE_SPECIAL.test(text)) return null;
   const special: { start: number; end: number; gap: boolean }[] = [];
@@ -189,10 +188,13 @@ export function normalise(input: string): Normalised {
   }
 
   // Stage 2: gaps and hyphenated line breaks, rewritten until none is left (a rewrite can reveal another).
+  // `joined` is always f.chars joined (every element is one UTF-16 unit), built once per pass.
+  let joined = f.chars.join('');
   for (let pass = 0; pass < 8; pass++) {
-    const next = rewrite(f);
+    const next = rewrite(f, joined);
     if (!next) break;
     f = next;
+    joined = f.chars.join('');
   }
 
   // Stage 3: line breaks are spaces; no leading or trailing space.
@@ -200,9 +202,7 @@ export function normalise(input: string): Normalised {
   let b = f.chars.length;
   while (a < b && (f.chars[a] === ' ' || f.chars[a] === '\n')) a++;
   while (b > a && (f.chars[b - 1] === ' ' || f.chars[b - 1] === '\n')) b--;
-  const parts = f.chars.slice(a, b);
-  for (let i = 0; i < parts.length; i++) if (parts[i] === '\n') parts[i] = ' ';
-  const text = parts.join('');
+  const text = joined.slice(a, b).replaceAll('\n', ' ');
   const map = f.start.slice(a, b);
   map.push(src.length);
   return { text, map, mapEnd: f.end.slice(a, b) };

@@ -8,7 +8,7 @@
  */
 import { differencesOf, droppedLeadingNegation, isAltered } from '../core/diff';
 import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
-import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, type Alignment } from '../core/match';
+import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, scoreUpperBound, type Alignment } from '../core/match';
 import { tokenize, type Token } from '../core/normalise';
 import type { Difference, Excerpt, Match, Speaker, TextQuoteSelector } from '../core/types';
 import { keys } from './keys';
@@ -20,6 +20,8 @@ export const MAX_CANDIDATES = 12;
 export const CANDIDATE_FLOOR = 0.4;
 /** After a confident match, candidates under this share of the best weight are not aligned. */
 const DUPLICATE_SHARE = 0.8;
+/** A score this high is a near-certain match (stops further candidates and paragraph joining). */
+const CONFIDENT_SCORE = 0.9;
 /** Longest highlight considered, in characters (a selection of several paragraphs at most). */
 export const MAX_QUERY_CHARS = 4000;
 const CONTEXT_CHARS = 32;
@@ -70,13 +72,15 @@ function candidates(p: Plan, postings: Map<string, string | null>): Candidate[] 
     const w = (f.kind === 'bigram' ? 1 : 0.7) / Math.log2(2 + ids.length);
     for (const id of ids) tally.set(id, (tally.get(id) ?? 0) + w);
   }
-  const ranked = [...tally.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  // Candidates far behind the best share too little of the highlight to be its source.
-  const floor = ranked.length ? ranked[0][1] * CANDIDATE_FLOOR : 0;
-  return ranked
-    .filter(([, w]) => w >= floor)
-    .slice(0, MAX_CANDIDATES)
-    .map(([id, weight]) => ({ id, weight }));
+  // Candidates far behind the best share too little of the highlight to be its source; dropping them
+  // before sorting saves sorting the long tail a long highlight brings.
+  let top = 0;
+  for (const w of tally.values()) if (w > top) top = w;
+  const floor = top * CANDIDATE_FLOOR;
+  const ranked: [string, number][] = [];
+  for (const e of tally) if (e[1] >= floor) ranked.push(e);
+  ranked.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return ranked.slice(0, MAX_CANDIDATES).map(([id, weight]) => ({ id, weight }));
 }
 
 function speakerFor(ex: Excerpt, start: number, end: number): Speaker | undefined {
@@ -115,7 +119,7 @@ function verify(p: Plan, found: { excerpt: Excerpt | null | undefined; weight: n
     if (alignment.score < minScore || alignment.to <= alignment.from) return;
     const ctx = contextAgreement(tokens, alignment.from, alignment.to, prefix, suffix);
     scored.push({ alignment, excerpt, tokens, next, rank: alignment.score + 0.05 * ctx });
-    if (alignment.score >= 0.9) confident++;
+    if (alignment.score >= CONFIDENT_SCORE) confident++;
   };
   for (const { excerpt: ex, weight } of found) {
     if (!ex || typeof ex.text !== 'string') continue;
@@ -123,6 +127,12 @@ function verify(p: Plan, found: { excerpt: Excerpt | null | undefined; weight: n
     if (confident > 0 && weight < top * DUPLICATE_SHARE) break;
     const tokens = tokenize(ex.text);
     let best = 0;
+    // Skip the alignment when no alignment here could be reported (nor count as a confident one):
+    // too few of the highlight's words occur in this excerpt. Results are the same, just cheaper.
+    if (scoreUpperBound(query, tokens) < Math.min(minScore, CONFIDENT_SCORE) - 1e-6) {
+      aligned.set(ex.id, { excerpt: ex, tokens, best });
+      continue;
+    }
     for (const alignment of align(query, tokens)) {
       best = Math.max(best, alignment.score);
       consider(alignment, ex, tokens);
@@ -132,9 +142,10 @@ function verify(p: Plan, found: { excerpt: Excerpt | null | undefined; weight: n
   // A highlight across a paragraph break: both excerpts are candidates; align against the two together.
   for (const a of aligned.values()) {
     const b = a.excerpt.nextId ? aligned.get(a.excerpt.nextId) : undefined;
-    if (!b || Math.max(a.best, b.best) >= 0.9) continue;
+    if (!b || Math.max(a.best, b.best) >= CONFIDENT_SCORE) continue;
     const offset = a.excerpt.text.length + 1;
     const joined = a.tokens.concat(b.tokens.map((t) => ({ ...t, start: t.start + offset, end: t.end + offset })));
+    if (scoreUpperBound(query, joined) < minScore - 1e-6) continue;
     for (const alignment of align(query, joined, 1)) {
       if (alignment.from >= a.tokens.length || alignment.to <= a.tokens.length) continue;
       consider(alignment, a.excerpt, joined, { excerpt: b.excerpt, firstToken: a.tokens.length, offset });
