@@ -1,11 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { align, calibrate, isLookupable, isTypo, prepare, SCORE_THRESHOLD } from '../../worker/core/match';
+import { align, calibrate, isLookupable, isTypo, prepare, SCORE_THRESHOLD, scoreUpperBound } from '../../worker/core/match';
 import { excerptFeatures, parsePosting, POSTING_CAP, queryFeatures, SATURATED, updatePosting } from '../../worker/core/features';
 import { tokenize } from '../../worker/core/normalise';
 
-const SOURCE = tokenize(
-  'Medinsky, an aide to the Russian president, said the delegations had agreed to continue the negotiations. "The next meeting will take place in the coming days on the Polish-Belarusian border," he said.',
-);
+const SOURCE_TEXT =
+  'Medinsky, an aide to the Russian president, said the delegations had agreed to continue the negotiations. "The next meeting will take place in the coming days on the Polish-Belarusian border," he said.';
+const SOURCE = tokenize(SOURCE_TEXT);
 const best = (q: string) => align(prepare(tokenize(q)), SOURCE)[0];
 
 describe('alignment and score', () => {
@@ -79,5 +80,31 @@ describe('index features and posting lists', () => {
     const many = Array.from({ length: POSTING_CAP + 1 }, (_, i) => `x~${i}`);
     expect(updatePosting(null, new Set(), many)).toBe(SATURATED);
     expect(parsePosting(SATURATED)).toBe('saturated');
+  });
+});
+
+describe('score upper bound (lets lookup skip aligning hopeless candidates)', () => {
+  const WORDS = ['the', 'delegations', 'delgations', 'agreed', 'agred', 'to', 'continue', 'negotiations', 'next', 'meeting', 'border', 'said', 'of', 'a', 'president', 'russian', 'not', '...', '[sic]'];
+  const text = (n: number) => fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: n }).map((w) => w.join(' '));
+
+  test('is never below the score of any alignment the excerpt gives (short and long highlights)', () => {
+    fc.assert(
+      fc.property(text(70), text(120), (q, src) => {
+        const query = prepare(tokenize(q));
+        const source = tokenize(src);
+        const bound = scoreUpperBound(query, source);
+        for (const a of align(query, source)) expect(a.score).toBeLessThanOrEqual(bound);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('rules out an unrelated excerpt for a long highlight and keeps the true source', () => {
+    const long = `${SOURCE_TEXT} Ukrainian officials said the talks had produced no agreement on a ceasefire, and that humanitarian corridors for civilians remained the priority of the Ukrainian side in the negotiations.`;
+    const query = prepare(tokenize(long));
+    const source = tokenize(`${long} The talks resume next week.`);
+    expect(scoreUpperBound(query, tokenize('Prices of wheat rose sharply in markets across Europe this week, traders in the region said on Monday.'))).toBeLessThan(SCORE_THRESHOLD);
+    expect(scoreUpperBound(query, source)).toBeGreaterThanOrEqual(align(query, source)[0].score);
+    expect(align(query, source)[0].score).toBeGreaterThan(0.95);
   });
 });

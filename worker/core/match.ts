@@ -221,30 +221,49 @@ export function prepare(tokens: Token[]): PreparedQuery {
  * An upper bound on the score of any alignment of the highlight in `source`, from word presence
  * alone (O(highlight + source) instead of the alignment's O(highlight × source)). Every highlight
  * word is aligned exactly once: a word absent from the source costs at least its weight (at least
- * TYPO_FACTOR of it when it may be a misspelling) and adds no evidence (at most half for a typo).
- * The aligned source side weighs at most totalWeight + cost / TYPO_FACTOR (matched words weigh what
- * the highlight's do; every other source word costs at least TYPO_FACTOR of its weight), so
- * similarity ≤ 1 − cost / (totalWeight + cost / TYPO_FACTOR), which falls as cost grows. Score is
- * monotone in similarity and evidence, so the bound holds for every alignment `align` can return.
+ * TYPO_FACTOR of it when the source holds a misspelling of it) and adds no evidence (at most half
+ * for a misspelling). The aligned source side weighs at most: the highlight words that can match
+ * exactly (totalWeight − the absent ones), + cost (a substituted or skipped source word costs at
+ * least its weight), + the source words matched as misspellings (each ≤ 1 and ≤ its cost /
+ * TYPO_FACTOR); so similarity ≤ 1 − cost / max(totalWeight, that), which falls as cost grows. Score is monotone in similarity and evidence, so
+ * the bound holds for every alignment `align` can return.
  */
 export function scoreUpperBound(query: PreparedQuery, source: Token[]): number {
-  const present = new Set<string>();
-  for (const t of source) present.add(t.norm);
-  const { tokens, weights, gaps, typoable, totalWeight } = query;
+  const { tokens, ids, weights, gaps, vocab, totalWeight } = query;
+  const present = new Set<number>();
+  // Highlight word ids some source word is a misspelling of (either direction, as the traceback checks).
+  let typoTargets: Set<number> | null = null;
+  for (const t of source) {
+    const id = vocab.id(t.norm);
+    present.add(id);
+    const typos = vocab.typosOf(id);
+    if (typos !== null) for (const q of typos) (typoTargets ??= new Set()).add(q);
+  }
   let minCost = 0;
   let maxEvidence = 0;
+  let absentWeight = 0;
+  let typoWords = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (gaps[i]) continue;
     const w = weights[i];
-    if (present.has(tokens[i].norm)) maxEvidence += w;
-    else if (typoable[i]) {
+    const id = ids[i];
+    if (present.has(id)) {
+      maxEvidence += w;
+      continue;
+    }
+    absentWeight += w;
+    let typo = typoTargets !== null && typoTargets.has(id);
+    const own = vocab.typosOf(id);
+    if (!typo && own !== null) for (const b of own) if (present.has(b)) typo = true;
+    if (typo) {
+      typoWords++;
       minCost += w * TYPO_FACTOR;
       maxEvidence += w * 0.5;
     } else minCost += w;
   }
   // A small margin keeps the bound safe against floating-point summation order.
   minCost = Math.max(0, minCost - 1e-6);
-  const size = Math.max(totalWeight + minCost / TYPO_FACTOR, 1e-9);
+  const size = Math.max(totalWeight, totalWeight - absentWeight + minCost + Math.min(typoWords, minCost / TYPO_FACTOR)) + 1e-6;
   const similarity = Math.max(0, 1 - minCost / size);
   return calibrate(similarity, maxEvidence + 1e-6);
 }
