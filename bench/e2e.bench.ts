@@ -35,7 +35,7 @@ import { KV_BINDING, namespaceIdFromWranglerToml } from '../worker/store/local-k
 import { lookup } from '../worker/store/lookup';
 import { corpusAvailable } from './corpus';
 import { loadLiarClaims, loadPage, loadPolnear, pageNames, sentences, type PolnearDoc } from './corpus-loaders';
-import { buildQueries, type Perturbation } from './lookup.bench';
+import { buildQueries, type Perturbation, overlap } from './lookup.bench';
 import type { BenchSection } from './run';
 import { HOST, buildWorkerSnapshot, fetchWithin, startWranglerDev, workerdRssMiB, type DevServer } from './worker-server';
 
@@ -70,17 +70,6 @@ const pct = (xs: number[], p: number) => {
 const ms = (x: number) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : '–');
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '–');
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-
-const wordSet = (s: string) => new Set(normaliseWords(s).split(' ').filter((w) => w && w !== '…'));
-/** Share of the smaller side's words found in the other side (the lookup bench's rule). */
-function overlap(a: string, b: string): number {
-  const A = wordSet(a);
-  const B = wordSet(b);
-  if (!A.size || !B.size) return 0;
-  let common = 0;
-  for (const w of A) if (B.has(w)) common++;
-  return common / Math.min(A.size, B.size);
-}
 
 interface E2EQuery {
   kind: Perturbation | 'miss';

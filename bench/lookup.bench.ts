@@ -193,7 +193,7 @@ function stopWordStrings(r: Rng, count: number): string[] {
 const wordSet = (s: string) => new Set(normaliseWords(s).split(' ').filter((w) => w && w !== '…'));
 
 /** Share of the smaller side's words found in the other side. */
-function overlap(a: string, b: string): number {
+export function overlap(a: string, b: string): number {
   const A = wordSet(a);
   const B = wordSet(b);
   if (!A.size || !B.size) return 0;
