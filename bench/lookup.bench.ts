@@ -589,6 +589,6 @@ async function speedTiers(docs: PolnearDoc[], pages: ArticleSource[], liarTexts:
 ${tiers.map((t) => t.row).join('\n')}
 
 Growth: from ${tiers[0].size.toLocaleString('en')} to ${tiers[tiers.length - 1].size.toLocaleString('en')} excerpts (×${(tiers[tiers.length - 1].size / tiers[0].size).toFixed(0)}), engine p50 grew ×${((tiers[tiers.length - 1].fig.engineMsP50 as number) / (tiers[0].fig.engineMsP50 as number)).toFixed(1)} and the baseline's ×${((tiers[tiers.length - 1].fig.baselineMsP50 as number) / (tiers[0].fig.baselineMsP50 as number)).toFixed(0)}.
-End-to-end p50/p99 through the local worker is measured by the API bench (it can reuse \`lookupSelectors()\` from this module).`;
+End-to-end p50/p99 through the local worker: \`npm run bench e2e\` (the same query generator, through wrangler dev and local KV).`;
   return { markdown, figures: Object.fromEntries(tiers.map((t) => [String(t.size), t.fig])) };
 }
