@@ -2,6 +2,8 @@
  * Raw HTML page → ArticleSource: article text by @mozilla/readability over linkedom (pure JS, runs
  * in Node and in Workers), metadata from JSON-LD (schema.org NewsArticle etc.), OpenGraph and meta
  * tags, with Readability's own findings as the fallback. Paragraphs come from the extracted DOM.
+ * A fragment (no <html>/<body>) is first given a document's shape, so it reads like the same
+ * content wrapped in <html><body>.
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
@@ -70,6 +72,17 @@ const CONTAINER_TAGS = new Set(['DIV', 'SECTION', 'ARTICLE', 'MAIN', 'ASIDE', 'N
 const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'BUTTON', 'SELECT', 'TEXTAREA']);
 const BLOCK_SELECTOR = [...BLOCK_TAGS, ...CONTAINER_TAGS].join(',').toLowerCase();
 
+/** An innermost block's text with each <br> read as a line break, so the words either side stay apart. */
+function blockText(el: Element): string {
+  if (!el.querySelector('br')) return el.textContent ?? '';
+  let out = '';
+  for (const node of [...el.childNodes]) {
+    if (node.nodeType === 3 || node.nodeType === 4) out += node.textContent ?? '';
+    else if (node.nodeType === 1) out += (node as Element).tagName.toUpperCase() === 'BR' ? '\n' : blockText(node as Element);
+  }
+  return out.replace(/\s*\n\s*/g, '\n');
+}
+
 /**
  * Paragraph texts from Readability's extracted HTML, in document order: each innermost block element
  * (p, li, h2, blockquote …) is one paragraph, and so is a run of bare text or inline elements sitting
@@ -77,6 +90,10 @@ const BLOCK_SELECTOR = [...BLOCK_TAGS, ...CONTAINER_TAGS].join(',').toLowerCase(
  */
 export function paragraphsFromHtml(html: string): string[] {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  return paragraphsFromElement(document.body);
+}
+
+function paragraphsFromElement(root: Element | null | undefined): string[] {
   const out: string[] = [];
   const emit = (text: string, minLength = 1) => {
     const t = tidyParagraph(text);
@@ -86,7 +103,7 @@ export function paragraphsFromHtml(html: string): string[] {
     const tag = el.tagName.toUpperCase();
     if (SKIP_TAGS.has(tag)) return;
     if (BLOCK_TAGS.has(tag) && !el.querySelector(BLOCK_SELECTOR)) {
-      emit(el.textContent ?? '');
+      emit(blockText(el));
       return;
     }
     let run = '';
@@ -106,8 +123,69 @@ export function paragraphsFromHtml(html: string): string[] {
     }
     emit(run, 2);
   };
-  if (document.body) visit(document.body);
+  if (root) visit(root);
   return out;
+}
+
+/** Elements that, before any body content, belong in <head> (as an HTML5 parser would put them). */
+const HEAD_TAGS = new Set(['TITLE', 'META', 'LINK', 'BASE', 'STYLE', 'SCRIPT', 'NOSCRIPT', 'TEMPLATE']);
+
+/**
+ * linkedom is not an HTML5 tree builder: it does not invent <html>/<head>/<body> for markup that
+ * lacks them. A fragment (`<p>…</p><p>…</p>`, `<article>…</article>`) becomes a document whose
+ * documentElement is its first element, the other top-level nodes are mere siblings, and
+ * `document.body` then creates an empty <body> *inside* that element, so Readability sees no text.
+ * The same goes for `<html>` without `<body>`, or `<head>…</head><body>…</body>` without `<html>`.
+ * True when the parsed document already has the html > (head) > body shape `document.body` expects;
+ * checked without touching `document.head`/`document.body`, whose getters create elements.
+ */
+function hasDocumentShape(document: Document): boolean {
+  const root = document.documentElement;
+  if (root?.tagName.toUpperCase() !== 'HTML') return false;
+  let first = root.firstElementChild;
+  if (first?.tagName.toUpperCase() === 'HEAD') first = first.nextElementSibling;
+  return first?.tagName.toUpperCase() === 'BODY';
+}
+
+/**
+ * Rebuilds a fragment (or a page missing its <html>/<body>) into html > head + body in place, the
+ * way a browser would: leading <title>/<meta>/<link>/<script>… go to <head>, everything from the
+ * first content on goes to <body>, and stray <html>/<head>/<body> tags are unwrapped with their
+ * attributes (lang, …) kept on the new elements. The result is the same DOM as the content wrapped
+ * in `<html><body>…</body></html>`.
+ */
+function giveDocumentShape(document: Document): void {
+  const html = document.createElement('html');
+  const head = document.createElement('head');
+  const body = document.createElement('body');
+  html.appendChild(head);
+  html.appendChild(body);
+  let inBody = false;
+  const place = (node: Node) => {
+    if (node.nodeType === 10) return; // the doctype stays where it is
+    if (node.nodeType === 1) {
+      const el = node as Element;
+      const tag = el.tagName.toUpperCase();
+      if (tag === 'HTML' || tag === 'HEAD' || tag === 'BODY') {
+        const target = tag === 'HTML' ? html : tag === 'HEAD' ? head : body;
+        for (const { name, value } of [...el.attributes]) if (!target.hasAttribute(name)) target.setAttribute(name, value);
+        if (tag === 'BODY') inBody = true;
+        for (const child of [...el.childNodes]) place(child);
+        el.remove();
+        return;
+      }
+      if (!inBody && HEAD_TAGS.has(tag)) head.appendChild(el);
+      else {
+        inBody = true;
+        body.appendChild(el);
+      }
+      return;
+    }
+    if (node.nodeType === 3 && (node.textContent ?? '').trim()) inBody = true;
+    (inBody ? body : head).appendChild(node);
+  };
+  for (const node of [...document.childNodes]) place(node);
+  document.appendChild(html);
 }
 
 /** Less text than this is a page without an article (a home page, an error page, a shell waiting for scripts). */
@@ -123,6 +201,8 @@ export interface HtmlExtraction {
 export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): HtmlExtraction {
   const { text: html, charset } = decodeHtml(bytes);
   const { document } = parseHTML(html);
+  const fragment = !hasDocumentShape(document);
+  if (fragment) giveDocumentShape(document);
   const ld = jsonLdArticle(document) ?? {};
   const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() ?? '';
   const lang = document.documentElement?.getAttribute('lang')?.trim() ?? '';
@@ -136,17 +216,26 @@ export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): Htm
       meta(document, 'article:published_time', 'datePublished', 'pubdate', 'publishdate', 'date', 'dc.date', 'parsely-pub-date', 'sailthru.date'),
     language: text(ld.inLanguage) || lang || meta(document, 'og:locale', 'language', 'content-language').replace('_', '-'),
   };
+  // A fragment is content someone chose to ingest, not a page to dig an article out of: should
+  // Readability keep too little of it, its own blocks are the text (taken now: Readability mutates).
+  const fragmentParagraphs = fragment ? paragraphsFromElement(document.body) : [];
   // Readability mutates the document, so it runs after the metadata pass.
   const article = new Readability(document as unknown as Document, {}).parse();
   const author = (article?.byline?.trim() || fromTags.author).replace(/^by\s+/i, '').replace(/\s+/g, ' ');
+  const title = (article?.title?.trim() || fromTags.title || fallbackTitle).replace(/\s+/g, ' ');
+  const countChars = (ps: string[]) => ps.join('').replace(/\s+/g, '').length;
   // A byline paragraph ("By Zoë Ørsted") is metadata, not article text.
-  const paragraphs = (article?.content ? paragraphsFromHtml(article.content) : []).filter(
-    (p, i) => !(i < 3 && author && /^by\s/i.test(p) && p.slice(3).trim() === author),
-  );
-  const chars = paragraphs.join('').replace(/\s+/g, '').length;
+  const notByline = (p: string, i: number) => !(i < 3 && author && /^by\s/i.test(p) && p.slice(3).trim() === author);
+  let paragraphs = (article?.content ? paragraphsFromHtml(article.content) : []).filter(notByline);
+  if (countChars(paragraphs) < MIN_ARTICLE_CHARS && fragmentParagraphs.length) {
+    // As Readability does, a heading repeating the title is the title, not body text.
+    const own = fragmentParagraphs.filter((p, i) => !(i < 3 && p === title)).filter(notByline);
+    if (countChars(own) >= MIN_ARTICLE_CHARS) paragraphs = own;
+  }
+  const chars = countChars(paragraphs);
   if (chars < MIN_ARTICLE_CHARS) throw new Error(`no article text found in the HTML page (${chars} characters of text)`);
   const source: ArticleSource = {
-    title: (article?.title?.trim() || fromTags.title || fallbackTitle).replace(/\s+/g, ' '),
+    title,
     url: /^https?:\/\//i.test(fromTags.url) ? fromTags.url : '',
     publisher: fromTags.publisher || article?.siteName?.trim() || '',
     author,
