@@ -2,6 +2,9 @@
  * `npm run ingest -- [--local | --remote | --out FILE] PATH...`
  *
  * Loads articles (`*.json`, `*.txt`, raw `*.html`) and claim files (`*.claims.json`) into KV.
+ * A `NAME.meta.json` beside `NAME.txt` gives that text's metadata (title, kind, date…); the whole
+ * file is then the body, exactly as written.
+ *   --kind K  primary | report: the kind of articles whose file does not say (default report)
  * PATHs may be files or folders (walked recursively). Articles go in before claim files, so claims
  * can be linked into the excerpts where they appear.
  *   --local   wrangler dev's local KV (.wrangler/state/v3/kv), the default
@@ -13,7 +16,8 @@
 import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseSource } from '../worker/core/extract/sources';
+import { parseSource, validateArticleSource } from '../worker/core/extract/sources';
+import { ARTICLE_KINDS, type ArticleKind, type ArticleSource } from '../worker/core/types';
 import { putArticle, putClaims } from '../worker/store/articles';
 import { MemoryKV, type KV } from '../worker/store/kv';
 import { openLocalKV, RemoteKV } from '../worker/store/local-kv';
@@ -27,6 +31,29 @@ export interface IngestOptions {
   log?: (line: string) => void;
   /** Print only failures and the summary. */
   quiet?: boolean;
+  /** The kind of articles whose file does not say (`--kind`). */
+  kind?: ArticleKind;
+}
+
+const META_SUFFIX = /\.meta\.json$/i;
+
+/** A `.txt` with a `.meta.json` beside it: metadata from the sidecar, the whole text as the body. */
+async function withSidecar(file: string, shown: string, text: Uint8Array): Promise<ArticleSource | null> {
+  if (!/\.txt$/i.test(file)) return null;
+  let raw: string;
+  try {
+    raw = await readFile(file.replace(/\.txt$/i, '.meta.json'), 'utf8');
+  } catch {
+    return null;
+  }
+  let meta: unknown;
+  try {
+    meta = JSON.parse(raw);
+  } catch (e) {
+    throw new Error(`${shown}: its .meta.json is not valid JSON (${(e as Error).message})`);
+  }
+  const body = new TextDecoder('utf-8', { fatal: true }).decode(text);
+  return validateArticleSource({ ...(meta as object), body }, `${shown} (.meta.json)`);
 }
 
 export interface IngestTotals {
@@ -50,7 +77,7 @@ async function walk(path: string): Promise<string[]> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = join(path, entry.name);
     if (entry.isDirectory()) out.push(...(await walk(full)));
-    else if (SOURCE_FILE.test(entry.name)) out.push(full);
+    else if (SOURCE_FILE.test(entry.name) && !META_SUFFIX.test(entry.name)) out.push(full);
   }
   return out;
 }
@@ -93,9 +120,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
       totals.files++;
       const shown = relative(process.cwd(), file) || file;
       try {
-        const parsed = parseSource(shown, await readFile(file));
+        const bytes = await readFile(file);
+        const sidecar = await withSidecar(file, shown, bytes);
+        const parsed = sidecar ? ({ kind: 'article', source: sidecar } as const) : parseSource(shown, bytes);
         if (parsed.kind === 'article') {
-          const r = await putArticle(kv, parsed.source);
+          const r = await putArticle(kv, { ...parsed.source, kind: parsed.source.kind ?? opts.kind });
+          for (const w of r.warnings) log(`warning    ${shown}: ${w}`);
           totals[r.status]++;
           totals.excerpts += r.excerpts;
           totals.quotes += r.quotes;
@@ -139,10 +169,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   return totals;
 }
 
-const USAGE = 'usage: npm run ingest -- [--local | --remote | --out FILE] PATH...';
+const USAGE = 'usage: npm run ingest -- [--local | --remote | --out FILE] [--kind primary|report] PATH...';
 
 export function parseArgs(argv: string[]): IngestOptions {
   let target: IngestOptions['target'] | undefined;
+  let kind: ArticleKind | undefined;
   const paths: string[] = [];
   const setTarget = (t: IngestOptions['target']) => {
     if (target) throw new Error(`choose one of --local, --remote, --out\n${USAGE}`);
@@ -157,12 +188,16 @@ export function parseArgs(argv: string[]): IngestOptions {
       if (!file) throw new Error(`--out needs a FILE\n${USAGE}`);
       setTarget({ kind: 'out', file });
     } else if (a.startsWith('--out=')) setTarget({ kind: 'out', file: a.slice(6) });
-    else if (a === '-h' || a === '--help') throw new Error(USAGE);
+    else if (a === '--kind' || a.startsWith('--kind=')) {
+      const k = a === '--kind' ? argv[++i] : a.slice(7);
+      if (!(ARTICLE_KINDS as readonly string[]).includes(k ?? '')) throw new Error(`--kind must be primary or report, not ${JSON.stringify(k ?? '')}\n${USAGE}`);
+      kind = k as ArticleKind;
+    } else if (a === '-h' || a === '--help') throw new Error(USAGE);
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${USAGE}`);
     else paths.push(a);
   }
   if (!paths.length) throw new Error(`no PATH given\n${USAGE}`);
-  return { target: target ?? { kind: 'local' }, paths };
+  return { target: target ?? { kind: 'local' }, paths, ...(kind ? { kind } : {}) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -2,7 +2,7 @@
  * Lookup answers for the component tests, shaped by worker/core/types.ts and written from the
  * seed article, plus a scripted client (the element accepts any `LookupClient`).
  */
-import type { LookupResponse, Match, TextQuoteSelector } from '../../worker/core/types';
+import type { ArticleSummary, LookupResponse, Match, TextQuoteSelector } from '../../worker/core/types';
 import type { LookupClient } from '../../widget/api';
 import { QuoteSource } from '../../widget/quote-source';
 
@@ -10,8 +10,9 @@ const GUTERRES =
   'Opening the session, Secretary-General of the United Nations António Guterres said: "Enough is enough. The fighting in Ukraine must stop now. It is raging across the country, from air, land and sea. It needs to stop now. Soldiers need to move back to their barracks. Leaders need to move back to peace."';
 const span = (text: string, words: string) => ({ start: text.indexOf(words), end: text.indexOf(words) + words.length });
 
-export const article = {
+export const article: ArticleSummary = {
   id: 'ukraine-russia-talks-belarus-2022-02-28',
+  kind: 'report',
   url: 'https://news.example/2022/02/28/talks',
   title: 'Russia and Ukraine hold first round of talks in Belarus as UN General Assembly meets in emergency session',
   publisher: 'Example News',
@@ -30,6 +31,17 @@ export function match(words: string, extra: Partial<Match> = {}): Match {
     differences: [],
     altered: false,
     claims: [],
+    source: {
+      kind: 'earliest-report',
+      article,
+      excerpt: { id: `${article.id}~5`, text: GUTERRES, position: 5 },
+      exact: words,
+      start,
+      end,
+      speaker: { name: 'António Guterres', role: 'Secretary-General of the United Nations' },
+    },
+    appearances: { count: 1, first: [], variants: [], wordings: 1 },
+    thisPage: false,
     ...extra,
   };
 }

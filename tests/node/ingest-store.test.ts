@@ -52,6 +52,7 @@ describe('ids', () => {
     expect(excerpts.at(-1)!.nextId).toBeUndefined();
     expect(excerpts[3].article).toEqual({
       id: 'fixture-harbour-council',
+      kind: 'report',
       url: 'https://news.example/2024/03/harbour-council-ferry-vote',
       title: 'Harbour council votes to keep the night ferry',
       publisher: 'Example Coast News',
@@ -141,8 +142,8 @@ describe('putArticle', () => {
     await putArticle(kv, harbour(), { now: NOW });
     const report = await deleteArticle(kv, 'fixture-harbour-council');
     expect(report.deleted).toBe(true);
-    // Only the claim-search index's global counter may remain, and it counts nothing.
-    const left = (await kv.list()).keys.map((k) => k.name);
+    // Only the global counters may remain: claim-search stats (counting nothing) and the ingestion sequence.
+    const left = (await kv.list()).keys.map((k) => k.name).filter((k) => k !== keys.sequence());
     expect(left.filter((k) => k !== keys.claimTerm('~stats'))).toEqual([]);
     if (left.length) expect(JSON.parse(kv.data.get(keys.claimTerm('~stats'))!)).toEqual({ claims: 0 });
     expect(await deleteArticle(kv, 'fixture-harbour-council')).toMatchObject({ deleted: false, keysDeleted: 0 });

@@ -71,15 +71,26 @@ describe('index features and posting lists', () => {
     expect(queryFeatures(tokenize(long)).length).toBeLessThanOrEqual(100);
   });
 
-  test('posting lists add, remove, and saturate at the cap', () => {
-    let v = updatePosting(null, new Set(), ['a~1', 'b~2']);
-    expect(parsePosting(v)).toEqual(['a~1', 'b~2']);
-    v = updatePosting(v, new Set(['a~1']), []);
-    expect(parsePosting(v)).toEqual(['b~2']);
-    expect(updatePosting(v, new Set(['b~2']), [])).toBeNull();
-    const many = Array.from({ length: POSTING_CAP + 1 }, (_, i) => `x~${i}`);
-    expect(updatePosting(null, new Set(), many)).toBe(SATURATED);
-    expect(parsePosting(SATURATED)).toBe('saturated');
+  test('posting lists add and remove; past the cap they keep a true total and list quotations first', () => {
+    let v = updatePosting(null, new Set(), ['pa', 'pb']);
+    expect(parsePosting(v)).toEqual({ ids: ['pa', 'pb'], total: 2 });
+    v = updatePosting(v, new Set(['pa']), []);
+    expect(parsePosting(v)).toEqual({ ids: ['pb'], total: 1 });
+    expect(updatePosting(v, new Set(['pb']), [])).toBeNull();
+    const many = Array.from({ length: POSTING_CAP + 50 }, (_, i) => `p${i}`);
+    let full = updatePosting(null, new Set(), many);
+    expect(parsePosting(full).total).toBe(POSTING_CAP + 50);
+    expect(parsePosting(full).ids).toHaveLength(POSTING_CAP);
+    expect(full!.length).toBeLessThan(POSTING_CAP * 8);
+    // A quotation filed after the list is full is still listed, ahead of the passages.
+    full = updatePosting(full, new Set(), ['qx']);
+    expect(parsePosting(full).ids[0]).toBe('qx');
+    expect(parsePosting(full).total).toBe(POSTING_CAP + 51);
+    // Removing units no longer listed still counts them out.
+    full = updatePosting(full, new Set(['p170', 'p171']), []);
+    expect(parsePosting(full).total).toBe(POSTING_CAP + 49);
+    // A list written by the first layout ('*') reads as too common, nothing listed.
+    expect(parsePosting(SATURATED)).toEqual({ ids: [], total: POSTING_CAP + 1 });
   });
 });
 

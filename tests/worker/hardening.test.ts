@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../worker/app';
-import { keys } from '../../worker/store/keys';
+import { KEY_PREFIX, keys } from '../../worker/store/keys';
 import { putJson, request } from './publish-helpers';
 import { seedKv, SEED_ARTICLE_ID } from './seed';
 
@@ -164,12 +164,15 @@ describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
 });
 
 describe('faults: records missing behind the index', () => {
-  it('an index posting pointing to a deleted excerpt is skipped, never a 500', async () => {
-    // The Guterres paragraph is excerpt 5 of the seed; delete it but leave the index as it is.
+  it('index postings pointing to deleted records (passage, quotations, excerpt) are skipped, never a 500', async () => {
+    // The Guterres paragraph is excerpt 5 of the seed; delete its records but leave the index as it is.
     const article = (await env.QS_KV.get<{ excerptIds: string[] }>(keys.article(SEED_ARTICLE_ID), 'json'))!;
     const guterres = article.excerptIds.find((id) => id.endsWith('~5'))!;
     const before = (await (await lookupPost({ exact: GUTERRES })).json()) as { matches: { excerpt: { id: string } }[] };
     expect(before.matches[0]?.excerpt.id).toBe(guterres);
+    const { passageId } = (await env.QS_KV.get<{ passageId: string }>(keys.excerpt(guterres), 'json'))!;
+    await env.QS_KV.delete(keys.passage(passageId));
+    for (const { name } of (await env.QS_KV.list({ prefix: KEY_PREFIX.quotation })).keys) await env.QS_KV.delete(name);
     await env.QS_KV.delete(keys.excerpt(guterres));
     const res = await lookupPost({ exact: GUTERRES, limit: 5 });
     expect(res.status).toBe(200);

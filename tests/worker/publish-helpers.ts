@@ -48,12 +48,14 @@ export async function staleEntries(): Promise<string[]> {
   const problems: string[] = [];
   const excerptIds = new Set(names.filter((n) => n.startsWith(KEY_PREFIX.excerpt)).map((n) => n.slice(KEY_PREFIX.excerpt.length)));
   const articleIds = new Set(names.filter((n) => n.startsWith(KEY_PREFIX.article)).map((n) => n.slice(KEY_PREFIX.article.length)));
+  const unitIds = new Set(
+    names.flatMap((n) => (n.startsWith(KEY_PREFIX.passage) ? [n.slice(KEY_PREFIX.passage.length)] : n.startsWith(KEY_PREFIX.quotation) ? [n.slice(KEY_PREFIX.quotation.length)] : [])),
+  );
   for (const name of names) {
     if (name.startsWith(KEY_PREFIX.indexFeature)) {
-      const ids = parsePosting(await env.QS_KV.get(name, 'text'));
-      if (ids === 'saturated') continue;
+      const { ids } = parsePosting(await env.QS_KV.get(name, 'text'));
       if (ids.length === 0) problems.push(`${name}: empty posting list left behind`);
-      for (const id of ids) if (!excerptIds.has(id)) problems.push(`${name} → missing excerpt ${id}`);
+      for (const id of ids) if (!unitIds.has(id)) problems.push(`${name} → missing unit ${id}`);
     } else if (name.startsWith(KEY_PREFIX.excerpt)) {
       const excerpt = await env.QS_KV.get<Excerpt>(name, 'json');
       if (!excerpt || !articleIds.has(excerpt.articleId)) problems.push(`${name}: orphan excerpt (article ${excerpt?.articleId} missing)`);

@@ -8,16 +8,17 @@
  *   them, since one surviving rare word is enough to bring the excerpt into the candidate set.
  * Gaps (elisions, editorial insertions) break bigrams, so "a … b" never files "a b".
  *
- * Posting lists (the KV value under `keys.indexFeature(feature)`) are plain text: excerpt ids
- * separated by single spaces. A feature found in more than POSTING_CAP excerpts is saturated: its
- * value becomes SATURATED and it is no longer used (it cannot tell excerpts apart anyway), so the
- * commonest shingles ("of the", "said") never grow big values. Pure: no Workers or Node APIs.
+ * Posting lists (the KV value under `keys.indexFeature(feature)`) are plain text: unit ids (passage
+ * `p…` and quotation `q…` ids) separated by single spaces, at most POSTING_CAP of them; a longer list
+ * keeps its true total in front (`#412 q… p… …`) and lists quotations first, so the commonest
+ * shingles ("of the", "said") never grow big values and a quotation printed ten thousand times is
+ * still listed under its words. Pure: no Workers or Node APIs.
  */
 import type { Token } from './normalise';
 
-/** Excerpts per posting list before the feature is dropped as too common. */
+/** Units listed per posting list (≈ 2 KB of ids: one KV value stays small; ranking past 150 adds nothing). */
 export const POSTING_CAP = 150;
-/** Value of a posting list whose feature is too common to index. */
+/** Value of a posting list written by the first layout for a feature too common to index. */
 export const SATURATED = '*';
 /** Keys the lookup reads in its first round trip: one KV bulk get. */
 export const MAX_QUERY_FEATURES = 100;
@@ -138,43 +139,63 @@ function evenly<T>(items: T[], n: number): T[] {
 
 /* ---------- posting-list values ---------- */
 
-export function parsePosting(value: string | null | undefined): string[] | 'saturated' {
-  if (!value) return [];
-  if (value === SATURATED) return 'saturated';
-  return value.split(' ');
+/**
+ * A posting list: the units (passage ids `p…`, quotation ids `q…`) filed under a feature. `total` is
+ * how many units carry the feature; `ids` lists at most POSTING_CAP of them, quotations first, so a
+ * quotation stays findable by its words however many passages also print them.
+ */
+export interface Posting {
+  ids: string[];
+  total: number;
 }
 
-/** Applies removals and additions to a posting value; returns the new value, or null when it is empty. */
+/** Marks a truncated list: `#{total} id id …`. */
+const TOTAL_MARK = '#';
+
+export function parsePosting(value: string | null | undefined): Posting {
+  if (!value) return { ids: [], total: 0 };
+  // A list written before totals were kept ("*"): too common, nothing listed.
+  if (value === SATURATED) return { ids: [], total: POSTING_CAP + 1 };
+  const ids = value.split(' ');
+  if (ids[0].startsWith(TOTAL_MARK)) {
+    const total = Number(ids[0].slice(1));
+    ids.shift();
+    return { ids, total: Number.isFinite(total) ? Math.max(total, ids.length) : ids.length };
+  }
+  return { ids, total: ids.length };
+}
+
+function formatPosting(ids: string[], total: number): string | null {
+  if (total <= 0 || ids.length === 0) return total > 0 ? `${TOTAL_MARK}${total}` : null;
+  return total > ids.length ? `${TOTAL_MARK}${total} ${ids.join(' ')}` : ids.join(' ');
+}
+
+const isQuotationUnit = (id: string) => id.charCodeAt(0) === 113; /* 'q' */
+
+/**
+ * Applies removals and additions to a posting value; returns the new value, or null when no unit
+ * carries the feature any more. Callers remove only units that carried the feature and add only
+ * units that did not, so `total` stays exact even for ids the truncated list no longer shows.
+ * Quotations are kept ahead of passages when the list is full: a quotation is the one unit that
+ * stands for every print of its words.
+ */
 export function updatePosting(value: string | null | undefined, remove: Set<string>, add: string[]): string | null {
-  if (value === SATURATED) return SATURATED;
-  if (remove.size === 0 && value) return appendPosting(value, add);
-  const current = parsePosting(value) as string[];
-  const ids = new Set(current.filter((id) => !remove.has(id)));
-  for (const id of add) ids.add(id);
-  if (ids.size === 0) return null;
-  if (ids.size > POSTING_CAP) return SATURATED;
-  return [...ids].join(' ');
-}
-
-/** Whether a space-separated posting value lists `id` (without splitting it). */
-function hasId(value: string, id: string): boolean {
-  for (let i = value.indexOf(id); i >= 0; i = value.indexOf(id, i + 1)) {
-    const before = i === 0 || value.charCodeAt(i - 1) === 32;
-    const after = i + id.length === value.length || value.charCodeAt(i + id.length) === 32;
-    if (before && after) return true;
-  }
-  return false;
-}
-
-/** The common ingestion case, additions only, on plain strings (no parsing of the whole list). */
-function appendPosting(value: string, add: string[]): string {
-  let out = value;
-  let count = 1;
-  for (let i = value.indexOf(' '); i >= 0; i = value.indexOf(' ', i + 1)) count++;
+  const current = parsePosting(value);
+  let total = current.total - remove.size;
+  const kept = remove.size ? current.ids.filter((id) => !remove.has(id)) : current.ids.slice();
+  const listed = new Set(kept);
   for (const id of add) {
-    if (hasId(value, id)) continue;
-    out += ` ${id}`;
-    if (++count > POSTING_CAP) return SATURATED;
+    if (listed.has(id)) continue;
+    listed.add(id);
+    kept.push(id);
+    total++;
   }
-  return out;
+  total = Math.max(total, kept.length);
+  let ids = kept;
+  if (ids.length > POSTING_CAP) {
+    const quotations = ids.filter(isQuotationUnit);
+    ids = quotations.length ? [...quotations, ...ids.filter((id) => !isQuotationUnit(id))] : ids;
+    ids = ids.slice(0, POSTING_CAP);
+  }
+  return formatPosting(ids, total);
 }

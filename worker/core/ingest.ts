@@ -3,18 +3,48 @@
  * attributed quotes), and the Claims its attributed direct quotes make. Pure and deterministic
  * (apart from `updatedAt`), so re-ingesting the same source yields the same ids and content hash.
  */
-import type { Article, ArticleSource, ArticleSummary, Claim, Excerpt, Quote } from './types';
+import { ARTICLE_KINDS, type Article, type ArticleKind, type ArticleSource, type ArticleSummary, type Claim, type Excerpt, type Quote } from './types';
 import { articleIdFor, claimIdFor, excerptIdFor, quoteIdFor } from './ids';
 import { splitParagraphs } from './extract/paragraphs';
 import { extractQuotes } from './extract/quotes';
+import { splitTranscript } from './extract/transcript';
+import { passageIdFor } from './provenance';
 
 /** Bumped when extraction changes, so re-ingesting an unchanged source still picks up better records. */
-export const EXTRACTOR_VERSION = 2;
+export const EXTRACTOR_VERSION = 3;
 
 export interface ArticleRecords {
   article: Article;
   excerpts: Excerpt[];
   claims: Claim[];
+  /** Things the person loading it should know (a primary .txt with no speaker turns, …). */
+  warnings: string[];
+}
+
+/** A paragraph with the speaker whose words it all is (a transcript turn, or a primary record's own speaker). */
+interface Paragraph {
+  text: string;
+  speaker?: { name: string; role?: string };
+}
+
+/**
+ * The body as paragraphs: a transcript's turns (each paragraph of a turn is its speaker's), else
+ * paragraphs by blank lines, all the speaker's own when a primary record names its speaker.
+ */
+function paragraphsOf(source: ArticleSource, kind: ArticleKind): { paragraphs: Paragraph[]; warnings: string[] } {
+  const own = kind === 'primary' && source.speaker?.trim() ? { name: source.speaker.trim() } : undefined;
+  const split = splitTranscript(source.body);
+  if (split) {
+    const paragraphs: Paragraph[] = splitParagraphs(split.preamble).map((text) => ({ text, ...(own ? { speaker: own } : {}) }));
+    for (const turn of split.turns) {
+      const speaker = { name: turn.speaker, ...(turn.moderator ? { role: 'moderator' } : {}) };
+      for (const text of splitParagraphs(turn.text)) paragraphs.push({ text, speaker });
+    }
+    return { paragraphs, warnings: [] };
+  }
+  const warnings =
+    kind === 'primary' && !own ? ['no speaker turns found and no "speaker" given: ingested as plain text, attributed only where quotation marks say who speaks'] : [];
+  return { paragraphs: splitParagraphs(source.body).map((text) => ({ text, ...(own ? { speaker: own } : {}) })), warnings };
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -33,11 +63,28 @@ export const isNamedSpeaker = (name: string) => /\p{Lu}/u.test(name) && !/^(?:th
  * something (four words or more), not a two-word phrase like "a disaster".
  */
 export const makesClaim = (q: Quote): boolean =>
-  q.kind === 'direct' && !!q.speaker && isNamedSpeaker(q.speaker.name) && (!q.partial || q.text.split(/\s+/).length >= 4);
+  q.kind === 'direct' && !q.turn && !!q.speaker && isNamedSpeaker(q.speaker.name) && (!q.partial || q.text.split(/\s+/).length >= 4);
+
+/** A `kind` a caller gave that is not one we know: the message names the field. */
+export class UnknownKindError extends Error {
+  constructor(readonly value: unknown) {
+    super(`kind must be "primary" or "report", not ${JSON.stringify(value)}`);
+    this.name = 'UnknownKindError';
+  }
+}
+
+/** The article's kind: as given, else `report` (nothing is trusted as a speaker's own record unless someone says so). */
+export function articleKindOf(source: { kind?: unknown }): ArticleKind {
+  if (source.kind === undefined || source.kind === null || source.kind === '') return 'report';
+  if (typeof source.kind === 'string' && (ARTICLE_KINDS as readonly string[]).includes(source.kind)) return source.kind as ArticleKind;
+  throw new UnknownKindError(source.kind);
+}
 
 export async function buildArticleRecords(source: ArticleSource, opts: { now?: string } = {}): Promise<ArticleRecords> {
   const id = articleIdFor(source);
-  const paragraphs = splitParagraphs(source.body);
+  const kind = articleKindOf(source);
+  const { paragraphs: attributed, warnings } = paragraphsOf(source, kind);
+  const paragraphs = attributed.map((p) => p.text);
   if (!paragraphs.length) throw new Error(`article "${source.title}" has no body text`);
   const meta = {
     url: clean(source.url),
@@ -47,10 +94,11 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
     published: clean(source.published),
     language: clean(source.language),
   };
-  const contentHash = await sha256Hex(JSON.stringify({ v: EXTRACTOR_VERSION, id, ...meta, paragraphs }));
+  const speakers = attributed.map((p) => p.speaker ?? null);
+  const contentHash = await sha256Hex(JSON.stringify({ v: EXTRACTOR_VERSION, id, kind, ...meta, paragraphs, speakers }));
   const excerptIds = paragraphs.map((_, i) => excerptIdFor(id, i));
-  const article: Article = { id, ...meta, contentHash, excerptIds, updatedAt: opts.now ?? new Date().toISOString() };
-  const summary: ArticleSummary = { id, url: meta.url, title: meta.title, publisher: meta.publisher, published: meta.published, language: meta.language };
+  const article: Article = { id, kind, ...meta, contentHash, excerptIds, seq: 0, updatedAt: opts.now ?? new Date().toISOString() };
+  const summary: ArticleSummary = { id, kind, url: meta.url, title: meta.title, publisher: meta.publisher, published: meta.published, language: meta.language };
 
   const extracted = extractQuotes(paragraphs);
   const excerpts: Excerpt[] = paragraphs.map((text, position) => ({
@@ -58,13 +106,31 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
     articleId: id,
     position,
     text,
+    passageId: passageIdFor(text),
     quotes: [],
     article: summary,
     ...(position > 0 ? { prevId: excerptIds[position - 1] } : {}),
-    ...(position < paragraphs.length - 1 ? { nextId: excerptIds[position + 1] } : {}),
+    ...(position < paragraphs.length - 1 ? { nextId: excerptIds[position + 1], nextPassageId: passageIdFor(paragraphs[position + 1]) } : {}),
     claims: [],
   }));
+  // A turn's paragraph is its speaker's words, whole: one quote, no quotation marks needed.
+  attributed.forEach((p, position) => {
+    if (!p.speaker) return;
+    const excerpt = excerpts[position];
+    excerpt.quotes.push({
+      id: quoteIdFor(excerpt.id, 0),
+      excerptId: excerpt.id,
+      start: 0,
+      end: excerpt.text.length,
+      text: excerpt.text,
+      kind: 'direct',
+      turn: true,
+      speaker: p.speaker,
+      cue: 'transcript',
+    });
+  });
   for (const q of extracted) {
+    if (attributed[q.paragraph].speaker) continue;
     const excerpt = excerpts[q.paragraph];
     const quote: Quote = {
       id: quoteIdFor(excerpt.id, excerpt.quotes.length),
@@ -103,5 +169,5 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
       });
     }
   }
-  return { article, excerpts, claims: [...claims.values()] };
+  return { article, excerpts, claims: [...claims.values()], warnings };
 }

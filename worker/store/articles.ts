@@ -8,7 +8,7 @@ import { buildArticleRecords, makesClaim } from '../core/ingest';
 import { claimIdFor, cleanId } from '../core/ids';
 import type { Article, ArticleSource, Claim, ClaimSource, ClaimSummary, Excerpt, Review } from '../core/types';
 import { updateClaimIndex } from './claims-index';
-import { updateExcerptIndex } from './index-store';
+import { nextSequence, publishProvenance, refreshHeads, retractProvenance } from './provenance';
 import { ID_PATTERN, keys } from './keys';
 import { getMany, type KV } from './kv';
 
@@ -23,6 +23,8 @@ export interface IngestReport {
   claims: number;
   keysWritten: number;
   keysDeleted: number;
+  /** What the loader should be told (see core/ingest `ArticleRecords.warnings`). */
+  warnings: string[];
 }
 
 export interface ClaimsReport {
@@ -132,7 +134,7 @@ function linkClaim(excerpt: Excerpt, claim: Claim): boolean {
 /* ---------- articles ---------- */
 
 export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: string } = {}): Promise<IngestReport> {
-  const { article, excerpts, claims } = await buildArticleRecords(source, opts);
+  const { article, excerpts, claims, warnings } = await buildArticleRecords(source, opts);
   const counts = {
     excerpts: excerpts.length,
     quotes: excerpts.reduce((n, e) => n + e.quotes.filter((q) => q.kind === 'direct').length, 0),
@@ -144,10 +146,18 @@ export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: st
   const old = (head.get(keys.article(article.id)) as Article | null) ?? null;
   const namedBy = (head.get(keys.articleClaims(article.id)) as string[] | null) ?? [];
   if (old && old.contentHash === article.contentHash) {
-    return { id: article.id, status: 'unchanged', ...counts, keysWritten: 0, keysDeleted: 0 };
+    return { id: article.id, status: 'unchanged', ...counts, keysWritten: 0, keysDeleted: 0, warnings };
   }
   const writes = new Writes(kv);
   const oldExcerpts = old ? await readExcerpts(kv, old.excerptIds) : [];
+  // The old version's passages and quotation memberships go first (they are re-filed below).
+  const retracted = old ? await retractProvenance(kv, old, oldExcerpts) : { keysWritten: 0, keysDeleted: 0 };
+  let sequenced = 0;
+  if (old?.seq) article.seq = old.seq;
+  else {
+    article.seq = await nextSequence(kv);
+    sequenced = 1;
+  }
 
   // Claims this article touches: its derived claims (old and new), reviewed claims linked into its old
   // excerpts, and reviewed claims that name it.
@@ -191,16 +201,17 @@ export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: st
     if (existing) await dropAppearance(writes, existing, article.id, claimsRemoved, claimsAdded);
   }
 
+  const provenance = await publishProvenance(kv, article, excerpts);
+  const cix = claimsRemoved.length || claimsAdded.length ? await updateClaimIndex(kv, { removed: claimsRemoved, added: claimsAdded }) : { keysWritten: 0 };
   // The article record goes last: if anything above fails, its hash still differs and a re-run redoes the work.
   await writes.put(keys.article(article.id), article);
-  const ix = await updateExcerptIndex(kv, { removed: oldExcerpts, added: excerpts });
-  const cix = claimsRemoved.length || claimsAdded.length ? await updateClaimIndex(kv, { removed: claimsRemoved, added: claimsAdded }) : { keysWritten: 0 };
   return {
     id: article.id,
     status: old ? 'updated' : 'created',
     ...counts,
-    keysWritten: writes.written + ix.keysWritten + cix.keysWritten,
-    keysDeleted: writes.deleted,
+    keysWritten: writes.written + sequenced + retracted.keysWritten + provenance.keysWritten + cix.keysWritten,
+    keysDeleted: writes.deleted + retracted.keysDeleted + provenance.keysDeleted,
+    warnings,
   };
 }
 
@@ -223,6 +234,7 @@ export async function deleteArticle(kv: KV, id: string): Promise<DeleteReport> {
   if (!article) return { id, deleted: false, keysDeleted: 0, keysWritten: 0 };
   const writes = new Writes(kv);
   const excerpts = await readExcerpts(kv, article.excerptIds);
+  const provenance = await retractProvenance(kv, article, excerpts);
   const derived = [...derivedClaimIds(excerpts)];
   const stored = await getMany<Claim>(kv, derived.map(keys.claim));
   const removed: Claim[] = [];
@@ -233,9 +245,8 @@ export async function deleteArticle(kv: KV, id: string): Promise<DeleteReport> {
   }
   for (const excerptId of article.excerptIds) await writes.del(keys.excerpt(excerptId));
   await writes.del(keys.article(id));
-  const ix = await updateExcerptIndex(kv, { removed: excerpts, added: [] });
   const cix = removed.length ? await updateClaimIndex(kv, { removed, added }) : { keysWritten: 0 };
-  return { id, deleted: true, keysDeleted: writes.deleted, keysWritten: writes.written + ix.keysWritten + cix.keysWritten };
+  return { id, deleted: true, keysDeleted: writes.deleted + provenance.keysDeleted, keysWritten: writes.written + provenance.keysWritten + cix.keysWritten };
 }
 
 /* ---------- claim files ---------- */
@@ -309,6 +320,8 @@ export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsR
     }
   }
   for (const e of changed) await writes.put(keys.excerpt(e.id), e);
+  // A changed excerpt that is its passage's best copy is what lookups read: keep it in step.
+  const heads = changed.size ? await refreshHeads(kv, [...changed]) : 0;
 
   // Remember, per article, which claims name it, so an article ingested later links them too.
   const links = await getMany<string[]>(kv, articleIds.map(keys.articleClaims));
@@ -320,5 +333,5 @@ export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsR
   }
   const cix = added.length ? await updateClaimIndex(kv, { removed, added }) : { keysWritten: 0 };
   // Changed excerpts carry new claim summaries; the lookup index does not depend on them, so it is untouched.
-  return { claims: incoming.length, created, updated, excerptsLinked: changed.size, keysWritten: writes.written + cix.keysWritten };
+  return { claims: incoming.length, created, updated, excerptsLinked: changed.size, keysWritten: writes.written + heads + cix.keysWritten };
 }

@@ -1,30 +1,34 @@
 /**
- * Keeps the lookup index in KV in step with excerpt records (called by the ingestion writer after it
- * has written or removed excerpts). One read-modify-write per touched feature: the feature's posting
- * list (`keys.indexFeature(featureKey)`, space-separated excerpt ids, see core/features.ts) loses the
- * removed excerpts and gains the added ones. Features of a removed and re-added excerpt that did not
- * change are left alone, so re-ingesting an unchanged article writes nothing.
+ * Keeps the lookup index in KV in step with the units it files (passages and quotations, see
+ * store/provenance.ts). One read-modify-write per touched feature: the feature's posting list
+ * (`keys.indexFeature(featureKey)`, see core/features.ts) loses the removed units and gains the added
+ * ones. Features of a removed and re-added unit that did not change are left alone.
  */
 import { excerptFeatures, updatePosting } from '../core/features';
 import { tokenize } from '../core/normalise';
-import type { Excerpt } from '../core/types';
 import { keys } from './keys';
 import type { KV } from './kv';
 
+/** What the index files: a unit id (passage `p…`, quotation `q…`) and the words it is found by. */
+export interface IndexUnit {
+  id: string;
+  text: string;
+}
+
 export interface IndexChange {
-  /** Excerpts whose index entries must go (an article's old version, or a deleted article). */
-  removed: Excerpt[];
-  /** Excerpts to index. */
-  added: Excerpt[];
+  /** Units whose index entries must go (a passage no article prints any more, a quotation's old wording). */
+  removed: IndexUnit[];
+  /** Units to index. */
+  added: IndexUnit[];
 }
 
 /** Concurrent KV operations while updating (Workers allow 6 simultaneous connections; KV gets are cheap). */
 const CONCURRENCY = 64;
 
-export async function updateExcerptIndex(kv: KV, change: IndexChange): Promise<{ keysWritten: number }> {
+export async function updateUnitIndex(kv: KV, change: IndexChange): Promise<{ keysWritten: number }> {
   const removeBy = new Map<string, Set<string>>();
   const addBy = new Map<string, string[]>();
-  const file = (ex: Excerpt) => excerptFeatures(tokenize(ex.text));
+  const file = (ex: IndexUnit) => excerptFeatures(tokenize(ex.text));
   for (const ex of change.removed) {
     for (const f of file(ex)) {
       let s = removeBy.get(f);

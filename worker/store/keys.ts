@@ -14,6 +14,20 @@ export const keys = {
   indexFeature: (feature: string) => `${KEY_VERSION}:ix:${feature}`,
   /** Claim-search posting list for one normalised term. */
   claimTerm: (term: string) => `${KEY_VERSION}:cix:${term}`,
+  /** A deduplicated passage: its best copy, copy counts, first copies. */
+  passage: (id: string) => `${KEY_VERSION}:passage:${id}`,
+  /** Chunk `n` of a passage's full copy list (writers only; lookups never read it). */
+  passageCopies: (id: string, n: number) => `${KEY_VERSION}:pc:${id}:${n}`,
+  /** A quotation record: original, appearances, wordings. */
+  quotation: (id: string) => `${KEY_VERSION}:quotation:${id}`,
+  /** Chunk `n` of a quotation's full member list (writers only). */
+  quotationMembers: (id: string, n: number) => `${KEY_VERSION}:qm:${id}:${n}`,
+  /** The article published at a URL and its passages (read with the index, so a lookup knows the page's own copy). */
+  page: (urlHash: string) => `${KEY_VERSION}:page:${urlHash}`,
+  /** An article's quotation memberships (which quotation each of its quotes joined). */
+  articleQuotations: (articleId: string) => `${KEY_VERSION}:aq:${articleId}`,
+  /** Ingestion sequence counter: the tie-break between reports of the same date. */
+  sequence: () => `${KEY_VERSION}:meta:seq`,
 } as const;
 
 export const KEY_PREFIX = {
@@ -23,6 +37,12 @@ export const KEY_PREFIX = {
   articleClaims: `${KEY_VERSION}:article-claims:`,
   indexFeature: `${KEY_VERSION}:ix:`,
   claimTerm: `${KEY_VERSION}:cix:`,
+  passage: `${KEY_VERSION}:passage:`,
+  passageCopies: `${KEY_VERSION}:pc:`,
+  quotation: `${KEY_VERSION}:quotation:`,
+  quotationMembers: `${KEY_VERSION}:qm:`,
+  page: `${KEY_VERSION}:page:`,
+  articleQuotations: `${KEY_VERSION}:aq:`,
 } as const;
 
 /** Ids used in keys and URLs: lowercase ASCII letters, digits, '-', '~' and '.' only. */

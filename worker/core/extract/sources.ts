@@ -10,7 +10,7 @@ import { extractHtml } from './html';
 
 export type ParsedSource = { kind: 'article'; source: ArticleSource } | { kind: 'claims'; claims: ClaimSource[] };
 
-const STRING_FIELDS = ['id', 'url', 'publisher', 'author', 'published', 'language'] as const;
+const STRING_FIELDS = ['id', 'url', 'publisher', 'author', 'published', 'language', 'speaker'] as const;
 
 function decodeText(bytes: Uint8Array | string, fileName: string): string {
   if (typeof bytes === 'string') return bytes.replace(/^\ufeff/, '');
@@ -40,6 +40,10 @@ export function validateArticleSource(value: unknown, where: string): ArticleSou
     if (v === undefined || v === null) continue;
     if (typeof v !== 'string') throw new Error(`${where}: "${field}" must be a string`);
     source[field] = v.trim();
+  }
+  if (o.kind !== undefined && o.kind !== null) {
+    if (o.kind !== 'primary' && o.kind !== 'report') throw new Error(`${where}: "kind" must be "primary" or "report", not ${JSON.stringify(o.kind)}`);
+    source.kind = o.kind;
   }
   if (source.url && !/^https?:\/\/\S+$/i.test(source.url)) throw new Error(`${where}: "url" must be an http(s) URL`);
   if (source.published && !/^\d{4}-\d{2}-\d{2}/.test(source.published)) throw new Error(`${where}: "published" must be an ISO date (YYYY-MM-DD…)`);

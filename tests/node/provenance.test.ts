@@ -1,0 +1,187 @@
+/**
+ * Provenance over an in-memory KV: answers come from the original (a primary transcript, else the
+ * earliest report), whatever order articles arrive in, however many copies there are, and nothing
+ * stale remains after retractions. All people and words here are fictional.
+ */
+import { describe, expect, test } from 'vitest';
+import type { ArticleSource, Quotation } from '../../worker/core/types';
+import { deleteArticle, putArticle } from '../../worker/store/articles';
+import { KEY_PREFIX, keys } from '../../worker/store/keys';
+import { MemoryKV } from '../../worker/store/kv';
+import { lookup } from '../../worker/store/lookup';
+
+const TRANSCRIPT = {
+  id: 'harbour-council-transcript-2024-03-12',
+  kind: 'primary',
+  title: 'Harbour council meeting, 12 March 2024: transcript',
+  url: 'https://council.example/minutes/2024-03-12',
+  publisher: 'Harbour Council',
+  published: '2024-03-12',
+  body: [
+    'CHAIR: The meeting is open. Councillor Holt has the floor on the ferry timetable.',
+    'HOLT: Thank you, Chair. The night ferry will not be cancelled this winter. We found the money in the harbour maintenance budget, and every crossing will run as scheduled.',
+    'CHAIR: Thank you, Councillor. Councillor Okonjo?',
+    'OKONJO: I would like to see the figures for the maintenance budget before we vote on anything else tonight.',
+    'HOLT: The maintenance budget shows a surplus of forty thousand pounds this year, and the figures are in the papers for tonight.',
+    'CHAIR: The figures will be circulated. The meeting is closed.',
+  ].join('\n'),
+} satisfies ArticleSource;
+
+const report = (id: string, published: string, body: string): ArticleSource & { id: string; url: string } => ({
+  id,
+  title: `Coast news ${id}`,
+  url: `https://news.example/${id}`,
+  publisher: 'Example Coast News',
+  published,
+  body,
+});
+
+/** Drops the "not": a misquote that changes meaning. */
+const MISQUOTE = report('ferry-misquote', '2024-03-13', '"The night ferry will be cancelled this winter," Councillor Maren Holt said on Tuesday evening at the harbour council.');
+const VERBATIM = report('ferry-verbatim', '2024-03-14', 'The council kept the service. "The night ferry will not be cancelled this winter," Holt told the meeting.');
+const CREDITED_ELSEWHERE = report('ferry-okonjo', '2024-03-15', 'Councillor Okonjo said: "The night ferry will not be cancelled this winter." The vote is next week.');
+const ARTICLES = [TRANSCRIPT, MISQUOTE, VERBATIM, CREDITED_ELSEWHERE];
+
+async function load(sources: ArticleSource[]) {
+  const kv = new MemoryKV();
+  for (const s of sources) await putArticle(kv, s);
+  return kv;
+}
+
+/** Every quotation record, without what depends on ingestion order by design (ids, sequence numbers). */
+function quotations(kv: MemoryKV) {
+  return [...kv.data.entries()]
+    .filter(([k]) => k.startsWith(KEY_PREFIX.quotation))
+    .map(([, v]) => {
+      const { id: _id, maxSeq: _seq, ...rest } = JSON.parse(v) as Quotation;
+      return rest;
+    })
+    .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
+describe('the original, not the copy', () => {
+  test("a misquote is answered with the transcript's words, and the dropped negation is flagged", async () => {
+    const kv = await load(ARTICLES);
+    const { matches, stats } = await lookup(kv, { exact: 'The night ferry will be cancelled this winter' });
+    expect(stats.roundTrips).toBeLessThanOrEqual(2);
+    const [m] = matches;
+    expect(m.source.kind).toBe('primary');
+    expect(m.source.article.id).toBe(TRANSCRIPT.id);
+    expect(m.source.exact).toBe('The night ferry will not be cancelled this winter.'.slice(0, -1));
+    expect(m.source.excerpt.text.slice(m.source.start, m.source.end)).toBe(m.source.exact);
+    expect(m.source.speaker?.name).toBe('Holt');
+    expect(m.differences).toEqual([expect.objectContaining({ kind: 'delete', source: 'not', meaning: 'negation' })]);
+    expect(m.altered).toBe(true);
+    expect(m.appearances.count).toBe(3);
+    expect(m.appearances.wordings).toBe(2);
+    const misquoted = m.appearances.variants.find((v) => !v.original)!;
+    expect(misquoted).toMatchObject({ count: 1, altered: true });
+    expect(m.appearances.variants.find((v) => v.original)).toMatchObject({ count: 2, altered: false, differences: [] });
+  });
+
+  test('the verbatim words are accurate against the transcript, not against the misquoting copy', async () => {
+    const kv = await load(ARTICLES);
+    const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
+    expect(m.source.kind).toBe('primary');
+    expect(m.differences).toEqual([]);
+    expect(m.altered).toBe(false);
+  });
+
+  test('ingestion order does not matter: every permutation gives the same quotation records', async () => {
+    const reference = quotations(await load(ARTICLES));
+    expect(reference).toHaveLength(1);
+    for (const order of permutations(ARTICLES)) {
+      expect(quotations(await load(order)), order.map((a) => a.id).join(' → ')).toEqual(reference);
+    }
+  });
+
+  test('with no primary held, the earliest report is the original and every wording is listed with its count', async () => {
+    const kv = await load([VERBATIM, MISQUOTE, CREDITED_ELSEWHERE]);
+    const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
+    expect(m.source.kind).toBe('earliest-report');
+    expect(m.source.article.id).toBe(MISQUOTE.id);
+    expect(m.appearances.count).toBe(3);
+    expect(m.appearances.variants.map((v) => [v.count, v.original])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+  });
+
+  test('retracting the transcript falls back to the earliest report; retracting everything leaves nothing behind', async () => {
+    const kv = await load(ARTICLES);
+    await deleteArticle(kv, TRANSCRIPT.id);
+    let [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
+    expect(m.source).toMatchObject({ kind: 'earliest-report', article: { id: MISQUOTE.id } });
+    await putArticle(kv, TRANSCRIPT);
+    [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
+    expect(m.source.kind).toBe('primary');
+    await deleteArticle(kv, MISQUOTE.id);
+    [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
+    expect(m.appearances).toMatchObject({ count: 2, wordings: 1 });
+    for (const a of ARTICLES) await deleteArticle(kv, a.id);
+    const left = [...kv.data.keys()].filter((k) => k !== keys.sequence() && k !== keys.claimTerm('~stats'));
+    expect(left).toEqual([]);
+  });
+
+  test('re-publishing a report with corrected wording moves it to the right wording', async () => {
+    const kv = await load(ARTICLES);
+    await putArticle(kv, { ...MISQUOTE, body: MISQUOTE.body.replace('will be cancelled', 'will not be cancelled') });
+    const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
+    expect(m.appearances).toMatchObject({ count: 3, wordings: 1 });
+    expect(quotations(kv)).toEqual(quotations(await load([TRANSCRIPT, VERBATIM, CREDITED_ELSEWHERE, { ...MISQUOTE, body: MISQUOTE.body.replace('will be cancelled', 'will not be cancelled') }])));
+  });
+});
+
+describe('this page and who said it', () => {
+  test('a page that prints the words is told so, and is never its own source', async () => {
+    const kv = await load(ARTICLES);
+    const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.', url: VERBATIM.url })).matches;
+    expect(m.thisPage).toBe(true);
+    expect(m.source.article.id).toBe(TRANSCRIPT.id);
+    expect(m.article.id).toBe(VERBATIM.id);
+    const noPrimary = await load([MISQUOTE, VERBATIM]);
+    const [n] = (await lookup(noPrimary, { exact: 'The night ferry will be cancelled this winter', url: MISQUOTE.url })).matches;
+    expect(n.thisPage).toBe(true);
+    expect(n.source.article.id).toBe(VERBATIM.id);
+    const [other] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.', url: 'https://elsewhere.example/x' })).matches;
+    expect(other.thisPage).toBe(false);
+  });
+
+  test('crediting the words to someone else is a speaker mismatch; the same person named differently is not', async () => {
+    const kv = await load(ARTICLES);
+    const exact = 'The night ferry will not be cancelled this winter.';
+    const [wrong] = (await lookup(kv, { exact, prefix: 'Councillor Okonjo said: "' })).matches;
+    expect(wrong.speakerMismatch).toEqual({ credited: 'Councillor Okonjo', original: 'Holt' });
+    for (const context of [{ suffix: '," Councillor Maren Holt said.' }, { prefix: 'Ms Holt said: "' }, { suffix: '," the councillor said.' }, {}]) {
+      const [m] = (await lookup(kv, { exact, ...context })).matches;
+      expect(m.speakerMismatch, JSON.stringify(context)).toBeUndefined();
+    }
+  });
+});
+
+describe('any number of reprints', () => {
+  test('words printed in 400 articles are found in ≤ 2 round trips with their count; no value grows with the copies', async () => {
+    const kv = new MemoryKV();
+    await putArticle(kv, TRANSCRIPT);
+    for (let i = 0; i < 400; i++) {
+      const day = String(13 + (i % 15)).padStart(2, '0');
+      // Distinct paragraphs around the same quote (near copies), and exact copies every other time.
+      const lead = i % 2 ? `Report number ${i} from the harbour.` : 'From the harbour.';
+      await putArticle(kv, report(`reprint-${i}`, `2024-03-${day}`, `${lead} "The night ferry will not be cancelled this winter," Holt said.`));
+    }
+    const { matches, stats } = await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' });
+    expect(stats.roundTrips).toBeLessThanOrEqual(2);
+    expect(matches[0].source.kind).toBe('primary');
+    expect(matches[0].appearances.count).toBe(400);
+    const largest = Math.max(...[...kv.data.values()].map((v) => v.length));
+    expect(largest).toBeLessThan(64 * 1024);
+    // Exact copies are one passage.
+    const passages = [...kv.data.keys()].filter((k) => k.startsWith(KEY_PREFIX.passage)).length;
+    expect(passages).toBeLessThan(7 + 210);
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * The page record (`v1:page:{hash of URL}`): which article is published at a URL and which
+ * passages it prints. Read in a lookup's first round trip, beside the index, when the selector
+ * says where the highlight came from, so the answer knows the page's own copy (`thisPage`) without a
+ * third round trip, and never cites a page as its own source.
+ */
+import { featureKey } from '../core/features';
+import type { ArticleSummary } from '../core/types';
+import { keys } from './keys';
+
+export interface PageRecord {
+  article: ArticleSummary;
+  /** The page's passages in reading order. */
+  passages: string[];
+  /** Passage id → the page's excerpt that prints it. */
+  excerpts: Record<string, string>;
+}
+
+/** URLs compare without fragment, trailing slash, default port or case of scheme and host. */
+export function canonicalUrl(url: string): string {
+  try {
+    const u = new URL(url.trim());
+    u.hash = '';
+    const path = u.pathname.replace(/\/+$/, '') || '/';
+    return `${u.protocol}//${u.host.toLowerCase()}${path}${u.search}`;
+  } catch {
+    return url.trim();
+  }
+}
+
+export const pageKeyFor = (url: string) => keys.page(featureKey(canonicalUrl(url)));

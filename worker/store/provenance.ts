@@ -1,0 +1,678 @@
+/**
+ * Provenance records in KV: deduplicated passages, quotations and page records, kept in step with
+ * the articles that are published and retracted (called by store/articles.ts, through the
+ * IndexCoordinator or the ingest CLI: one writer at a time).
+ *
+ * Design:
+ * - **Passages.** Every excerpt is a copy of the passage of its normalised words. The passage record
+ *   holds its best copy in full (primary first, then earliest) and the first few copies; the full
+ *   copy list lives in chunks of CHUNK copies (`v1:pc:{id}:{n}`) that only writers read. Only a new
+ *   passage touches the index, so the ten-thousandth copy of a wire story writes two keys.
+ * - **Quotations.** Each direct quote of a report joins the quotation whose original prints the
+ *   same words (core/provenance `printsSameWords`), or founds one: anchored in the primary passage
+ *   that holds the words when there is one, else in itself. The index files a quotation under its
+ *   original's words, ahead of passages, so it stays findable however many copies there are. Members
+ *   are kept in chunks (`v1:qm:{id}:{n}`); each article's memberships in `v1:aq:{articleId}`.
+ * - **Anchoring is order-free.** A primary published after its reports re-anchors every quotation
+ *   whose original it holds and merges those that land on the same words, so the records equal
+ *   those of the opposite order (tested with permutations). Retracting the primary lets them fall
+ *   back to another primary or to their earliest report.
+ *
+ * Invariants:
+ * - A quotation's record is derived from its members and original by core/provenance alone.
+ * - No value grows with the number of copies: records list a few, chunks hold CHUNK each.
+ * - Every member of a quotation is listed in its article's memberships, and the other way round.
+ */
+import { isLookupable } from '../core/match';
+import { SCORE_THRESHOLD } from '../core/match';
+import { queryFeatures } from '../core/features';
+import { tokenize } from '../core/normalise';
+import {
+  appearancesOf,
+  compareAppearances,
+  compareCopies,
+  FIRST_APPEARANCES,
+  FIRST_COPIES,
+  fitSpan,
+  printsSameWords,
+  quotationIdFor,
+  rangeOverlap,
+  SAME_WORDS_OVERLAP,
+  wordingKey,
+  wordRange,
+  type SpanFit,
+} from '../core/provenance';
+import type { Article, Excerpt, Passage, PassageCopy, Quotation, QuotationMember, Quote, SourceRef, Speaker } from '../core/types';
+import { updateUnitIndex, type IndexUnit } from './index-store';
+import { keys } from './keys';
+import { getMany, type KV } from './kv';
+import { gatherUnits, type LookupStats, type Unit } from './lookup';
+import { pageKeyFor, type PageRecord } from './page';
+
+/** Copies or members per chunk value (≈ 60 KB of JSON at most: well under KV's limits, one read each). */
+export const CHUNK = 200;
+/** Words per window when a primary passage looks for the quotations it holds (a quotation is rarely longer). */
+const ANCHOR_WINDOW_WORDS = 40;
+
+/** ISO dates compare as strings; an unknown date is later than any known one. */
+const compareDates = (a: string, b: string) => {
+  const x = a ? a.slice(0, 10) : '\uffff';
+  const y = b ? b.slice(0, 10) : '\uffff';
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** One article's quotation memberships (`v1:aq:{articleId}`). */
+interface Membership {
+  excerptId: string;
+  start: number;
+  quotationId: string;
+}
+
+const membershipsKey = keys.articleQuotations;
+
+export interface ProvenanceReport {
+  keysWritten: number;
+  keysDeleted: number;
+  /** Quotations this article founded, joined or (a primary) anchored. */
+  quotations: number;
+}
+
+/** Counts KV writes and deletes (a report names exactly what changed). */
+class Tx {
+  written = 0;
+  deleted = 0;
+  quotations = new Set<string>();
+  stats: LookupStats = { roundTrips: 0, keysRead: 0 };
+  constructor(readonly kv: KV) {}
+  async put(key: string, value: unknown) {
+    await this.kv.put(key, typeof value === 'string' ? value : JSON.stringify(value));
+    this.written++;
+  }
+  async del(key: string) {
+    await this.kv.delete(key);
+    this.deleted++;
+  }
+  async index(change: { removed: IndexUnit[]; added: IndexUnit[] }) {
+    const r = await updateUnitIndex(this.kv, change);
+    this.written += r.keysWritten;
+  }
+}
+
+/* ---------- chunked lists ---------- */
+
+const chunkCount = (items: number) => Math.ceil(items / CHUNK);
+
+async function readChunks<T>(kv: KV, keyOf: (n: number) => string, items: number): Promise<T[]> {
+  const names = Array.from({ length: chunkCount(items) }, (_, n) => keyOf(n));
+  const got = await getMany<T[]>(kv, names);
+  return names.flatMap((n) => got.get(n) ?? []);
+}
+
+/** Writes the list densely into chunks, touching only chunks whose content changed. */
+async function writeChunks<T>(tx: Tx, keyOf: (n: number) => string, items: T[], before: T[]) {
+  const n = chunkCount(items.length);
+  for (let k = 0; k < n; k++) {
+    const now = items.slice(k * CHUNK, (k + 1) * CHUNK);
+    const was = before.slice(k * CHUNK, (k + 1) * CHUNK);
+    if (JSON.stringify(now) !== JSON.stringify(was)) await tx.put(keyOf(k), now);
+  }
+  for (let k = n; k < chunkCount(before.length); k++) await tx.del(keyOf(k));
+}
+
+/** Appends one item: only the last chunk is read and written. */
+async function appendChunk<T>(tx: Tx, keyOf: (n: number) => string, itemsBefore: number, item: T) {
+  const k = Math.floor(itemsBefore / CHUNK);
+  const last = itemsBefore % CHUNK === 0 ? [] : ((await tx.kv.get<T[]>(keyOf(k), 'json')) ?? []);
+  last.push(item);
+  await tx.put(keyOf(k), last);
+}
+
+/* ---------- sequence ---------- */
+
+/** The next ingestion sequence number (the tie-break between reports of the same date). */
+export async function nextSequence(kv: KV): Promise<number> {
+  const current = Number((await kv.get(keys.sequence(), 'text')) ?? 0) || 0;
+  await kv.put(keys.sequence(), String(current + 1));
+  return current + 1;
+}
+
+/* ---------- passages ---------- */
+
+function copyOf(article: Article, excerpt: Excerpt): PassageCopy {
+  return {
+    excerptId: excerpt.id,
+    articleId: article.id,
+    kind: article.kind,
+    url: article.url,
+    title: article.title,
+    publisher: article.publisher,
+    published: article.published,
+    seq: article.seq,
+  };
+}
+
+function passageFrom(id: string, head: Excerpt, copies: PassageCopy[]): Passage {
+  const sorted = [...copies].sort(compareCopies);
+  return { id, head, copies: copies.length, primaryCopies: copies.filter((c) => c.kind === 'primary').length, first: sorted.slice(0, FIRST_COPIES) };
+}
+
+async function addCopies(tx: Tx, article: Article, excerpts: Excerpt[]): Promise<string[]> {
+  const stored = await getMany<Passage>(tx.kv, excerpts.map((e) => keys.passage(e.passageId)));
+  const added: IndexUnit[] = [];
+  const headsChanged: string[] = [];
+  const seen = new Map<string, Passage>();
+  for (const excerpt of excerpts) {
+    const id = excerpt.passageId;
+    const copy = copyOf(article, excerpt);
+    const before = seen.get(id) ?? stored.get(keys.passage(id)) ?? null;
+    if (!before) {
+      const passage = passageFrom(id, excerpt, [copy]);
+      seen.set(id, passage);
+      await tx.put(keys.passage(id), passage);
+      await tx.put(keys.passageCopies(id, 0), [copy]);
+      added.push({ id, text: excerpt.text });
+      continue;
+    }
+    await appendChunk(tx, (n) => keys.passageCopies(id, n), before.copies, copy);
+    const first = [...before.first, copy].sort(compareCopies).slice(0, FIRST_COPIES);
+    const becomesHead = compareCopies(copy, before.first[0] ?? copy) < 0;
+    const passage: Passage = {
+      id,
+      head: becomesHead ? excerpt : before.head,
+      copies: before.copies + 1,
+      primaryCopies: before.primaryCopies + (copy.kind === 'primary' ? 1 : 0),
+      first,
+    };
+    if (becomesHead) headsChanged.push(id);
+    seen.set(id, passage);
+    await tx.put(keys.passage(id), passage);
+  }
+  if (added.length) await tx.index({ removed: [], added });
+  return headsChanged;
+}
+
+/** Removes an article's copies; returns the passages whose best copy changed or that are gone. */
+async function removeCopies(tx: Tx, articleId: string, excerpts: Excerpt[]): Promise<string[]> {
+  const byPassage = new Map<string, Set<string>>();
+  for (const e of excerpts) {
+    let s = byPassage.get(e.passageId);
+    if (!s) byPassage.set(e.passageId, (s = new Set()));
+    s.add(e.id);
+  }
+  const stored = await getMany<Passage>(tx.kv, [...byPassage.keys()].map(keys.passage));
+  const removedUnits: IndexUnit[] = [];
+  const changed: string[] = [];
+  for (const [id, ids] of byPassage) {
+    const before = stored.get(keys.passage(id));
+    if (!before) continue;
+    const copyKey = (n: number) => keys.passageCopies(id, n);
+    const all = await readChunks<PassageCopy>(tx.kv, copyKey, before.copies);
+    const left = all.filter((c) => !(c.articleId === articleId && ids.has(c.excerptId)));
+    if (left.length === all.length) continue;
+    await writeChunks(tx, copyKey, left, all);
+    if (left.length === 0) {
+      await tx.del(keys.passage(id));
+      removedUnits.push({ id, text: before.head.text });
+      changed.push(id);
+      continue;
+    }
+    const sorted = [...left].sort(compareCopies);
+    let head = before.head;
+    if (!left.some((c) => c.excerptId === head.id)) {
+      head = (await tx.kv.get<Excerpt>(keys.excerpt(sorted[0].excerptId), 'json')) ?? head;
+      changed.push(id);
+    }
+    await tx.put(keys.passage(id), passageFrom(id, head, left));
+  }
+  if (removedUnits.length) await tx.index({ removed: removedUnits, added: [] });
+  return changed;
+}
+
+/** Keeps passage heads in step when an excerpt record changes in place (claims linked to it). */
+export async function refreshHeads(kv: KV, excerpts: Excerpt[]): Promise<number> {
+  const tx = new Tx(kv);
+  const stored = await getMany<Passage>(kv, excerpts.map((e) => keys.passage(e.passageId)));
+  for (const e of excerpts) {
+    const p = stored.get(keys.passage(e.passageId));
+    if (p && p.head.id === e.id && JSON.stringify(p.head) !== JSON.stringify(e)) await tx.put(keys.passage(p.id), { ...p, head: e });
+  }
+  return tx.written;
+}
+
+/* ---------- quotations ---------- */
+
+/** Quotes that print someone's words worth tracing: direct, long enough to look up. */
+export function tracesQuote(q: Quote): boolean {
+  if (q.kind !== 'direct') return false;
+  return isLookupable(tokenize(q.text));
+}
+
+function memberOf(article: Article, excerpt: Excerpt, q: Quote): QuotationMember {
+  return {
+    articleId: article.id,
+    excerptId: excerpt.id,
+    url: article.url,
+    title: article.title,
+    publisher: article.publisher,
+    published: article.published,
+    wording: q.text,
+    start: q.start,
+    end: q.end,
+    ...(q.speaker ? { speaker: q.speaker } : {}),
+    seq: article.seq,
+  };
+}
+
+function speakerAt(ex: Pick<Excerpt, 'quotes'>, start: number, end: number): Speaker | undefined {
+  let best: Speaker | undefined;
+  let bestOverlap = 0;
+  for (const q of ex.quotes ?? []) {
+    const overlap = Math.min(end, q.end) - Math.max(start, q.start);
+    if (overlap > bestOverlap && q.speaker?.name) {
+      bestOverlap = overlap;
+      best = q.speaker;
+    }
+  }
+  return best ? { ...best } : undefined;
+}
+
+function primaryRef(head: Excerpt, fit: { start: number; end: number }): SourceRef {
+  const speaker = speakerAt(head, fit.start, fit.end);
+  return {
+    kind: 'primary',
+    article: head.article,
+    excerpt: { id: head.id, text: head.text, position: head.position },
+    exact: head.text.slice(fit.start, fit.end),
+    start: fit.start,
+    end: fit.end,
+    ...(speaker ? { speaker } : {}),
+  };
+}
+
+function reportRef(excerpt: Excerpt, m: QuotationMember): SourceRef {
+  return {
+    kind: 'earliest-report',
+    article: excerpt.article,
+    excerpt: { id: excerpt.id, text: excerpt.text, position: excerpt.position },
+    exact: excerpt.text.slice(m.start, m.end),
+    start: m.start,
+    end: m.end,
+    ...(m.speaker ? { speaker: m.speaker } : {}),
+  };
+}
+
+/** The earliest print in another article than the original's, shown to the original's own page. */
+function alternateOf(original: SourceRef, members: QuotationMember[]): SourceRef | undefined {
+  const m = [...members].sort(compareAppearances).find((x) => x.articleId !== original.article.id);
+  if (!m) return undefined;
+  return {
+    kind: 'earliest-report',
+    article: { id: m.articleId, kind: 'report', url: m.url, title: m.title, publisher: m.publisher, published: m.published, language: original.article.language },
+    excerpt: { id: m.excerptId, text: m.wording, position: 0 },
+    exact: m.wording,
+    start: 0,
+    end: m.wording.length,
+    ...(m.speaker ? { speaker: m.speaker } : {}),
+  };
+}
+
+function quotationFrom(id: string, original: SourceRef, members: QuotationMember[], anchorPassageId?: string): Quotation {
+  const alternate = alternateOf(original, members);
+  const maxSeq = members.reduce((x, m) => Math.max(x, m.seq), 0);
+  return {
+    id,
+    original,
+    appearances: appearancesOf(original, members),
+    maxSeq,
+    ...(alternate ? { alternate } : {}),
+    ...(anchorPassageId ? { anchorPassageId } : {}),
+  };
+}
+
+/**
+ * Adds one member without reading the others when the record stays exact: its wording is listed, or
+ * every wording is listed and there is room for one more. Otherwise null (recompute from all members).
+ */
+function withMember(q: Quotation, m: QuotationMember): Quotation | null {
+  const a = q.appearances;
+  const key = wordingKey(m.wording);
+  const variants = a.variants.map((v) => ({ ...v }));
+  const listed = variants.find((v) => wordingKey(v.wording) === key);
+  const wordings = a.wordings;
+  // A new wording, or a count that now ties another's (ties are ordered by first print): recompute.
+  // (A same-words wording printed with other characters may become the variant's shown form: recompute too.)
+  if (!listed || listed.wording !== m.wording) return null;
+  listed.count++;
+  if (variants.some((v) => v !== listed && v.count === listed.count)) return null;
+  // Most printed first; ties keep their order (by first print), as a full recompute gives.
+  variants.sort((x, y) => y.count - x.count);
+  // Among prints of the same date the newer ingestion comes later: exact only when this member is the newest.
+  if (m.seq <= (q.maxSeq ?? 0)) return null;
+  const date = (p: string) => (p ? p.slice(0, 10) : '\uffff');
+  const earlier = m.articleId !== q.original.article.id && (!q.alternate || date(m.published) < date(q.alternate.article.published));
+  const alternate = earlier ? alternateOf(q.original, [m]) : q.alternate;
+  return {
+    ...q,
+    appearances: { count: a.count + 1, first: insertAppearance(a.first, m), variants, wordings },
+    maxSeq: m.seq,
+    ...(alternate ? { alternate } : {}),
+  };
+}
+
+/** Inserts a new member into the earliest-first list: after every listed print of the same or an earlier date. */
+function insertAppearance(first: Quotation['appearances']['first'], m: QuotationMember) {
+  const date = (p: string) => (p ? p.slice(0, 10) : '\uffff');
+  const at = first.findIndex((f) => date(f.published) > date(m.published));
+  const out = [...first];
+  const entry = { articleId: m.articleId, excerptId: m.excerptId, url: m.url, title: m.title, publisher: m.publisher, published: m.published, wording: m.wording };
+  if (at < 0) out.push(entry);
+  else out.splice(at, 0, entry);
+  return out.slice(0, FIRST_APPEARANCES);
+}
+
+async function readMembers(kv: KV, q: Quotation): Promise<QuotationMember[]> {
+  return readChunks<QuotationMember>(kv, (n) => keys.quotationMembers(q.id, n), q.appearances.count);
+}
+
+async function readMemberships(kv: KV, articleId: string): Promise<Membership[]> {
+  return (await kv.get<Membership[]>(membershipsKey(articleId), 'json')) ?? [];
+}
+
+/** Where the words best sit among primary passages (the anchor), or null. */
+function bestPrimary(units: Unit[], wording: string, exclude?: Set<string>): { passage: Passage; fit: SpanFit } | null {
+  let best: { passage: Passage; fit: SpanFit } | null = null;
+  for (const u of units) {
+    const p = u.passage;
+    if (!p || p.primaryCopies === 0 || p.head.article.kind !== 'primary' || exclude?.has(p.id)) continue;
+    const fit = fitSpan(p.head.text, wording, SCORE_THRESHOLD);
+    if (!fit) continue;
+    if (!best || fit.alignment.score > best.fit.alignment.score + 1e-9 || (Math.abs(fit.alignment.score - best.fit.alignment.score) <= 1e-9 && p.id < best.passage.id)) {
+      best = { passage: p, fit };
+    }
+  }
+  return best;
+}
+
+async function unitsFor(tx: Tx, text: string, filter: 'all' | 'quotations' | 'passages'): Promise<Unit[]> {
+  const tokens = tokenize(text);
+  if (!isLookupable(tokens)) return [];
+  // Writers look wider than a reader's lookup: a founding decision must not miss the quotation it belongs to.
+  const [g] = await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 24);
+  return g.units.map((x) => x.unit).filter((u): u is Unit => !!u);
+}
+
+/** Writes a quotation's record, members and index entry (old wording out, new wording in). */
+async function saveQuotation(tx: Tx, q: Quotation, before: Quotation | null, members?: { now: QuotationMember[]; was: QuotationMember[] }) {
+  await tx.put(keys.quotation(q.id), q);
+  if (members) await writeChunks(tx, (n) => keys.quotationMembers(q.id, n), members.now, members.was);
+  if (!before || wordingKey(before.original.exact) !== wordingKey(q.original.exact)) {
+    await tx.index({ removed: before ? [{ id: q.id, text: before.original.exact }] : [], added: [{ id: q.id, text: q.original.exact }] });
+  }
+  tx.quotations.add(q.id);
+}
+
+async function deleteQuotation(tx: Tx, q: Quotation) {
+  await tx.del(keys.quotation(q.id));
+  for (let n = 0; n < chunkCount(q.appearances.count); n++) await tx.del(keys.quotationMembers(q.id, n));
+  await tx.index({ removed: [{ id: q.id, text: q.original.exact }], added: [] });
+}
+
+/** Each traced quote of a report joins its quotation or founds one. */
+async function joinQuotations(tx: Tx, article: Article, excerpts: Excerpt[]) {
+  const memberships: Membership[] = [];
+  for (const excerpt of excerpts) {
+    for (const quote of excerpt.quotes) {
+      if (!tracesQuote(quote)) continue;
+      const member = memberOf(article, excerpt, quote);
+      const units = await unitsFor(tx, member.wording, 'all');
+      let joined: { q: Quotation; score: number } | null = null;
+      for (const u of units) {
+        if (!u.quotation) continue;
+        const fit = printsSameWords(u.quotation.original, member.wording, SCORE_THRESHOLD);
+        if (fit && (!joined || fit.alignment.score > joined.score + 1e-9 || (Math.abs(fit.alignment.score - joined.score) <= 1e-9 && u.id < joined.q.id))) {
+          joined = { q: u.quotation, score: fit.alignment.score };
+        }
+      }
+      let id: string;
+      if (joined) {
+        const q = (await tx.kv.get<Quotation>(keys.quotation(joined.q.id), 'json')) ?? joined.q;
+        id = q.id;
+        // With no primary held, the earliest print is the original: an earlier report takes its place.
+        const earlier = q.original.kind === 'earliest-report' && compareDates(member.published, q.original.article.published) < 0;
+        const quick = earlier ? null : withMember(q, member);
+        if (quick) {
+          await appendChunk(tx, (n) => keys.quotationMembers(id, n), q.appearances.count, member);
+          await saveQuotation(tx, quick, q);
+        } else {
+          const was = await readMembers(tx.kv, q);
+          const now = [...was, member];
+          const original = earlier ? reportRef(excerpt, member) : q.original;
+          await saveQuotation(tx, quotationFrom(id, original, now, q.anchorPassageId), q, { now, was });
+        }
+      } else {
+        id = quotationIdFor(member.excerptId, member.start);
+        const anchor = bestPrimary(units, member.wording);
+        const original = anchor ? primaryRef(anchor.passage.head, anchor.fit) : reportRef(excerpt, member);
+        await saveQuotation(tx, quotationFrom(id, original, [member], anchor?.passage.id), null, { now: [member], was: [] });
+      }
+      memberships.push({ excerptId: excerpt.id, start: quote.start, quotationId: id });
+    }
+  }
+  if (memberships.length) await tx.put(membershipsKey(article.id), memberships);
+}
+
+/** Rewrites article memberships that point at `from` to point at `to` (after a merge). */
+async function repointMemberships(tx: Tx, members: QuotationMember[], from: string, to: string) {
+  for (const articleId of new Set(members.map((m) => m.articleId))) {
+    const list = await readMemberships(tx.kv, articleId);
+    const next = list.map((x) => (x.quotationId === from ? { ...x, quotationId: to } : x));
+    if (JSON.stringify(next) !== JSON.stringify(list)) await tx.put(membershipsKey(articleId), next);
+  }
+}
+
+/**
+ * A primary passage takes in the quotations whose words it holds: each is re-anchored there (its
+ * original becomes the primary span), and quotations landing on the same words merge.
+ */
+async function anchorIn(tx: Tx, passageIds: string[]) {
+  const passages = await getMany<Passage>(tx.kv, passageIds.map(keys.passage));
+  for (const pid of passageIds) {
+    const passage = passages.get(keys.passage(pid));
+    if (!passage || passage.head.article.kind !== 'primary') continue;
+    const tokens = tokenize(passage.head.text);
+    const found = new Map<string, Quotation>();
+    // Windows along the passage: a long speech turn holds many short quotations.
+    for (let at = 0; at < tokens.length; at += ANCHOR_WINDOW_WORDS / 2) {
+      const slice = tokens.slice(at, at + ANCHOR_WINDOW_WORDS);
+      if (!slice.length) break;
+      const text = passage.head.text.slice(slice[0].start, slice[slice.length - 1].end);
+      for (const u of await unitsFor(tx, text, 'quotations')) if (u.quotation) found.set(u.id, u.quotation);
+      if (at + ANCHOR_WINDOW_WORDS >= tokens.length) break;
+    }
+    // Re-anchor, in id order (deterministic), those not already in a primary or in this one with stale words.
+    const anchoredHere: { q: Quotation; members: QuotationMember[] }[] = [];
+    for (const id of [...found.keys()].sort()) {
+      const q = (await tx.kv.get<Quotation>(keys.quotation(id), 'json')) ?? null;
+      if (!q) continue;
+      if (q.original.kind === 'primary' && q.anchorPassageId !== pid) continue;
+      const members = await readMembers(tx.kv, q);
+      const fit = fitAny(passage.head.text, q, members);
+      if (!fit) continue;
+      const original = primaryRef(passage.head, fit);
+      const next = quotationFrom(q.id, original, members, pid);
+      if (JSON.stringify(next) !== JSON.stringify(q)) await saveQuotation(tx, next, q);
+      anchoredHere.push({ q: next, members });
+    }
+    await mergeSameWords(tx, passage, anchoredHere);
+  }
+}
+
+/** Where a quotation's words sit in a primary text: its original's wording, else its most printed wording. */
+function fitAny(text: string, q: Quotation, members: QuotationMember[]): SpanFit | null {
+  const tries = [q.original.exact, ...q.appearances.variants.map((v) => v.wording)];
+  if (!tries.length && members.length) tries.push(members[0].wording);
+  for (const w of tries) {
+    const fit = fitSpan(text, w, SCORE_THRESHOLD);
+    if (fit) return fit;
+  }
+  return null;
+}
+
+/** Quotations anchored on overlapping words of one primary passage are one quotation: the smallest id keeps them all. */
+async function mergeSameWords(tx: Tx, passage: Passage, anchored: { q: Quotation; members: QuotationMember[] }[]) {
+  if (anchored.length < 2) return;
+  const tokens = tokenize(passage.head.text);
+  const range = (q: Quotation) => wordRange(tokens, q.original.start, q.original.end);
+  const sorted = [...anchored].sort((a, b) => (a.q.id < b.q.id ? -1 : 1));
+  const gone = new Set<string>();
+  for (let i = 0; i < sorted.length; i++) {
+    const keep = sorted[i];
+    if (gone.has(keep.q.id)) continue;
+    let members = keep.members;
+    const absorbed: { q: Quotation; members: QuotationMember[] }[] = [];
+    for (let j = i + 1; j < sorted.length; j++) {
+      const other = sorted[j];
+      if (gone.has(other.q.id) || rangeOverlap(range(keep.q), range(other.q)) < SAME_WORDS_OVERLAP) continue;
+      absorbed.push(other);
+      gone.add(other.q.id);
+      members = [...members, ...other.members];
+    }
+    if (!absorbed.length) continue;
+    const merged = quotationFrom(keep.q.id, keep.q.original, members, passage.id);
+    await saveQuotation(tx, merged, keep.q, { now: members, was: keep.members });
+    for (const other of absorbed) {
+      await deleteQuotation(tx, other.q);
+      await repointMemberships(tx, other.members, other.q.id, keep.q.id);
+    }
+    keep.members = members;
+    keep.q = merged;
+  }
+}
+
+/** Quotations anchored in passages that lost their primary copy (or changed it) find a new original. */
+async function reanchorFrom(tx: Tx, passageIds: string[], passageTexts: Map<string, string>) {
+  const gone = new Set(passageIds);
+  for (const pid of passageIds) {
+    const text = passageTexts.get(pid);
+    if (!text) continue;
+    const tokens = tokenize(text);
+    const found = new Set<string>();
+    for (let at = 0; at < tokens.length; at += ANCHOR_WINDOW_WORDS / 2) {
+      const slice = tokens.slice(at, at + ANCHOR_WINDOW_WORDS);
+      if (!slice.length) break;
+      for (const u of await unitsFor(tx, text.slice(slice[0].start, slice[slice.length - 1].end), 'quotations')) {
+        if (u.quotation?.anchorPassageId === pid) found.add(u.id);
+      }
+      if (at + ANCHOR_WINDOW_WORDS >= tokens.length) break;
+    }
+    for (const id of [...found].sort()) {
+      const q = await tx.kv.get<Quotation>(keys.quotation(id), 'json');
+      if (!q || q.anchorPassageId !== pid) continue;
+      const members = await readMembers(tx.kv, q);
+      await reresolve(tx, q, members, gone);
+    }
+  }
+}
+
+/** A quotation's original from scratch: the best primary holding its words, else its earliest member. */
+async function reresolve(tx: Tx, q: Quotation, members: QuotationMember[], excludePassages: Set<string>) {
+  const sorted = [...members].sort(compareAppearances);
+  const wordings = [...new Set([q.original.exact, ...sorted.map((m) => m.wording)])].slice(0, 3);
+  for (const w of wordings) {
+    const anchor = bestPrimary(await unitsFor(tx, w, 'passages'), w, excludePassages);
+    if (anchor) {
+      await saveQuotation(tx, quotationFrom(q.id, primaryRef(anchor.passage.head, anchor.fit), members, anchor.passage.id), q);
+      return;
+    }
+  }
+  const earliest = sorted[0];
+  const excerpt = earliest ? await tx.kv.get<Excerpt>(keys.excerpt(earliest.excerptId), 'json') : null;
+  if (!earliest || !excerpt) {
+    await deleteQuotation(tx, q);
+    return;
+  }
+  const { anchorPassageId: _dropped, ...rest } = q;
+  void _dropped;
+  await saveQuotation(tx, quotationFrom(q.id, reportRef(excerpt, earliest), members), rest as Quotation);
+}
+
+/** A report's quotes leave their quotations; a quotation founded on them falls back to its next earliest print. */
+async function leaveQuotations(tx: Tx, articleId: string) {
+  const memberships = await readMemberships(tx.kv, articleId);
+  if (!memberships.length) return;
+  const byQuotation = new Map<string, Membership[]>();
+  for (const m of memberships) byQuotation.set(m.quotationId, [...(byQuotation.get(m.quotationId) ?? []), m]);
+  for (const [id] of [...byQuotation].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const q = await tx.kv.get<Quotation>(keys.quotation(id), 'json');
+    if (!q) continue;
+    const was = await readMembers(tx.kv, q);
+    const now = was.filter((m) => m.articleId !== articleId);
+    if (now.length === was.length) continue;
+    if (now.length === 0) {
+      await deleteQuotation(tx, q);
+      continue;
+    }
+    await writeChunks(tx, (n) => keys.quotationMembers(id, n), now, was);
+    if (q.original.kind === 'earliest-report' && q.original.article.id === articleId) {
+      await reresolve(tx, { ...q, appearances: { ...q.appearances, count: now.length } }, now, new Set());
+    } else {
+      await saveQuotation(tx, quotationFrom(id, q.original, now, q.anchorPassageId), q);
+    }
+  }
+  await tx.del(membershipsKey(articleId));
+}
+
+/* ---------- pages ---------- */
+
+async function putPage(tx: Tx, article: Article, excerpts: Excerpt[]) {
+  if (!article.url) return;
+  const page: PageRecord = {
+    article: excerpts[0]?.article ?? { id: article.id, kind: article.kind, url: article.url, title: article.title, publisher: article.publisher, published: article.published, language: article.language },
+    passages: [...new Set(excerpts.map((e) => e.passageId))],
+    excerpts: Object.fromEntries(excerpts.map((e) => [e.passageId, e.id])),
+  };
+  await tx.put(pageKeyFor(article.url), page);
+}
+
+async function deletePage(tx: Tx, article: Article) {
+  if (!article.url) return;
+  const key = pageKeyFor(article.url);
+  const page = await tx.kv.get<PageRecord>(key, 'json');
+  if (page?.article.id === article.id) await tx.del(key);
+}
+
+/* ---------- entry points ---------- */
+
+/** Files an article's provenance: its passages, its page, its quotes' quotations (a report) or the quotations it anchors (a primary). */
+export async function publishProvenance(kv: KV, article: Article, excerpts: Excerpt[]): Promise<ProvenanceReport> {
+  const tx = new Tx(kv);
+  const headsChanged = await addCopies(tx, article, excerpts);
+  await putPage(tx, article, excerpts);
+  if (article.kind === 'report') await joinQuotations(tx, article, excerpts);
+  else await anchorIn(tx, [...new Set(excerpts.map((e) => e.passageId))]);
+  // A primary copy that became a passage's best copy for an existing anchor: refresh those records.
+  if (article.kind === 'primary' && headsChanged.length) await anchorIn(tx, headsChanged);
+  return { keysWritten: tx.written, keysDeleted: tx.deleted, quotations: tx.quotations.size };
+}
+
+/** Withdraws everything `publishProvenance` filed for an article (retraction, or before an update). */
+export async function retractProvenance(kv: KV, article: Article, excerpts: Excerpt[]): Promise<ProvenanceReport> {
+  const tx = new Tx(kv);
+  await leaveQuotations(tx, article.id);
+  const texts = new Map(excerpts.map((e) => [e.passageId, e.text]));
+  const changed = await removeCopies(tx, article.id, excerpts);
+  if (article.kind === 'primary') {
+    // Passages that lost a primary copy: their quotations look for another primary, else their earliest report.
+    const stillPrimary = await getMany<Passage>(kv, [...texts.keys()].map(keys.passage));
+    const lost = [...texts.keys()].filter((id) => {
+      const p = stillPrimary.get(keys.passage(id));
+      return !p || p.primaryCopies === 0 || changed.includes(id);
+    });
+    await reanchorFrom(tx, lost, texts);
+    // A passage still held by another primary copy keeps its quotations, with the new copy as original.
+    const kept = lost.filter((id) => (stillPrimary.get(keys.passage(id))?.primaryCopies ?? 0) > 0);
+    if (kept.length) await anchorIn(tx, kept);
+  }
+  await deletePage(tx, article);
+  return { keysWritten: tx.written, keysDeleted: tx.deleted, quotations: tx.quotations.size };
+}
