@@ -45,6 +45,11 @@ export const PublishArticleSchema = z
     body: safeText(MAX_ARTICLE_BODY_CHARS, ARTICLE_TEXT_POLICY)
       .refine((v) => v.trim().length > 0, { message: 'must not be empty' })
       .openapi({ description: 'Plain text; paragraphs separated by blank lines' }),
+    kind: z
+      .enum(['primary', 'report'], { message: 'must be "primary" (the speaker\'s own record) or "report" (coverage)' })
+      .optional()
+      .openapi({ description: "primary: the speaker's own record (transcript, statement, press release…); report (default): coverage quoting someone" }),
+    speaker: field().openapi({ description: "A primary record's speaker when all of it is theirs (transcripts name theirs per turn)" }),
     url: httpUrl.optional().openapi({ example: 'https://example.org/news/talks' }),
     publisher: field(),
     author: field(),
