@@ -15,9 +15,22 @@ const ROOT = resolve(import.meta.dirname, '..');
 /* ---------- seed ---------- */
 
 export function loadSeed(): { articles: ArticleSource[]; claims: ClaimSource[] } {
-  const articles = readdirSync(join(ROOT, 'seeds/articles'))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(ROOT, 'seeds/articles', f), 'utf8')) as ArticleSource);
+  const dir = join(ROOT, 'seeds/articles');
+  const files = readdirSync(dir).sort();
+  // Article JSON files, plus `NAME.txt` with a `NAME.meta.json` sidecar (metadata beside the whole text
+  // as the body, as the ingest CLI reads them); the sidecar itself is not an article.
+  const articles = [
+    ...files
+      .filter((f) => f.endsWith('.json') && !/\.meta\.json$/i.test(f))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ArticleSource),
+    ...files
+      .filter((f) => /\.txt$/i.test(f) && existsSync(join(dir, f.replace(/\.txt$/i, '.meta.json'))))
+      .map((f) => {
+        const { note: _note, ...meta } = JSON.parse(readFileSync(join(dir, f.replace(/\.txt$/i, '.meta.json')), 'utf8')) as Omit<ArticleSource, 'body'> & { note?: string };
+        void _note;
+        return { ...meta, body: readFileSync(join(dir, f), 'utf8') } as ArticleSource;
+      }),
+  ];
   const claims = readdirSync(join(ROOT, 'seeds/claims'))
     .filter((f) => f.endsWith('.claims.json'))
     .flatMap((f) => (JSON.parse(readFileSync(join(ROOT, 'seeds/claims', f), 'utf8')) as { claims: ClaimSource[] }).claims);

@@ -30,16 +30,16 @@ import { CORPUS_DIR, corpusAvailable } from './corpus';
 
 /* ---------------- PolNeAR ---------------- */
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
 }
-interface GoldQuote extends Span {
+export interface GoldQuote extends Span {
   source?: string;
   /** Source resolved through pronouns to a named source. */
   sourceResolved?: string;
 }
-interface GoldDoc {
+export interface GoldDoc {
   name: string;
   text: string;
   direct: GoldQuote[];
@@ -122,7 +122,8 @@ function parseAnn(ann: string, text: string): { direct: GoldQuote[]; contents: S
   return { direct, contents, count: [...spans.values()].filter((s) => s.type === 'Content').length };
 }
 
-async function loadPolnear(): Promise<GoldDoc[]> {
+/** PolNeAR dev with its gold direct quotes (also read by the provenance bench). */
+export async function loadPolnear(): Promise<GoldDoc[]> {
   const dir = join(CORPUS_DIR, 'quotes/polnear/dev');
   const anns = (await readdir(join(dir, 'attributions'))).filter((f) => f.endsWith('.ann')).sort();
   const byArticle = new Map<string, string[]>();

@@ -1,17 +1,17 @@
 /** Seeds the test's local KV through the real ingestion library, inside workerd. */
 import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
-import seedArticle from '../../seeds/articles/ukraine-russia-talks-2022-02-28.json';
-import seedClaims from '../../seeds/claims/samples.claims.json';
 import { putArticle, putClaims } from '../../worker/store/articles';
-import type { ArticleSource, ClaimSource } from '../../worker/core/types';
+import { SEED_ARTICLES, SEED_CLAIMS, SEED_REPORT_ID } from '../seed-sources';
 
-export const SEED_ARTICLE_ID = 'ukraine-russia-talks-belarus-2022-02-28';
+export const SEED_ARTICLE_ID = SEED_REPORT_ID;
 
+/** Loads every seed (the seed report first, then the primary and the second report) and the sample reviews. */
 export async function seedKv() {
-  const article = await putArticle(env.QS_KV, seedArticle as ArticleSource);
-  const claims = await putClaims(env.QS_KV, (seedClaims as { claims: ClaimSource[] }).claims);
-  return { article, claims };
+  const articles = [];
+  for (const source of SEED_ARTICLES) articles.push(await putArticle(env.QS_KV, source));
+  const claims = await putClaims(env.QS_KV, SEED_CLAIMS);
+  return { article: articles[0], articles, claims };
 }
 
 /** A request to the worker as a client would make it. */

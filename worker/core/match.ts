@@ -488,8 +488,11 @@ export function calibrate(similarity: number, evidence: number): number {
 /* ---------- prefix / suffix context ---------- */
 
 /**
- * How well the text around a span agrees with the selector's prefix and suffix: the share of the
- * last (first) up to 8 words that appear in the same place. 0 when no context was given.
+ * How well the text around a span agrees with the selector's prefix and suffix, 0–1 (0 when no
+ * context was given). Order matters: half the weight is the run of words that agree contiguously
+ * from the span's edge outwards, half the longest common subsequence of the up to 8 context words
+ * with the text there — so of two copies whose surroundings share the same words, the one that
+ * reads exactly like the page wins ("…barracks. Leaders…" against "…barracks and leaders…").
  */
 export function contextAgreement(
   source: Token[],
@@ -498,20 +501,36 @@ export function contextAgreement(
   prefix: Token[] | undefined,
   suffix: Token[] | undefined,
 ): number {
+  const N = 8;
   let agree = 0;
   let total = 0;
-  const N = 8;
+  const side = (context: string[], text: string[]) => {
+    let run = 0;
+    while (run < context.length && run < text.length && context[run] === text[run]) run++;
+    agree += 0.5 * run + 0.5 * lcs(context, text);
+    total += context.length;
+  };
   if (prefix?.length) {
-    const p = prefix.filter((t) => !t.gap).slice(-N);
-    const before = new Set(source.slice(Math.max(0, from - N - 2), from).map((t) => t.norm));
-    for (const t of p) if (before.has(t.norm)) agree++;
-    total += p.length;
+    const p = prefix.filter((t) => !t.gap).slice(-N).map((t) => t.norm).reverse();
+    side(p, source.slice(Math.max(0, from - N - 2), from).map((t) => t.norm).reverse());
   }
   if (suffix?.length) {
-    const s = suffix.filter((t) => !t.gap).slice(0, N);
-    const after = new Set(source.slice(to, to + N + 2).map((t) => t.norm));
-    for (const t of s) if (after.has(t.norm)) agree++;
-    total += s.length;
+    const s = suffix.filter((t) => !t.gap).slice(0, N).map((t) => t.norm);
+    side(s, source.slice(to, to + N + 2).map((t) => t.norm));
   }
   return total === 0 ? 0 : agree / total;
+}
+
+/** Longest common subsequence length of two short word lists. */
+function lcs(a: string[], b: string[]): number {
+  const row = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = 0;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
+      diag = up;
+    }
+  }
+  return row[b.length];
 }

@@ -34,8 +34,8 @@ export const FIRST_COPIES = 8;
 /**
  * A quote joins a quotation when its alignment against the original covers the same words: the
  * share of the union of the two spans' words that both cover. 0.6 lets a quote that drops or adds a
- * clause join ("Enough is enough. Soldiers need…" vs "Soldiers need…" does not: 3 of 8 words), and
- * keeps apart overlapping but different excerpts of one long speech turn.
+ * clause join, and keeps apart overlapping but different excerpts of one long speech turn (a quote
+ * wholly inside the other joins too: see `sameWords`).
  */
 export const SAME_WORDS_OVERLAP = 0.6;
 
@@ -176,7 +176,18 @@ export function printsSameWords(original: SourceRef, quoted: string, minScore: n
   if (!fit || editRuns(fit.alignment) > MAX_EDIT_RUNS) return null;
   const tokens = tokenize(original.excerpt.text);
   const own = wordRange(tokens, original.start, original.end);
-  return rangeOverlap(fit.words, own) >= SAME_WORDS_OVERLAP ? fit : null;
+  return sameWords(fit.words, own) ? fit : null;
+}
+
+/**
+ * Two word spans of one text are the same quotation when they mostly coincide, or when one lies
+ * inside the other: a report that quotes one sentence of a longer quotation prints part of the
+ * same words said once (one word of slack each side: a quote mark or a dropped "and").
+ */
+export function sameWords(a: [number, number], b: [number, number]): boolean {
+  if (rangeOverlap(a, b) >= SAME_WORDS_OVERLAP) return true;
+  const inside = (x: [number, number], y: [number, number]) => x[0] >= y[0] - 1 && x[1] <= y[1] + 1 && x[1] - x[0] >= 3;
+  return inside(a, b) || inside(b, a);
 }
 
 /* ---------- who the page credits ---------- */

@@ -106,13 +106,17 @@ export function candidates(features: QueryFeature[], postings: Map<string, strin
       tally.set(id, (tally.get(id) ?? 0) + (q ? wq : wp));
     }
   }
-  // Candidates far behind the best share too little of the highlight to be its source; dropping them
-  // before sorting saves sorting the long tail a long highlight brings.
-  let top = 0;
-  for (const w of tally.values()) if (w > top) top = w;
-  const floor = top * CANDIDATE_FLOOR;
+  // Candidates far behind the best of their kind share too little of the highlight to be its source;
+  // dropping them before sorting saves sorting the long tail a long highlight brings. (Quotations
+  // have their own bar: a quotation holding part of a long highlight is still its original.)
+  let topPassage = 0;
+  let topQuotation = 0;
+  for (const [id, w] of tally) {
+    if (isQuotationId(id)) topQuotation = Math.max(topQuotation, w);
+    else topPassage = Math.max(topPassage, w);
+  }
   const ranked: [string, number][] = [];
-  for (const e of tally) if (e[1] >= floor) ranked.push(e);
+  for (const e of tally) if (e[1] >= (isQuotationId(e[0]) ? topQuotation : topPassage) * CANDIDATE_FLOOR) ranked.push(e);
   ranked.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   // Quotations are few and decisive: keep a third of the slots for them when they are there.
   const picked = ranked.slice(0, max);

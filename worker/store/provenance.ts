@@ -36,8 +36,7 @@ import {
   fitSpan,
   printsSameWords,
   quotationIdFor,
-  rangeOverlap,
-  SAME_WORDS_OVERLAP,
+  sameWords,
   wordingKey,
   wordRange,
   type SpanFit,
@@ -417,48 +416,111 @@ async function deleteQuotation(tx: Tx, q: Quotation) {
   await tx.index({ removed: [{ id: q.id, text: q.original.exact }], added: [] });
 }
 
+/** Two quotations may merge when they stand on the same ground: both in one primary passage, or both unanchored. */
+const sameAnchor = (a: Quotation, anchorPassageId: string | undefined) =>
+  a.original.kind === 'primary' ? a.anchorPassageId === anchorPassageId : anchorPassageId === undefined;
+
+/**
+ * The original of merged quotations: in a primary passage the widest span (it holds the others),
+ * else the earliest print (by date, then ingestion order of the member that printed it).
+ */
+function mergedOriginal(candidates: SourceRef[], members: QuotationMember[]): SourceRef {
+  if (candidates[0].kind === 'primary') {
+    return [...candidates].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start)[0];
+  }
+  const memberOf = (o: SourceRef) => members.find((m) => m.excerptId === o.excerpt.id && m.start === o.start);
+  const key = (o: SourceRef) => memberOf(o) ?? { published: o.article.published, seq: Number.MAX_SAFE_INTEGER, excerptId: o.excerpt.id, start: o.start };
+  return [...candidates].sort((a, b) => compareAppearances(key(a), key(b)))[0];
+}
+
+/**
+ * Merges quotations into `target` (the smallest id keeps the record), optionally with a new member;
+ * the others' records go and their articles' memberships point at the target.
+ */
+async function mergeQuotations(
+  tx: Tx,
+  target: Quotation,
+  others: Quotation[],
+  extra: { member: QuotationMember; original?: SourceRef } | null,
+  renamed: Map<string, string>,
+): Promise<Quotation> {
+  const was = await readMembers(tx.kv, target);
+  const absorbed: QuotationMember[][] = [];
+  for (const o of others) absorbed.push(await readMembers(tx.kv, o));
+  const members = [...was, ...absorbed.flat(), ...(extra ? [extra.member] : [])];
+  const candidates = [target.original, ...others.map((o) => o.original), ...(extra?.original ? [extra.original] : [])];
+  const original = mergedOriginal(candidates, members);
+  const merged = quotationFrom(target.id, original, members, target.anchorPassageId);
+  await saveQuotation(tx, merged, target, { now: members, was });
+  for (let k = 0; k < others.length; k++) {
+    await deleteQuotation(tx, others[k]);
+    await repointMemberships(tx, absorbed[k], others[k].id, target.id);
+    renamed.set(others[k].id, target.id);
+  }
+  return merged;
+}
+
 /** Each traced quote of a report joins its quotation or founds one. */
 async function joinQuotations(tx: Tx, article: Article, excerpts: Excerpt[]) {
   const memberships: Membership[] = [];
+  const renamed = new Map<string, string>();
   for (const excerpt of excerpts) {
     for (const quote of excerpt.quotes) {
       if (!tracesQuote(quote)) continue;
       const member = memberOf(article, excerpt, quote);
       const units = await unitsFor(tx, member.wording, 'all');
-      let joined: { q: Quotation; score: number } | null = null;
+      // Re-read: an earlier quote of this article may have changed or merged these records.
+      const live = new Map<string, Quotation>();
       for (const u of units) {
-        if (!u.quotation) continue;
-        const fit = printsSameWords(u.quotation.original, member.wording, SCORE_THRESHOLD);
-        if (fit && (!joined || fit.alignment.score > joined.score + 1e-9 || (Math.abs(fit.alignment.score - joined.score) <= 1e-9 && u.id < joined.q.id))) {
-          joined = { q: u.quotation, score: fit.alignment.score };
-        }
+        if (!u.quotation || live.has(u.id)) continue;
+        const q = await tx.kv.get<Quotation>(keys.quotation(u.id), 'json');
+        if (q) live.set(q.id, q);
+      }
+      let joined: { q: Quotation; fit: SpanFit } | null = null;
+      for (const q of live.values()) {
+        const fit = printsSameWords(q.original, member.wording, SCORE_THRESHOLD);
+        const s = fit?.alignment.score ?? 0;
+        if (fit && (!joined || s > joined.fit.alignment.score + 1e-9 || (Math.abs(s - joined.fit.alignment.score) <= 1e-9 && q.id < joined.q.id))) joined = { q, fit };
       }
       let id: string;
       if (joined) {
-        const q = (await tx.kv.get<Quotation>(keys.quotation(joined.q.id), 'json')) ?? joined.q;
+        const q = joined.q;
         id = q.id;
-        // With no primary held, the earliest print is the original: an earlier report takes its place.
+        // The original is the earliest print when no primary holds the words; in a primary it is
+        // the widest span its prints cover.
         const earlier = q.original.kind === 'earliest-report' && compareDates(member.published, q.original.article.published) < 0;
-        const quick = earlier ? null : withMember(q, member);
+        const widens = q.original.kind === 'primary' && joined.fit.start <= q.original.start && joined.fit.end >= q.original.end && joined.fit.end - joined.fit.start > q.original.end - q.original.start;
+        const quick = earlier || widens ? null : withMember(q, member);
         if (quick) {
           await appendChunk(tx, (n) => keys.quotationMembers(id, n), q.appearances.count, member);
           await saveQuotation(tx, quick, q);
         } else {
           const was = await readMembers(tx.kv, q);
           const now = [...was, member];
-          const original = earlier ? reportRef(excerpt, member) : q.original;
+          const original = earlier ? reportRef(excerpt, member) : widens ? { ...q.original, start: joined.fit.start, end: joined.fit.end, exact: q.original.excerpt.text.slice(joined.fit.start, joined.fit.end) } : q.original;
           await saveQuotation(tx, quotationFrom(id, original, now, q.anchorPassageId), q, { now, was });
         }
       } else {
-        id = quotationIdFor(member.excerptId, member.start);
         const anchor = bestPrimary(units, member.wording);
         const original = anchor ? primaryRef(anchor.passage.head, anchor.fit) : reportRef(excerpt, member);
-        await saveQuotation(tx, quotationFrom(id, original, [member], anchor?.passage.id), null, { now: [member], was: [] });
+        // Quotations whose words this quote holds (it quotes more of the same words) merge with it.
+        const absorbable = [...live.values()]
+          .filter((q) => sameAnchor(q, anchor?.passage.id) && printsSameWords(original, q.original.exact, SCORE_THRESHOLD))
+          .sort((a, b) => (a.id < b.id ? -1 : 1));
+        if (absorbable.length) {
+          const [target, ...others] = absorbable;
+          id = target.id;
+          await mergeQuotations(tx, target, others, { member, original }, renamed);
+        } else {
+          id = quotationIdFor(member.excerptId, member.start);
+          await saveQuotation(tx, quotationFrom(id, original, [member], anchor?.passage.id), null, { now: [member], was: [] });
+        }
       }
       memberships.push({ excerptId: excerpt.id, start: quote.start, quotationId: id });
     }
   }
-  if (memberships.length) await tx.put(membershipsKey(article.id), memberships);
+  const resolve = (id: string): string => (renamed.has(id) ? resolve(renamed.get(id)!) : id);
+  if (memberships.length) await tx.put(membershipsKey(article.id), memberships.map((m) => ({ ...m, quotationId: resolve(m.quotationId) })));
 }
 
 /** Rewrites article memberships that point at `from` to point at `to` (after a merge). */
@@ -532,13 +594,13 @@ async function mergeSameWords(tx: Tx, passage: Passage, anchored: { q: Quotation
     const absorbed: { q: Quotation; members: QuotationMember[] }[] = [];
     for (let j = i + 1; j < sorted.length; j++) {
       const other = sorted[j];
-      if (gone.has(other.q.id) || rangeOverlap(range(keep.q), range(other.q)) < SAME_WORDS_OVERLAP) continue;
+      if (gone.has(other.q.id) || !sameWords(range(keep.q), range(other.q))) continue;
       absorbed.push(other);
       gone.add(other.q.id);
       members = [...members, ...other.members];
     }
     if (!absorbed.length) continue;
-    const merged = quotationFrom(keep.q.id, keep.q.original, members, passage.id);
+    const merged = quotationFrom(keep.q.id, mergedOriginal([keep.q.original, ...absorbed.map((a) => a.q.original)], members), members, passage.id);
     await saveQuotation(tx, merged, keep.q, { now: members, was: keep.members });
     for (const other of absorbed) {
       await deleteQuotation(tx, other.q);
