@@ -8,8 +8,9 @@
  * - one primary transcript of a council meeting (`HOLT:` / `TARVIS:` … turns) in which Councillor
  *   Tarvis says the QUOTED sentence;
  * - N reports quoting that sentence: even ones are exact copies of one paragraph (the same passage),
- *   odd ones near copies (other framing sentences and attributions around the same quote, some with
- *   the quote's closing period inside the marks — two wordings of the same words, as wire copy has).
+ *   odd ones near copies (other framing sentences and attributions around the same quote, half of
+ *   them with the quote's closing period inside the marks — the same wording printed with other
+ *   characters, as wire copy has).
  * Reports are added incrementally; figures are taken at each checkpoint N.
  *
  * Per checkpoint: KV keys, largest value, value sizes of posting lists / passages / quotations;
@@ -35,6 +36,7 @@ import { putArticle } from '../worker/store/articles';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';
+import { workerStamp } from './stamp';
 
 const TITLE = 'Scale: one sentence reprinted 1 to 10,000 times (synthetic) vs. the first index layout';
 /** Checkpoints (reports quoting the sentence); 149/150 bracket the first layout's 150-id cap (the transcript is one more copy). */
@@ -46,7 +48,7 @@ const BUDGET_MS = Number(process.env.SCALE_BUDGET_S ?? 480) * 1000;
 
 /* ---------- deterministic randomness ---------- */
 
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -64,7 +66,7 @@ type Rng = ReturnType<typeof rng>;
 export const QUOTED = 'We will not close the north quay before the spring tides, whatever the ministry decides about the dredging contract';
 
 const SYL = ['bel', 'dor', 'wen', 'kas', 'mir', 'tol', 'van', 'rek', 'sul', 'hap', 'gri', 'lom', 'fen', 'osk', 'tar', 'niv', 'cal', 'bry', 'dun', 'pel', 'quor', 'sab', 'yth', 'zan'];
-const name = (r: Rng, parts: number) => {
+export const name = (r: Rng, parts: number) => {
   const s = Array.from({ length: parts }, () => r.pick(SYL)).join('');
   return s[0].toUpperCase() + s.slice(1);
 };
@@ -96,7 +98,7 @@ function paragraph(r: Rng, towns: string[], sentences = 2 + r.int(3)): string {
 }
 
 /** A background report: varied paragraphs, one with a quote by an invented person. */
-function backgroundReport(r: Rng, i: number, towns: string[]): ArticleSource {
+export function backgroundReport(r: Rng, i: number, towns: string[]): ArticleSource {
   const speaker = `${name(r, 2)} ${name(r, 2)}`;
   const quote = `${sentence(r, towns).replace(/\.$/, '')}, and the ${r.pick(NOUNS)} must be ${r.pick(VERBS)}`;
   const paras = [paragraph(r, towns), `"${quote}," ${speaker} ${r.pick(SAID)}.`, paragraph(r, towns), paragraph(r, towns)];
@@ -140,7 +142,7 @@ const FRAMES: ((q: string, lead: string, tail: string) => string)[] = [
 ];
 
 /** Report `i` (0-based) quoting the sentence: even = exact copy of one paragraph, odd = near copy. */
-function quotingReport(r: Rng, i: number, towns: string[]): ArticleSource {
+export function quotingReport(r: Rng, i: number, towns: string[]): ArticleSource {
   const exact = i % 2 === 0;
   const quotePara = exact ? EXACT_PARAGRAPH : FRAMES[(i >> 1) % FRAMES.length](QUOTED, sentence(r, towns), sentence(r, towns));
   const paras = [
@@ -456,7 +458,9 @@ export async function run() {
   );
 
   const md = `
-Synthetic and fictional: a Port Wenlow harbour council transcript (\`kind: primary\`, \`HOLT:\`/\`TARVIS:\` turns) in which Councillor Tarvis says “${QUOTED}.”; ${BACKGROUND.toLocaleString('en')} unrelated background reports (varied generated text, each with a quote of its own); then N reports quoting the sentence — even ones an exact copy of one paragraph, odd ones near copies (other sentences and attribution around the same quoted words; half of those print the closing period inside the marks, a second wording). Reports are added in one store, in order; each row is the state after N of them. All through \`putArticle\` on a MemoryKV; lookup is \`lookup(kv, { exact: sentence })\`, time per call over ${LOOKUP_REPS} runs after 20 warm-up runs.
+_${workerStamp().text}._
+
+Synthetic and fictional: a Port Wenlow harbour council transcript (\`kind: primary\`, \`HOLT:\`/\`TARVIS:\` turns) in which Councillor Tarvis says “${QUOTED}.”; ${BACKGROUND.toLocaleString('en')} unrelated background reports (varied generated text, each with a quote of its own); then N reports quoting the sentence — even ones an exact copy of one paragraph, odd ones near copies (other sentences and attribution around the same quoted words; half of those print the closing period inside the marks: the same normalised wording in other characters). Reports are added in one store, in order; each row is the state after N of them. All through \`putArticle\` on a MemoryKV; lookup is \`lookup(kv, { exact: sentence })\`, time per call over ${LOOKUP_REPS} runs after 20 warm-up runs.
 Baseline (same run, same articles): **the first layout, re-implemented for comparison** in this file (\`FirstLayout\`): excerpt ids under each feature, a list over ${FIRST_POSTING_CAP} ids saturated to \`*\` and ignored, tally 1/log2(2+n), floor 0.4, top 12, \`align\` ≥ SCORE_THRESHOLD. The transcript is one more copy of the sentence in both.
 
 ### Lookup of the reprinted sentence
@@ -465,7 +469,7 @@ Baseline (same run, same articles): **the first layout, re-implemented for compa
 |---|---|---|---|---|---|---|---|---|
 ${lookupRows.join('\n')}
 
-The first layout finds the sentence up to N = ${lastFound ? lastFound.n.toLocaleString('en') : '–'} reports (${lastFound ? lastFound.n + 1 : '–'} copies with the transcript) and nothing from N = ${firstLost ? firstLost.n.toLocaleString('en') : '– (never lost in this run)'} on: every feature of the sentence is in more than ${FIRST_POSTING_CAP} excerpts, saturated, ignored. The engine finds it at every N, answered with the transcript.
+The first layout finds the sentence up to N = ${lastFound ? lastFound.n.toLocaleString('en') : '–'} reports (${lastFound ? lastFound.n + 1 : '–'} copies with the transcript) and nothing from N = ${firstLost ? firstLost.n.toLocaleString('en') : '– (never lost in this run)'} on: every feature of the sentence is in more than ${FIRST_POSTING_CAP} excerpts, saturated, ignored. The engine ${checkpoints.every((c) => c.engine.found && c.engine.sourceKind === 'primary') ? 'finds it at every N, answered with the transcript' : `finds it at ${checkpoints.filter((c) => c.engine.found).length} of ${checkpoints.length} checkpoints`}; round trips ≤ ${Math.max(...checkpoints.map((c) => c.engine.roundTrips))} throughout.
 
 ### Engine: KV size and ingest
 

@@ -36,6 +36,7 @@ async function call<T>(url: string, init: RequestInit, valid: (body: any) => boo
 }
 
 const isLookup = (body: any) => Array.isArray(body?.matches);
+const page = () => location.href.split('#')[0];
 
 /** A client for the API at `base` (an origin, optionally with a path prefix). */
 export function createClient(base: string): LookupClient {
@@ -46,12 +47,14 @@ export function createClient(base: string): LookupClient {
       const query = new URLSearchParams({ q: selector.exact });
       if (selector.prefix) query.set('prefix', selector.prefix);
       if (selector.suffix) query.set('suffix', selector.suffix);
+      // The page itself: the answer says when it prints the words, and never cites it as its own source.
+      query.set('url', page());
       return call<LookupResponse>(`${root}/v1/lookup?${query}`, { signal }, isLookup);
     },
     async batch(selectors, signal) {
       const body = await call<{ results: LookupResponse[] }>(
         `${root}/v1/lookup/batch`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes: selectors }), signal },
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes: selectors.map((s) => ({ ...s, url: page() })) }), signal },
         (b) => Array.isArray(b?.results) && b.results.every(isLookup),
       );
       return body.results;

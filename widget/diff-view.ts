@@ -12,7 +12,7 @@ const MEANING: Record<string, string> = {
   quantifier: 'a quantifier',
 };
 
-const q = (text: string) => `“${text}”`;
+export const q = (text: string) => `“${text}”`;
 
 export function describe(d: Difference): string {
   if (d.kind === 'insert') return `Added ${q(d.quoted)}`;
@@ -22,8 +22,10 @@ export function describe(d: Difference): string {
 
 /** The source wording of the matched span with the edits shown in place. */
 function inline(match: Match): TemplateResult {
-  const { text } = match.excerpt;
-  const { start, end } = match.quote;
+  // Differences are taken against the original, so they are shown in its words.
+  const src = match.source;
+  const { text } = src.excerpt;
+  const { start, end } = src.highlight ?? src;
   const edits = [...match.differences].sort((a, b) => a.sourceStart - b.sourceStart);
   const parts: unknown[] = [];
   let at = start;

@@ -1,11 +1,4 @@
-/** Small formatting rules for the card: confidence in words, dates via Intl, safe links. */
-
-export function confidenceWords(score: number): string {
-  if (score >= 0.9) return 'Very high confidence';
-  if (score >= 0.75) return 'High confidence';
-  if (score >= 0.6) return 'Moderate confidence';
-  return 'Low confidence';
-}
+/** Small formatting rules for the card: dates via Intl, safe links. */
 
 /** `published` (ISO date or timestamp) formatted for `lang`; the raw text if it is not a date. */
 export function formatDate(published: string, lang: string): string {

@@ -91,6 +91,7 @@ export class QuoteSource extends LitElement {
   private scan: AutoScan | null = null;
   private lastState: CardState | null = null;
   private resized = new ResizeObserver(() => this.reposition());
+  private listening: AbortController | null = null;
 
   private lookup = new Task(this, {
     args: () => [this._request] as const,
@@ -127,13 +128,16 @@ export class QuoteSource extends LitElement {
     // Out of the host's flow whatever the host's CSS says; inline styles set through the CSSOM are CSP-safe.
     for (const [name, value] of [['position', 'absolute'], ['top', '0'], ['left', '0'], ['width', '0'], ['height', '0'], ['margin', '0'], ['padding', '0'], ['border', '0'], ['display', 'block']])
       this.style.setProperty(name, value, 'important');
-    document.addEventListener('selectionchange', this.onSelectionChange);
-    document.addEventListener('pointerdown', this.onPointerDown, true);
-    document.addEventListener('pointerup', this.onPointerUp, true);
-    document.addEventListener('keydown', this.onKeyDown, true);
-    addEventListener('scroll', this.reposition, { capture: true, passive: true });
-    addEventListener('resize', this.reposition, { passive: true });
-    addEventListener('online', this.onOnline);
+    // One signal removes every listener on disconnect.
+    const signal = (this.listening = new AbortController()).signal;
+    const capture = { capture: true, signal };
+    document.addEventListener('selectionchange', this.onSelectionChange, { signal });
+    document.addEventListener('pointerdown', this.onPointerDown, capture);
+    document.addEventListener('pointerup', this.onPointerUp, capture);
+    document.addEventListener('keydown', this.onKeyDown, capture);
+    addEventListener('scroll', this.reposition, { capture: true, passive: true, signal });
+    addEventListener('resize', this.reposition, { passive: true, signal });
+    addEventListener('online', this.onOnline, { signal });
     // Content loading above (images, ads) moves quotes without any scroll or resize event.
     this.resized.observe(document.body);
     if (this.hasUpdated) this.startScan();
@@ -141,13 +145,7 @@ export class QuoteSource extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    document.removeEventListener('selectionchange', this.onSelectionChange);
-    document.removeEventListener('pointerdown', this.onPointerDown, true);
-    document.removeEventListener('pointerup', this.onPointerUp, true);
-    document.removeEventListener('keydown', this.onKeyDown, true);
-    removeEventListener('scroll', this.reposition, { capture: true });
-    removeEventListener('resize', this.reposition);
-    removeEventListener('online', this.onOnline);
+    this.listening?.abort();
     this.resized.disconnect();
     clearTimeout(this.settle);
     cancelAnimationFrame(this.frame);
@@ -274,7 +272,7 @@ export class QuoteSource extends LitElement {
     if (status !== TaskStatus.COMPLETE || !value) return 'loading';
     const best = (value as LookupResponse).matches[0];
     if (!best) return 'none';
-    return best.differences.length ? 'altered' : 'found';
+    return best.speakerMismatch ? 'misattributed' : best.differences.length ? 'altered' : 'found';
   }
 
   private best(): Match | undefined {

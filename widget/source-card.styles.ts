@@ -32,6 +32,7 @@ export const cardStyles = css`
   ins { text-decoration: underline 2px; background: var(--_ins); }
   .meaning strong { text-decoration: underline; }
   .meaning::marker { content: '⚠ '; }
+  .spread summary { cursor: pointer; margin-top: 10px; }
   .label, .muted { color: var(--_muted); }
   a { color: var(--_accent); }
   button {
@@ -43,9 +44,5 @@ export const cardStyles = css`
   :focus-visible, h2:focus { outline: 3px solid var(--_accent); outline-offset: 2px; }
   h2:focus:not(:focus-visible) { outline: none; }
   .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-  .bar { height: 3px; margin-top: 10px; background: var(--_border); }
-  @media (prefers-reduced-motion: no-preference) {
-    .bar { background: linear-gradient(90deg, var(--_border), var(--_accent), var(--_border)) 0 0 / 200% 100%; animation: qs-slide 1.2s linear infinite; }
-    @keyframes qs-slide { to { background-position: -200% 0; } }
-  }
+  .bar { height: 3px; margin-top: 10px; background: var(--_accent); }
 `;

@@ -1,15 +1,16 @@
 import { LitElement, html, nothing } from 'lit';
-import type { ClaimSummary, Match } from '../worker/core/types';
-import { diffView } from './diff-view';
-import { confidenceWords, formatDate, safeHref } from './format';
+import type { Appearances, ClaimSummary, Match, SourceRef } from '../worker/core/types';
+import { diffView, q } from './diff-view';
+import { formatDate, safeHref } from './format';
 import { cardStyles } from './source-card.styles';
 
-export type CardState = 'loading' | 'found' | 'altered' | 'none' | 'error' | 'offline';
+export type CardState = 'loading' | 'found' | 'altered' | 'misattributed' | 'none' | 'error' | 'offline';
 
 const TITLES: Record<CardState, string> = {
   loading: 'Looking up the source…',
   found: 'Source found',
   altered: 'Quoted with changes',
+  misattributed: 'Misattributed',
   none: 'No reliable source found',
   error: 'The lookup failed',
   offline: 'You are offline',
@@ -29,7 +30,7 @@ const link = (url: string, text: unknown) => {
  * `<quote-source>`; all API data goes through text bindings, never HTML.
  *
  * @csspart card-title - The heading that names the state.
- * @csspart mark - The matched words inside the source paragraph.
+ * @csspart mark - The matched words inside the original's paragraph (the primary record, else the earliest report).
  * @csspart diff - The source wording with the edits shown in place.
  * @csspart retry - The retry button in the error and offline states.
  * @csspart close - The close button.
@@ -77,37 +78,51 @@ export class QuoteSourceCard extends LitElement {
     const { state, match } = this;
     if (state === 'loading') return html`<p class="muted">Checking QuoteSource…</p><div class="bar" aria-hidden="true"></div>`;
     if (state === 'none')
-      return html`<p>QuoteSource has no source that matches these words closely enough to be sure. That does not mean the quote is wrong.</p>`;
+      return html`<p>No source we hold matches these words closely enough to be sure. That does not mean the quote is wrong.</p>`;
     if (state === 'error' || state === 'offline')
       return html`<p>
-          ${state === 'offline' ? 'Your device is not connected. Try again when you are back online.' : 'Something went wrong while asking QuoteSource.'}
+          ${state === 'offline' ? 'You are offline. Try again when you are back online.' : 'Something went wrong while asking QuoteSource.'}
         </p>
         <button class="retry" part="retry" @click=${() => this.emit('qs-retry')}>Try again</button>`;
     if (!match) return nothing;
-    return [this.found(match), diffView(match), this.claims(match.claims)];
+    return [this.found(match), diffView(match), this.spread(match.appearances, match.source.kind === 'primary'), this.claims(match.claims)];
   }
 
+  /** The original first: its paragraph with the matched words marked, who said it, in what. */
   private found(match: Match) {
-    const { text } = match.excerpt;
-    const start = Math.max(0, Math.min(match.quote.start, text.length));
-    const end = Math.max(start, Math.min(match.quote.end, text.length));
-    const { article, speaker } = match;
+    const src: SourceRef = match.source;
+    const { text } = src.excerpt;
+    const at = src.highlight ?? src;
+    const start = Math.max(0, Math.min(at.start, text.length));
+    const end = Math.max(start, Math.min(at.end, text.length));
+    const { article, speaker } = src;
     const date = formatDate(article.published, this.locale);
-    return html`<blockquote class="para" dir="auto" lang=${article.language || 'en'}>
+    return html`<p class="kind">${src.kind === 'primary' ? 'The source says' : html`<strong>No primary record</strong> — earliest report:`}</p>
+      <blockquote class="para" dir="auto" lang=${article.language || 'en'}>
         ${text.slice(0, start)}<mark part="mark">${text.slice(start, end)}</mark>${text.slice(end)}
       </blockquote>
       ${speaker?.name
-        ? html`<p class="speaker"><span class="label">Said by</span> <bdi>${speaker.name}</bdi>${speaker.role
-              ? html`, <bdi>${speaker.role}</bdi>`
-              : nothing}</p>`
+        ? html`<p class="speaker"><span class="label">Said by</span> <bdi>${speaker.name}</bdi>${speaker.role ? html`, <bdi>${speaker.role}</bdi>` : nothing}</p>`
         : nothing}
+      ${match.speakerMismatch ? html`<p class="meaning">⚠ This page credits <bdi>${match.speakerMismatch.credited}</bdi>.</p>` : nothing}
       <p class="source">
         <span class="label">In</span>
         <bdi class="title">${link(article.url, article.title || 'Untitled article')}</bdi>${article.publisher
           ? html`, <bdi>${article.publisher}</bdi>`
           : nothing}${date ? html`, <time datetime=${article.published}>${date}</time>` : nothing}
       </p>
-      <p class="confidence">${confidenceWords(match.score)} that this is the source.</p>`;
+      <p class="confidence label">Match: ${Math.round(match.score * 100)}%</p>`;
+  }
+
+  /** How far the words have spread: "printed in N articles · M wordings", the wordings on demand. */
+  private spread(a: Appearances | undefined, primary: boolean) {
+    if (!a?.count) return nothing;
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    return html`<details class="spread"><summary>Printed in ${plural(a.count, 'article')} · ${plural(a.wordings, 'wording')}</summary>
+      ${!primary && a.wordings > 1 ? html`<p class="muted">Reports word it differently; none is verified.</p>` : nothing}
+      <ul>${a.variants.map(
+        (v) => html`<li class=${v.altered ? 'meaning' : ''}><bdi>${q(v.wording)}</bdi> — ${v.count}×${v.original ? ' (as the source)' : v.altered ? ' (meaning changed)' : ''}</li>`,
+      )}</ul></details>`;
   }
 
   private claims(claims: ClaimSummary[]) {

@@ -22,6 +22,22 @@ function hostile(url: string, reviewUrl: string): LookupResponse {
         quote: { ...m.quote, start: m.quote.start + prefix.length, end: m.quote.end + prefix.length },
         article: { ...m.article, url, title: `${IMG}${HUGE}`, publisher: `${SCRIPT}${RTL}`, published: '<b>not a date</b>' },
         speaker: { name: `${RTL}${SCRIPT}`, role: HUGE },
+        // The card shows the original: the same hostile data there.
+        source: {
+          ...m.source,
+          excerpt: { ...m.source.excerpt, text: prefix + m.source.excerpt.text },
+          start: m.source.start + prefix.length,
+          end: m.source.end + prefix.length,
+          article: { ...m.article, url, title: `${IMG}${HUGE}`, publisher: `${SCRIPT}${RTL}`, published: '<b>not a date</b>' },
+          speaker: { name: `${RTL}${SCRIPT}`, role: HUGE },
+        },
+        appearances: {
+          count: 2,
+          wordings: 2,
+          first: [],
+          variants: [{ wording: `${SCRIPT}${RTL}`, count: 1, differences: [], altered: true, original: false }],
+        },
+        speakerMismatch: { credited: IMG, original: SCRIPT },
         differences: [{ kind: 'replace', source: IMG, quoted: SCRIPT, sourceStart: m.quote.start + prefix.length, sourceEnd: m.quote.start + prefix.length + 3, meaning: 'number' }],
         claims: [{ id: 'c', text: IMG, claimant: SCRIPT, claimDate: '', reviews: [{ publisher: { name: SCRIPT, site: '' }, url: reviewUrl, textualRating: IMG, reviewDate: '' }] }],
       },

@@ -38,7 +38,11 @@ test('every listener and observer the element adds is removed when it leaves the
     const add = target.addEventListener;
     const remove = target.removeEventListener;
     target.addEventListener = function (this: EventTarget, type: string, fn: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) {
-      added.set(key(name, type, fn), (added.get(key(name, type, fn)) ?? 0) + 1);
+      const k = key(name, type, fn);
+      added.set(k, (added.get(k) ?? 0) + 1);
+      // A listener added with an AbortSignal is removed when the signal aborts.
+      const signal = typeof options === 'object' ? options.signal : undefined;
+      signal?.addEventListener('abort', () => added.set(k, added.get(k)! - 1), { once: true });
       return add.call(this, type, fn, options);
     } as typeof add;
     target.removeEventListener = function (this: EventTarget, type: string, fn: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions) {

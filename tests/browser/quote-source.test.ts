@@ -40,7 +40,7 @@ describe('selection → trigger → card', () => {
     expect(link.rel).toBe('noopener noreferrer');
     expect(root.querySelector('.source')!.textContent).toContain('Example News');
     expect(root.querySelector('time')!.textContent).toBe('28 February 2022');
-    expect(root.querySelector('.confidence')!.textContent).toContain('Very high confidence');
+    expect(root.querySelector('.confidence')!.textContent).toContain('Match: 97%');
     expect(root.querySelector('[role=dialog]')!.getAttribute('aria-labelledby')).toBe('qs-title');
   });
 

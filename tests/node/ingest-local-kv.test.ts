@@ -42,7 +42,7 @@ test('--local data is what wrangler sees; the --remote path reads, writes and de
   const totals = await ingest({ target: { kind: 'local' }, paths: [join(project, 'in')], projectDir: project, log: (l) => lines.push(l) });
   expect(totals).toMatchObject({ files: 1, failed: 0, created: 1 });
   const id = 'library-extends-weekend-opening-hours-7663dd07';
-  const { stdout } = await run(wrangler, ['kv', 'key', 'get', '--local', '--binding', 'QS_KV', `v1:article:${id}`], { cwd: project });
+  const { stdout } = await run(wrangler, ['kv', 'key', 'get', '--local', '--binding', 'QS_KV', `v2:article:${id}`], { cwd: project });
   expect(JSON.parse(stdout)).toMatchObject({ id, title: 'Library extends weekend opening hours' });
 
   // A second --local run sees its own earlier writes: unchanged, nothing written.
@@ -50,14 +50,14 @@ test('--local data is what wrangler sees; the --remote path reads, writes and de
   expect(again).toMatchObject({ unchanged: 1, keysWritten: 0 });
 
   const remote = new RemoteKV(project, '--local');
-  const got = await remote.get([`v1:article:${id}`, 'v1:article:missing'], 'json');
-  expect(got.get(`v1:article:${id}`)).toMatchObject({ id });
-  expect(got.get('v1:article:missing')).toBeNull();
-  await remote.put('v1:test:a', '"one"');
-  await remote.delete(`v1:article:${id}`);
-  expect(await remote.get(`v1:article:${id}`, 'json')).toBeNull();
+  const got = await remote.get([`v2:article:${id}`, 'v2:article:missing'], 'json');
+  expect(got.get(`v2:article:${id}`)).toMatchObject({ id });
+  expect(got.get('v2:article:missing')).toBeNull();
+  await remote.put('v2:test:a', '"one"');
+  await remote.delete(`v2:article:${id}`);
+  expect(await remote.get(`v2:article:${id}`, 'json')).toBeNull();
   expect(await remote.flush()).toEqual({ written: 1, deleted: 1 });
   const fresh = new RemoteKV(project, '--local');
-  const after = await fresh.get(['v1:test:a', `v1:article:${id}`], 'json');
+  const after = await fresh.get(['v2:test:a', `v2:article:${id}`], 'json');
   expect([...after.values()]).toEqual(['one', null]);
 }, 180_000);

@@ -189,7 +189,7 @@ describe('faults: records missing behind the index', () => {
   });
 
   it('a claim record missing while excerpts still name it, and an article record missing, are skipped', async () => {
-    const claims = await env.QS_KV.list({ prefix: 'v1:claim:' });
+    const claims = await env.QS_KV.list({ prefix: 'v2:claim:' });
     for (const k of claims.keys) await env.QS_KV.delete(k.name);
     await env.QS_KV.delete(keys.article(SEED_ARTICLE_ID));
     const lookup = await lookupPost({ exact: 'We found some points by which we can predict common positions' });
@@ -197,7 +197,7 @@ describe('faults: records missing behind the index', () => {
     const search = await request('/v1/claims/search?query=peace');
     expect(search.status).toBe(200);
     expect((await request(`/v1/articles/${SEED_ARTICLE_ID}`)).status).toBe(404);
-    const claimId = claims.keys[0]?.name.slice('v1:claim:'.length);
+    const claimId = claims.keys[0]?.name.slice('v2:claim:'.length);
     if (claimId) expect((await request(`/v1/claims/${claimId}`)).status).toBe(404);
   });
 });

@@ -33,11 +33,11 @@ describe('IndexCoordinator', () => {
   });
 
   it('an operation that fails changes nothing (no partial records in KV or in the object)', async () => {
-    const before = await env.QS_KV.list({ prefix: 'v1:' });
+    const before = await env.QS_KV.list({ prefix: 'v2:' });
     const reply = await coordinator().publish({ id: 'empty-body', title: 'Nothing here', body: '   \n\n  ' });
     expect(reply).toMatchObject({ ok: false, status: 422 });
     expect(await env.QS_KV.get(keys.article('empty-body'))).toBeNull();
-    const after = await env.QS_KV.list({ prefix: 'v1:' });
+    const after = await env.QS_KV.list({ prefix: 'v2:' });
     expect(after.keys.length).toBe(before.keys.length);
   });
 

@@ -89,7 +89,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 /** One claim in a posting list: [claimId, weight, day (days since 1970, 0 = unknown), language, sites]. */
 export type PostingEntry = [id: string, weight: number, day: number, lang: string, sites: string];
 
-/** The value under `v1:cix:{term}`. `df` counts every claim with the term, kept or not. */
+/** The value under `v2:cix:{term}`. `df` counts every claim with the term, kept or not. */
 export interface PostingList {
   df: number;
   p: PostingEntry[];

@@ -12,7 +12,7 @@
 export type ArticleKind = 'primary' | 'report';
 export const ARTICLE_KINDS: readonly ArticleKind[] = ['primary', 'report'];
 
-/** A news article as stored (`v1:article:{id}`). Unknown fields are empty strings, never invented. */
+/** A news article as stored (`v2:article:{id}`). Unknown fields are empty strings, never invented. */
 export interface Article {
   kind: ArticleKind;
   /** Stable id: from the source's own `id`, else derived from its URL, else from title + date. [a-z0-9-]{1,80} */
@@ -63,7 +63,7 @@ export interface Quote {
   partial?: boolean;
 }
 
-/** A paragraph-sized passage (`v1:excerpt:{id}`), stored with everything a lookup answer needs. */
+/** A paragraph-sized passage (`v2:excerpt:{id}`), stored with everything a lookup answer needs. */
 export interface Excerpt {
   /** `{articleId}~{position}` */
   id: string;
@@ -105,7 +105,7 @@ export interface ClaimAppearance {
   excerptId?: string;
 }
 
-/** A checkable claim (`v1:claim:{id}`), with its reviews. */
+/** A checkable claim (`v2:claim:{id}`), with its reviews. */
 export interface Claim {
   /** Stable id derived from claimant + normalised text. */
   id: string;
@@ -228,6 +228,8 @@ export interface SourceRef {
   start: number;
   end: number;
   speaker?: Speaker;
+  /** In an answer: where the highlighted words sit in `excerpt.text` (they may be part of the original or run past it). */
+  highlight?: { start: number; end: number };
 }
 
 /** One print of a quotation in a report. */
@@ -266,8 +268,8 @@ export interface Appearances {
 }
 
 /**
- * One record per quotation: the same words said once (`v1:quotation:{id}`), derived from its members
- * (every report quote that prints it, `v1:qm:{id}:{n}`) and its anchor (the primary passage holding it).
+ * One record per quotation: the same words said once (`v2:quotation:{id}`), derived from its members
+ * (every report quote that prints it, `v2:qm:{id}:{n}`) and its anchor (the primary passage holding it).
  */
 export interface Quotation {
   id: string;
@@ -292,7 +294,7 @@ export interface QuotationMember extends Appearance {
 }
 
 /**
- * A deduplicated passage (`v1:passage:{id}`): one record and one set of index entries for every
+ * A deduplicated passage (`v2:passage:{id}`): one record and one set of index entries for every
  * excerpt with the same normalised text, however many articles print it.
  */
 export interface Passage {

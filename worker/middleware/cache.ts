@@ -5,6 +5,7 @@
  * one entry). POST lookups are cached under a synthetic GET key; they get an ETag but never a 304.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { KEY_VERSION } from '../store/keys';
 
 export interface CacheOptions {
   /** Browser and edge lifetime in seconds. */
@@ -68,7 +69,8 @@ export function cacheable(options: CacheOptions): MiddlewareHandler {
     const conditional = method === 'GET' || method === 'HEAD';
     const identity = options.key ? await options.key(c) : `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`;
     const cache = identity === null ? null : defaultCache();
-    const cacheKey = cache ? new Request(`${CACHE_ORIGIN}/${encodeURIComponent(identity!)}`) : null;
+    // The data layout's version is part of every key: answers cached under an older layout are never served.
+    const cacheKey = cache ? new Request(`${CACHE_ORIGIN}/${KEY_VERSION}/${encodeURIComponent(identity!)}`) : null;
 
     if (cache && cacheKey) {
       const hit = await cache.match(cacheKey);

@@ -1,9 +1,10 @@
 /**
  * `GET /widget.js` (the embeddable widget bundle, from the ASSETS binding) and `GET /demo`
- * (a third-party-style article page with the widget embedded, under a strict CSP with Trusted
- * Types enforced). Mounted in worker/app.ts with `app.route('/', assets)`.
+ * (the seed document as given, with the widget embedded, under a strict CSP with Trusted Types
+ * enforced). Mounted in worker/app.ts with `app.route('/', assets)`.
  */
 import { Hono } from 'hono';
+import seedText from '../../seeds/articles/000_f31f24ae895fee86.txt';
 
 const WIDGET_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
 
@@ -71,30 +72,41 @@ export const assets = new Hono<{ Bindings: Env }>()
     });
   });
 
+/** Text for HTML element content: the seed is data, never markup. */
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 /**
- * A blog post by an imaginary third party that quotes the seed article: an exact quote, an altered
- * one (a negation added), one credited to the wrong speaker, and blockquotes for auto-scan.
+ * The demo page: the seed document exactly as given (a report of 28 February 2022 whose publisher is
+ * not named, typos included), so a reader can highlight its sentences and see what QuoteSource holds:
+ * the UN's own press release for "Enough is enough", no primary record (only earlier and later
+ * reports, in two wordings) for "leaders need to move back to peace". Paragraphs that open with a
+ * quotation are block quotes, which auto-scan badges.
  */
 export function demoPage(nonce: string): string {
+  const paragraphs = seedText
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p, i) => (/^["“]/.test(p) ? `<blockquote id="seed-${i}">${escapeHtml(p)}</blockquote>` : `<p id="seed-${i}">${escapeHtml(p)}</p>`))
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The Ledger Weekly — Talks in Belarus, and a warning at the UN (QuoteSource demo)</title>
+<title>The seed report: talks in Belarus and the UN emergency session (QuoteSource demo)</title>
 <style nonce="${nonce}">
   body { margin: 0; font: 18px/1.6 Georgia, 'Times New Roman', serif; color: #222; background: #fbfaf7; }
   header, main, footer { max-width: 42rem; margin: 0 auto; padding: 0 1.25rem; }
   header { border-bottom: 3px double #222; padding-top: 1rem; }
   .masthead { font: 700 1.1rem/1 system-ui, sans-serif; letter-spacing: 0.08em; text-transform: uppercase; margin: 0 0 0.5rem; }
   h1 { font-size: 2rem; line-height: 1.2; margin: 1.5rem 0 0.5rem; }
-  .byline { color: #555; font-style: italic; margin: 0 0 1.5rem; }
   blockquote { margin: 1.5rem 0; padding: 0.5rem 1.25rem; border-left: 4px solid #b08d57; background: #f3eee4; }
   .note { font: 0.9rem/1.5 system-ui, sans-serif; background: #eef3fb; border: 1px solid #9db3d6; padding: 0.75rem 1rem; }
   footer { color: #555; font-size: 0.9rem; padding-bottom: 3rem; }
   @media (prefers-color-scheme: dark) {
     body { color: #eee; background: #161616; }
-    .byline, footer { color: #bbb; }
+    footer { color: #bbb; }
     blockquote { background: #2a2620; }
     .note { background: #1c2533; border-color: #40577a; }
   }
@@ -102,25 +114,15 @@ export function demoPage(nonce: string): string {
 <script type="module" src="/widget.js" data-auto="blockquote" data-lang="en-GB"></script>
 </head>
 <body>
-<header><p class="masthead">The Ledger Weekly</p></header>
+<header><p class="masthead">QuoteSource demo</p></header>
 <main>
 <article>
-<h1>Talks in Belarus, and a warning at the UN</h1>
-<p class="byline">A QuoteSource demo page, 1 March 2022</p>
-<p class="note">This page is a demonstration. Some quotes below are <strong>deliberately altered or misattributed</strong>
-so you can see what QuoteSource tells a reader. Highlight any quote (three words or more) and press the
-<strong>Find source</strong> button, or use the ❝ badges by the block quotes.</p>
-<p>Delegations from Russia and Ukraine met on Monday near the Ukrainian border. At the United Nations, the
-Secretary-General opened an emergency session with a blunt message: <span id="exact-quote">“Enough is enough. The fighting in Ukraine must stop now.”</span></p>
-<p>Some commentators went further in their summaries. One widely shared post had Guterres saying that
-<span id="altered-quote">“the fighting in Ukraine must not stop now”</span>, which is not what he said.</p>
-<p>On the talks themselves, Ukrainian adviser Mykhailo Podolyak was widely credited with the line
-<span id="misattributed-quote">“We discussed in detail every item on the agenda”</span>, though the words came from the other side of the table.</p>
-<p>Guterres also spoke about the civilians caught up in the fighting:</p>
-<blockquote id="scan-quote">We are seeing residential buildings and critical civilian infrastructure sustaining heavy damage.</blockquote>
-<p>And he closed with an appeal to those in command:</p>
-<blockquote id="scan-quote-2">Soldiers need to move back to their barracks. Leaders need to move back to peace.</blockquote>
-<p>The General Assembly debate was expected to run for several days before a vote on a draft resolution.</p>
+<h1>A report on the talks in Belarus and the UN emergency session</h1>
+<p class="note">Below is the seed document exactly as it was given: a news report dated 28 February 2022
+whose publisher it does not name, typos included. Highlight any sentence (three words or more) and press
+<strong>Find source</strong>, or use the ❝ badges by the block quotes, to see where its words come from:
+the speaker's own record when QuoteSource holds one, otherwise the earliest report, and every wording in print.</p>
+${paragraphs}
 </article>
 </main>
 <footer><p>Quotes checked with QuoteSource: one script tag, <code>&lt;script type="module" src="/widget.js"&gt;&lt;/script&gt;</code>.</p></footer>

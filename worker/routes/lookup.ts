@@ -13,6 +13,7 @@ import { limitBody, requireJson } from '../middleware/body';
 import { cacheable } from '../middleware/cache';
 import { withCacheTtl } from '../store/cached-kv';
 import { lookup, lookupBatch } from '../store/lookup';
+import { canonicalUrl } from '../store/page';
 import {
   BatchBodySchema,
   BatchResponseSchema,
@@ -31,12 +32,14 @@ export const DEFAULT_LIMIT = 3;
 export const LOOKUP_MAX_AGE = 300;
 
 /** The cache identity of a selector: what the engine would see after normalising. */
-function selectorKey(s: Partial<TextQuoteSelector>, limit: unknown): string | null {
+function selectorKey(s: Partial<TextQuoteSelector> & { url?: unknown }, limit: unknown): string | null {
   if (typeof s.exact !== 'string' || !s.exact.trim() || s.exact.length > MAX_QUOTE_CHARS) return null;
   // Input validation would refuse it: never answer it from the cache of a valid query that normalises alike.
   if ([s.exact, s.prefix, s.suffix].some((t) => typeof t === 'string' && textProblem(t) !== null)) return null;
   const context = (t: unknown) => (typeof t === 'string' && t.length <= MAX_CONTEXT_CHARS ? normaliseWords(t) : '');
-  return JSON.stringify([normaliseWords(s.exact), context(s.prefix), context(s.suffix), String(limit ?? DEFAULT_LIMIT)]);
+  // The page matters to the answer (`thisPage`, never its own source): it is part of the identity.
+  const page = typeof s.url === 'string' && s.url.length <= 2048 ? canonicalUrl(s.url) : '';
+  return JSON.stringify([normaliseWords(s.exact), context(s.prefix), context(s.suffix), String(limit ?? DEFAULT_LIMIT), page]);
 }
 
 async function jsonBody(c: Context): Promise<unknown> {
@@ -48,7 +51,7 @@ async function jsonBody(c: Context): Promise<unknown> {
 }
 
 const queryKey = (c: Context) => {
-  const key = selectorKey({ exact: c.req.query('q'), prefix: c.req.query('prefix'), suffix: c.req.query('suffix') }, c.req.query('limit'));
+  const key = selectorKey({ exact: c.req.query('q'), prefix: c.req.query('prefix'), suffix: c.req.query('suffix'), url: c.req.query('url') }, c.req.query('limit'));
   return key && `lookup|${key}`;
 };
 
@@ -65,10 +68,11 @@ const batchKey = async (c: Context) => {
   return parts.every(Boolean) ? `batch|${parts.join('\n')}` : null;
 };
 
-const selectorOf = (s: { exact: string; prefix?: string; suffix?: string }): TextQuoteSelector => ({
+const selectorOf = (s: { exact: string; prefix?: string; suffix?: string; url?: string }): TextQuoteSelector & { url?: string } => ({
   exact: s.exact,
   ...(s.prefix ? { prefix: s.prefix } : {}),
   ...(s.suffix ? { suffix: s.suffix } : {}),
+  ...(s.url ? { url: s.url } : {}),
 });
 
 const jsonResponse = <S extends typeof LookupResponseSchema | typeof BatchResponseSchema>(description: string, schema: S) => ({
@@ -92,7 +96,7 @@ export const lookupRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { matches } = await lookup(withCacheTtl(c.env.QS_KV), selectorOf({ exact: q.q, prefix: q.prefix, suffix: q.suffix }), {
+      const { matches } = await lookup(withCacheTtl(c.env.QS_KV), selectorOf({ exact: q.q, prefix: q.prefix, suffix: q.suffix, url: q.url }), {
         limit: q.limit ?? DEFAULT_LIMIT,
       });
       return c.json({ matches }, 200);

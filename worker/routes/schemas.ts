@@ -173,6 +173,10 @@ const exact = z
   .max(MAX_QUOTE_CHARS, `the quote is longer than ${MAX_QUOTE_CHARS} characters; highlight less`)
   .superRefine(rejectHostileText());
 const context = z.string().max(MAX_CONTEXT_CHARS, `prefix/suffix are at most ${MAX_CONTEXT_CHARS} characters`).superRefine(rejectHostileText());
+const pageUrl = z
+  .string()
+  .max(2048, 'url is at most 2048 characters')
+  .openapi({ description: 'The page the highlight came from: an answer says when that page prints the words (`thisPage`) and never cites it as its own source' });
 const limit = z.coerce
   .number({ message: 'limit must be a number' })
   .int('limit must be a whole number')
@@ -183,6 +187,7 @@ export const LookupQuerySchema = z.object({
   q: exact.openapi({ description: 'The highlighted text', example: 'Enough is enough' }),
   prefix: context.optional().openapi({ description: 'Text just before the highlight (TextQuoteSelector.prefix)' }),
   suffix: context.optional().openapi({ description: 'Text just after the highlight (TextQuoteSelector.suffix)' }),
+  url: pageUrl.optional(),
   limit: limit.optional().openapi({ description: `Most matches to return (1–${MAX_LIMIT}, default 3)`, example: 3 }),
 });
 
@@ -191,11 +196,11 @@ export const SelectorSchema = z
     exact: exact.openapi({ example: 'Soldiers need to move back to their barracks. Leaders need to move to peace.' }),
     prefix: context.optional(),
     suffix: context.optional(),
+    url: pageUrl.optional(),
   })
   .openapi('TextQuoteSelector');
 
 export const LookupBodySchema = SelectorSchema.extend({
-  url: z.string().max(2048).optional().openapi({ description: 'The page the highlight came from (informational)' }),
   limit: limit.optional(),
 }).openapi('LookupRequest');
 

@@ -2,7 +2,7 @@
  * The KV key layout, in one place. Every key is versioned so a new layout can be written beside the
  * old one and switched atomically. See README "KV layout".
  */
-export const KEY_VERSION = 'v1';
+export const KEY_VERSION = 'v2';
 
 export const keys = {
   article: (id: string) => `${KEY_VERSION}:article:${id}`,

@@ -324,6 +324,8 @@ function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, pag
     source = other;
   }
   const differences = differencesFor(p, queryTokens, s, prefix);
+  // Where the highlight sits in the original's paragraph (not when the source had to move off this page).
+  if (source.excerpt.id === sourceOf(s).excerpt.id && source.excerpt.text === unitText(s.unit)) source = { ...source, highlight: spanOf(s) };
   // Where the highlight sits: the page's own copy when we hold it, else the best copy found.
   const here = location;
   const hereText = unitText(here.unit);

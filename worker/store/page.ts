@@ -1,5 +1,5 @@
 /**
- * The page record (`v1:page:{hash of URL}`): which article is published at a URL and which
+ * The page record (`v2:page:{hash of URL}`): which article is published at a URL and which
  * passages it prints. Read in a lookup's first round trip, beside the index, when the selector
  * says where the highlight came from, so the answer knows the page's own copy (`thisPage`) without a
  * third round trip, and never cites a page as its own source.

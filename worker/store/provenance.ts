@@ -6,13 +6,13 @@
  * Design:
  * - **Passages.** Every excerpt is a copy of the passage of its normalised words. The passage record
  *   holds its best copy in full (primary first, then earliest) and the first few copies; the full
- *   copy list lives in chunks of CHUNK copies (`v1:pc:{id}:{n}`) that only writers read. Only a new
+ *   copy list lives in chunks of CHUNK copies (`v2:pc:{id}:{n}`) that only writers read. Only a new
  *   passage touches the index, so the ten-thousandth copy of a wire story writes two keys.
  * - **Quotations.** Each direct quote of a report joins the quotation whose original prints the
  *   same words (core/provenance `printsSameWords`), or founds one: anchored in the primary passage
  *   that holds the words when there is one, else in itself. The index files a quotation under its
  *   original's words, ahead of passages, so it stays findable however many copies there are. Members
- *   are kept in chunks (`v1:qm:{id}:{n}`); each article's memberships in `v1:aq:{articleId}`.
+ *   are kept in chunks (`v2:qm:{id}:{n}`); each article's memberships in `v2:aq:{articleId}`.
  * - **Anchoring is order-free.** A primary published after its reports re-anchors every quotation
  *   whose original it holds and merges those that land on the same words, so the records equal
  *   those of the opposite order (tested with permutations). Retracting the primary lets them fall
@@ -60,7 +60,7 @@ const compareDates = (a: string, b: string) => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
-/** One article's quotation memberships (`v1:aq:{articleId}`). */
+/** One article's quotation memberships (`v2:aq:{articleId}`). */
 interface Membership {
   excerptId: string;
   start: number;
