@@ -491,6 +491,8 @@ ${answerDiffs.length ? `\n| quote | transcripts first | articles first |\n|---|-
 | articles first | ${B.ingest.transcripts.ms.toFixed(0)} ms | ${B.ingest.articles.ms.toFixed(0)} ms | ${size(B.ingest.size)} |
 
 Keys by kind (transcripts first): ${prefixes(A.ingest.size)}.
+
+Where the articles-first transcript ingest goes (CPU profile of that phase, 2026-11-30, engine as of commit b50b2ef + uncommitted changes; not re-measured by this run): ≈ 74% in \`worker/store/provenance.ts\` \`anchorIn\`, nearly all of it in \`fitAny\` → \`core/provenance.ts\` \`fitSpan\`, which re-tokenises the whole primary passage and aligns for every quotation found in every 40-word window of it and for each of its wordings (tokenize ≈ 34%, align ≈ 27% of the phase): work ∝ windows × quotations × passage length, i.e. quadratic in the length of a speech paragraph.
 `;
   return { title: TITLE, markdown: md, figures };
 }

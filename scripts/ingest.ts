@@ -53,7 +53,7 @@ async function withSidecar(file: string, shown: string, text: Uint8Array): Promi
     throw new Error(`${shown}: its .meta.json is not valid JSON (${(e as Error).message})`);
   }
   const body = new TextDecoder('utf-8', { fatal: true }).decode(text);
-  return validateArticleSource({ ...(meta as object), body }, `${shown} (.meta.json)`);
+  return validateArticleSource({ ...(meta as object), body }, `${shown}: its .meta.json`);
 }
 
 export interface IngestTotals {
@@ -94,7 +94,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   const files: string[] = [];
   for (const p of opts.paths) {
     try {
-      files.push(...(await walk(p)));
+      // A sidecar named on its own is read with its .txt, never as an article.
+      files.push(...(await walk(p)).filter((f) => !META_SUFFIX.test(f)));
     } catch (e) {
       fail(p, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message);
     }

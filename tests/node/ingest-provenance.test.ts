@@ -146,7 +146,7 @@ describe('a moderator named in the first line of a .txt', () => {
   // sources.ts has already taken the first line away as the title): a moderator named in the title
   // line — as in all three 2016 debate transcripts of the corpus — gets no role. Remove `.fails` once
   // the title line is part of the header that moderator detection reads.
-  test.fails('as a plain .txt (the first line is the title): the Chair is the moderator', async () => {
+  test('as a plain .txt (the first line is the title): the Chair is the moderator', async () => {
     const { kv } = await load([{ paths: [join(dir, 'plain.txt')], kind: 'primary' }]);
     const m = await best(kv, CHAIR_SAID);
     expect(m.source.speaker).toEqual({ name: 'Chair', role: 'moderator' });
@@ -205,7 +205,7 @@ describe.skipIf(!corpusAvailable)(`first 2016 debate as a primary record (${corp
   // Lester Holt)"), which a .txt ingest takes as the title, so HOLT's turns lose role 'moderator'
   // (splitTranscript on the whole file does mark them: tests/node/transcript.test.ts). Remove
   // `.fails` once fixed.
-  test.fails('a sentence from a HOLT turn: role moderator', async () => {
+  test('a sentence from a HOLT turn: role moderator', async () => {
     const m = await best(kv, HOLT_LINE);
     expect(m.source.speaker).toEqual({ name: 'Holt', role: 'moderator' });
   });

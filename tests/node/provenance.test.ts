@@ -164,6 +164,15 @@ describe('this page and who said it', () => {
   });
 });
 
+test('a page whose own copy credits someone else is told so, from its url alone', async () => {
+  const kv = await load(ARTICLES);
+  const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.', url: CREDITED_ELSEWHERE.url })).matches;
+  expect(m.thisPage).toBe(true);
+  expect(m.speakerMismatch).toEqual({ credited: 'Okonjo', original: 'Holt' });
+  const [fine] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.', url: VERBATIM.url })).matches;
+  expect(fine.speakerMismatch).toBeUndefined();
+});
+
 describe('any number of reprints', () => {
   test('words printed in 400 articles are found in ≤ 2 round trips with their count; no value grows with the copies', async () => {
     const kv = new MemoryKV();

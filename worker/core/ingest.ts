@@ -33,7 +33,7 @@ interface Paragraph {
  */
 function paragraphsOf(source: ArticleSource, kind: ArticleKind): { paragraphs: Paragraph[]; warnings: string[] } {
   const own = kind === 'primary' && source.speaker?.trim() ? { name: source.speaker.trim() } : undefined;
-  const split = splitTranscript(source.body);
+  const split = splitTranscript(source.body, { title: source.title });
   if (split) {
     const paragraphs: Paragraph[] = splitParagraphs(split.preamble).map((text) => ({ text, ...(own ? { speaker: own } : {}) }));
     for (const turn of split.turns) {

@@ -165,6 +165,12 @@ export const publishRoutes = createRouter()
       middleware: [noCors(), requireAdminToken(), limitBody(MAX_BODY_BYTES), requireArticleMediaType()] as const,
       request: {
         params: IdPathParam,
+        query: z.object({
+          kind: z
+            .enum(['primary', 'report'], { message: 'must be "primary" or "report"' })
+            .optional()
+            .openapi({ description: 'For an HTML body (JSON says `kind` itself): the page is the speaker\'s own record (primary) or coverage (report, default)' }),
+        }),
         body: {
           // Not `required`: zod-openapi would then run the JSON validator on HTML bodies too. The media
           // type middleware above already insists on a JSON or HTML body.
@@ -189,6 +195,8 @@ export const publishRoutes = createRouter()
       let source: ArticleSource;
       if ((c.req.header('content-type') ?? '').toLowerCase().startsWith('text/html')) {
         source = await articleFromHtml(id, new Uint8Array(await c.req.arrayBuffer()));
+        const { kind } = c.req.valid('query');
+        if (kind) source.kind = kind;
       } else {
         const body = c.req.valid('json') as z.infer<typeof PublishArticleSchema>;
         if (body.id !== undefined && body.id !== id) {

@@ -43,9 +43,12 @@ export const IdParam = (name: string, example: string) =>
       .openapi({ param: { name: 'id', in: 'path' }, example }),
   });
 
+export const ArticleKindSchema = z.enum(['primary', 'report']).openapi({ description: "primary: the speaker's own record; report: coverage that quotes someone" });
+
 export const ArticleSummarySchema = z
   .object({
     id: z.string(),
+    kind: ArticleKindSchema,
     url: z.string(),
     title: z.string(),
     publisher: z.string(),
@@ -58,6 +61,7 @@ export const ArticleSchema = ArticleSummarySchema.extend({
   author: z.string(),
   contentHash: z.string(),
   excerptIds: z.array(z.string()),
+  seq: z.number().int().openapi({ description: 'Ingestion sequence: orders reports of the same date' }),
   updatedAt: z.string(),
 }).openapi('Article');
 
@@ -73,6 +77,8 @@ export const QuoteSchema = z
     speaker: SpeakerSchema.optional(),
     cue: z.string().optional(),
     kind: z.enum(['direct', 'indirect']),
+    turn: z.boolean().optional().openapi({ description: "Attributed by a transcript's speaker turn" }),
+    partial: z.boolean().optional(),
   })
   .openapi('Quote');
 
@@ -107,10 +113,12 @@ export const ExcerptSchema = z
     articleId: z.string(),
     position: z.number().int(),
     text: z.string(),
+    passageId: z.string().openapi({ description: 'The deduplicated passage this excerpt is a copy of' }),
     quotes: z.array(QuoteSchema),
     article: ArticleSummarySchema,
     prevId: z.string().optional(),
     nextId: z.string().optional(),
+    nextPassageId: z.string().optional(),
     claims: z.array(ClaimSummarySchema),
   })
   .openapi('Excerpt');
@@ -140,19 +148,62 @@ export const DifferenceSchema = z
     sourceStart: z.number().int(),
     sourceEnd: z.number().int(),
     meaning: z.enum(['negation', 'number', 'quantifier']).optional(),
+    excerptId: z.string().optional().openapi({ description: 'Set when the edit lies in the next paragraph (offsets are then in that one)' }),
   })
   .openapi('Difference');
+
+const span = { start: z.number().int(), end: z.number().int() };
+
+export const SourceRefSchema = z
+  .object({
+    kind: z.enum(['primary', 'earliest-report']).openapi({ description: "primary: the speaker's own record; earliest-report: no primary is held, this is the earliest report" }),
+    article: ArticleSummarySchema,
+    excerpt: z.object({ id: z.string(), text: z.string(), position: z.number().int() }),
+    exact: z.string().openapi({ description: "The original's words: excerpt.text.slice(start, end)" }),
+    ...span,
+    speaker: SpeakerSchema.optional(),
+    highlight: z.object(span).optional().openapi({ description: 'Where the highlighted words sit in excerpt.text' }),
+  })
+  .openapi('Source');
+
+export const AppearanceSchema = z
+  .object({ articleId: z.string(), excerptId: z.string(), url: z.string(), title: z.string(), publisher: z.string(), published: z.string(), wording: z.string() })
+  .openapi('Appearance');
+
+export const VariantSchema = z
+  .object({
+    wording: z.string(),
+    count: z.number().int(),
+    differences: z.array(DifferenceSchema).openapi({ description: 'From the original (offsets in source.excerpt.text)' }),
+    altered: z.boolean(),
+    original: z.boolean().openapi({ description: "This is the original's own wording" }),
+  })
+  .openapi('Variant');
+
+export const AppearancesSchema = z
+  .object({
+    count: z.number().int().openapi({ description: 'Reports printing these words' }),
+    first: z.array(AppearanceSchema).openapi({ description: 'The earliest (at most 5)' }),
+    variants: z.array(VariantSchema).openapi({ description: 'Distinct wordings, most printed first (at most 20)' }),
+    wordings: z.number().int().openapi({ description: 'How many distinct wordings in all' }),
+  })
+  .openapi('Appearances');
 
 export const MatchSchema = z
   .object({
     score: z.number().min(0).max(1),
-    excerpt: z.object({ id: z.string(), text: z.string(), articleId: z.string(), position: z.number().int() }),
+    excerpt: z.object({ id: z.string(), text: z.string(), articleId: z.string(), position: z.number().int() }).openapi({ description: 'Where the highlight sits: the page’s own copy, else the best-matching print' }),
     article: ArticleSummarySchema,
-    quote: z.object({ exact: z.string(), prefix: z.string(), suffix: z.string(), start: z.number().int(), end: z.number().int() }),
+    quote: z.object({ exact: z.string(), prefix: z.string(), suffix: z.string(), ...span }),
     speaker: SpeakerSchema.optional(),
-    differences: z.array(DifferenceSchema),
+    differences: z.array(DifferenceSchema).openapi({ description: 'From the original (source) to the highlight' }),
     altered: z.boolean(),
     claims: z.array(ClaimSummarySchema),
+    continuation: z.object({ excerptId: z.string(), exact: z.string(), ...span }).optional(),
+    source: SourceRefSchema,
+    appearances: AppearancesSchema,
+    thisPage: z.boolean(),
+    speakerMismatch: z.object({ credited: z.string(), original: z.string() }).optional(),
   })
   .openapi('Match');
 

@@ -345,13 +345,15 @@ function isModerator(label: Label, speaker: string, header: Set<string>): boolea
   return header.has(last);
 }
 
-/** Returns null when the text has no recognisable speaker turns (then the caller ingests it as plain text and warns). */
-export function splitTranscript(text: string): TranscriptSplit | null {
+/** `opts.title`: the document's title when the caller took it off the text (it may name the moderator). Returns null when the text has no recognisable speaker turns (then the caller ingests it as plain text and warns). */
+export function splitTranscript(text: string, opts: { title?: string } = {}): TranscriptSplit | null {
   const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
   const accepted = acceptLabels(lines.map(parseLabelLine));
   if (!isTranscript(lines, accepted)) return null;
   const { preamble, drafts } = buildDrafts(lines, accepted);
-  const header = moderatorNameWords(lines.filter((l) => l.trim()).slice(0, HEADER_LINES).join('\n'));
+  // The document's title (a .txt's first line, kept apart as the title) is part of its header too.
+  const headerLines = [...(opts.title ? [opts.title] : []), ...lines.filter((l) => l.trim())].slice(0, HEADER_LINES);
+  const header = moderatorNameWords(headerLines.join('\n'));
   const turns: TranscriptTurn[] = [];
   for (const draft of drafts) {
     const body = joinParagraphs(draft.paragraphs);

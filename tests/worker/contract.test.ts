@@ -1,0 +1,67 @@
+/**
+ * The declared contract is what is sent: every lookup answer parses with the route's response
+ * schema, and carries no field the schema (and so /openapi.json and the typed client) does not
+ * declare. Run over the seed's provenance cases: a primary source, an earliest report with two
+ * wordings, a page that prints the words, a paragraph-crossing highlight, a misattribution.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { ArticleSchema, ExcerptContextSchema, LookupResponseSchema } from '../../worker/routes/schemas';
+import { XINHUA } from '../seed-sources';
+import { api, SEED_ARTICLE_ID, seedKv } from './seed';
+
+beforeAll(seedKv, 120_000);
+
+/** Paths of values in `value` that `schema` does not declare (zod strips unknown keys silently). */
+function undeclared(schema: z.ZodType, value: unknown, path = '$'): string[] {
+  let s: z.ZodType = schema;
+  // Unwrap optional / nullable / default wrappers.
+  for (;;) {
+    const def = (s as unknown as { def: { type: string; innerType?: z.ZodType } }).def;
+    if ((def.type === 'optional' || def.type === 'nullable' || def.type === 'default') && def.innerType) s = def.innerType;
+    else break;
+  }
+  if (value === null || value === undefined) return [];
+  if (s instanceof z.ZodObject) {
+    const shape = s.shape as Record<string, z.ZodType>;
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k in shape ? undeclared(shape[k], v, `${path}.${k}`) : [`${path}.${k}`]));
+  }
+  if (s instanceof z.ZodArray) return (value as unknown[]).flatMap((v, i) => undeclared(s.element as z.ZodType, v, `${path}[${i}]`));
+  return [];
+}
+
+const lookup = async (body: Record<string, unknown>) => {
+  const res = await api('/v1/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ limit: 10, ...body }) });
+  expect(res.status).toBe(200);
+  return res.json();
+};
+
+describe('responses match the declared contract exactly', () => {
+  const cases: Record<string, Record<string, unknown>> = {
+    'primary source': { exact: 'Enough is enough' },
+    'earliest report, two wordings': { exact: 'leaders need to move back to peace' },
+    'the page prints the words': { exact: 'Soldiers need to move back to their barracks. Leaders need to move to peace.', url: XINHUA.url },
+    'across a paragraph break': { exact: 'discussed in the first round.\n\nDuring the first round, Ukraine demanded the complete withdrawal' },
+    'credited to someone else': { exact: 'We found some points by which we can predict common positions', prefix: 'Councillor Ada Okonjo said: "' },
+  };
+  for (const [name, body] of Object.entries(cases)) {
+    test(name, async () => {
+      const json = await lookup(body);
+      expect(LookupResponseSchema.safeParse(json).success).toBe(true);
+      expect(undeclared(LookupResponseSchema, json)).toEqual([]);
+      expect((json as { matches: unknown[] }).matches.length).toBeGreaterThan(0);
+    });
+  }
+
+  test('articles and excerpts', async () => {
+    const article = await (await api(`/v1/articles/${SEED_ARTICLE_ID}`)).json();
+    expect(undeclared(ArticleSchema, article)).toEqual([]);
+    const excerpt = await (await api(`/v1/excerpts/${SEED_ARTICLE_ID}~5`)).json();
+    expect(undeclared(ExcerptContextSchema, excerpt)).toEqual([]);
+  });
+
+  test('the misattribution case names both speakers', async () => {
+    const { matches } = (await lookup(cases['credited to someone else'])) as { matches: { speakerMismatch?: unknown }[] };
+    expect(matches[0].speakerMismatch).toEqual({ credited: 'Councillor Ada Okonjo', original: 'Vladimir Medinsky' });
+  });
+});
