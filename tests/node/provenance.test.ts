@@ -173,6 +173,35 @@ test('a page whose own copy credits someone else is told so, from its url alone'
   expect(fine.speakerMismatch).toBeUndefined();
 });
 
+describe('which primary can be the original', () => {
+  test('a record made after the report is not its original, in either order', async () => {
+    const early = report('ferry-early', '2024-03-01', '"The night ferry will not be cancelled this winter," Holt told a residents meeting.');
+    for (const order of [[TRANSCRIPT, early], [early, TRANSCRIPT]]) {
+      const kv = await load(order);
+      const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
+      expect(m.source).toMatchObject({ kind: 'earliest-report', article: { id: 'ferry-early' } });
+      // Asked from the report's own page, the later transcript is not offered as its source either.
+      const [fromPage] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.', url: early.url })).matches ?? [];
+      expect(fromPage?.source.kind ?? 'none').not.toBe('primary');
+    }
+  });
+
+  test('a short, ordinary phrase credited to someone else is not traced to a speaker who also said it', async () => {
+    const transcript = { ...TRANSCRIPT, body: `${TRANSCRIPT.body}\nHOLT: The figures speak for themselves.` };
+    const other = report('okonjo-figures', '2024-03-13', 'Councillor Okonjo replied: "The figures speak for themselves."');
+    const kv = await load([transcript, other]);
+    // From the page that prints it: nothing else holds these words as its source, so no source is offered.
+    expect((await lookup(kv, { exact: 'The figures speak for themselves', url: other.url })).matches).toEqual([]);
+    // From elsewhere, crediting Okonjo: the report is the earliest print, not Holt's transcript.
+    const [m] = (await lookup(kv, { exact: 'The figures speak for themselves', prefix: 'Councillor Okonjo replied: "' })).matches;
+    expect(m.source).toMatchObject({ kind: 'earliest-report', article: { id: 'okonjo-figures' } });
+    // A longer quotation credited to someone else is still traced, and flagged.
+    const [long] = (await lookup(await load(ARTICLES), { exact: 'The night ferry will not be cancelled this winter.', url: CREDITED_ELSEWHERE.url })).matches;
+    expect(long.source.kind).toBe('primary');
+    expect(long.speakerMismatch).toBeDefined();
+  });
+});
+
 describe('any number of reprints', () => {
   test('words printed in 400 articles are found in ≤ 2 round trips with their count; no value grows with the copies', async () => {
     const kv = new MemoryKV();

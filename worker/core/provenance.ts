@@ -22,7 +22,7 @@ import { diffWords, isAltered } from './diff';
 import { featureKey } from './features';
 import { align, prepare, type Alignment } from './match';
 import { normaliseWords, tokenize, type Token } from './normalise';
-import type { Appearance, Appearances, ArticleKind, PassageCopy, QuotationMember, SourceRef, Variant } from './types';
+import type { Appearance, Appearances, ArticleKind, PassageCopy, QuotationMember, SourceRef, Speaker, Variant } from './types';
 
 /** First prints a quotation record lists (the card shows a few; the count says the rest). */
 export const FIRST_APPEARANCES = 5;
@@ -188,6 +188,39 @@ export function sameWords(a: [number, number], b: [number, number]): boolean {
   if (rangeOverlap(a, b) >= SAME_WORDS_OVERLAP) return true;
   const inside = (x: [number, number], y: [number, number]) => x[0] >= y[0] - 1 && x[1] <= y[1] + 1 && x[1] - x[0] >= 3;
   return inside(a, b) || inside(b, a);
+}
+
+/** The speaker a passage attributes its characters [start, end) to: the attributed quote overlapping them most. */
+export function speakerAt(ex: { quotes?: { start: number; end: number; speaker?: Speaker }[] }, start: number, end: number): Speaker | undefined {
+  let best: Speaker | undefined;
+  let bestOverlap = 0;
+  for (const q of ex.quotes ?? []) {
+    const overlap = Math.min(end, q.end) - Math.max(start, q.start);
+    if (overlap > bestOverlap && q.speaker?.name) {
+      bestOverlap = overlap;
+      best = q.speaker;
+    }
+  }
+  return best ? { ...best } : undefined;
+}
+
+/**
+ * Quotes this short are ordinary phrases ("I will tell the truth"): a primary is their original only
+ * when the print names the primary's speaker (or names no one). Longer runs of the same words are no
+ * coincidence, and a print crediting someone else is a misattribution to flag, not a reason to look
+ * elsewhere.
+ */
+export const SHORT_QUOTE_WORDS = 8;
+
+/**
+ * Whether a primary record can be the original of a print: made no later than the print (dates
+ * known), and, for a short quote, said by whoever the print credits.
+ */
+export function mayBeOriginal(record: { published: string; speaker?: Speaker }, print: { published?: string; credited?: string; words: number }): boolean {
+  const day = (d: string | undefined) => (d ? d.slice(0, 10) : '');
+  if (day(print.published) && day(record.published) && day(record.published) > day(print.published)) return false;
+  if (print.words < SHORT_QUOTE_WORDS && print.credited && record.speaker?.name && !sameSpeaker(print.credited, record.speaker)) return false;
+  return true;
 }
 
 /* ---------- who the page credits ---------- */

@@ -18,7 +18,7 @@ import { differencesOf, droppedLeadingNegation, isAltered } from '../core/diff';
 import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
 import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, scoreUpperBound, type Alignment, type PreparedQuery } from '../core/match';
 import { tokenize, type Token } from '../core/normalise';
-import { creditedSpeaker, isQuotationId, rangeOverlap, sameSpeaker, wordRange } from '../core/provenance';
+import { creditedSpeaker, isQuotationId, mayBeOriginal, rangeOverlap, sameSpeaker, speakerAt, wordRange } from '../core/provenance';
 import type { Appearances, ArticleSummary, Difference, Excerpt, Match, Passage, Quotation, SourceRef, Speaker, TextQuoteSelector } from '../core/types';
 import { keys } from './keys';
 import { KV_BULK_GET_LIMIT, type KV } from './kv';
@@ -144,18 +144,6 @@ export function toUnit(id: string, record: unknown): Unit | null {
 /** The text a unit is aligned against: a passage's words, or the paragraph holding a quotation's original. */
 export const unitText = (u: Unit) => (u.passage ? u.passage.head.text : u.quotation.original.excerpt.text);
 
-function speakerFor(ex: Pick<Excerpt, 'quotes'>, start: number, end: number): Speaker | undefined {
-  let best: Speaker | undefined;
-  let bestOverlap = 0;
-  for (const q of ex.quotes ?? []) {
-    const overlap = Math.min(end, q.end) - Math.max(start, q.start);
-    if (overlap > bestOverlap && q.speaker?.name) {
-      bestOverlap = overlap;
-      best = q.speaker;
-    }
-  }
-  return best ? { ...best } : undefined;
-}
 
 interface Scored {
   alignment: Alignment;
@@ -242,6 +230,11 @@ function differencesFor(p: Plan, queryTokens: Token[], s: Scored, prefix: Token[
   return differences;
 }
 
+const spanPair = (s: Scored): [number, number] => {
+  const { start, end } = spanOf(s);
+  return [start, end];
+};
+
 /** The span a scored unit covers, in its own text (a span into the next passage ends at this one's last word). */
 function spanOf(s: Scored): { start: number; end: number } {
   const start = s.tokens[s.alignment.from].start;
@@ -254,7 +247,7 @@ function sourceOf(s: Scored): SourceRef {
   if (s.unit.quotation) return s.unit.quotation.original;
   const head = s.unit.passage.head;
   const { start, end } = spanOf(s);
-  const speaker = speakerFor(head, start, end);
+  const speaker = speakerAt(head, start, end);
   return {
     kind: head.article.kind === 'primary' ? 'primary' : 'earliest-report',
     article: head.article,
@@ -356,7 +349,7 @@ function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, pag
     appearances: appearancesOf(s, source),
     thisPage,
   };
-  const speaker = source.speaker ?? (head ? speakerFor(head, start, end) : undefined);
+  const speaker = source.speaker ?? (head ? speakerAt(head, start, end) : undefined);
   if (speaker) match.speaker = speaker;
   if (here.next) {
     const nStart = here.tokens[here.next.firstToken].start - here.next.offset;
@@ -366,7 +359,7 @@ function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, pag
   // Misattribution: the page or the highlight's context credits someone else with the original's words.
   // (The page's own attribution counts only when we hold the page's copy: another report's is not this page's word.)
   const pageCopy = !!(page && here.unit.passage && page.excerpts[here.unit.id]);
-  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (pageCopy && head ? speakerFor(head, start, end)?.name : undefined);
+  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (pageCopy && head ? speakerAt(head, start, end)?.name : undefined);
   if (credited && source.speaker?.name && !sameSpeaker(credited, source.speaker)) {
     match.speakerMismatch = { credited, original: source.speaker.name };
   }
@@ -379,13 +372,22 @@ function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit: numbe
   const best = scored[0];
   // The speaker's own record first (a primary passage, or a quotation anchored in one), then a
   // quotation's earliest report; either must match about as well as the best copy does.
-  const fits = (s: Scored) => s.alignment.score >= ORIGINAL_SHARE * best.alignment.score;
-  // A quotation anchored in a primary carries the primary and its prints: it goes before the bare passage.
-  const original =
-    scored.find((s) => isPrimary(s) && !!s.unit.quotation && fits(s)) ?? scored.find((s) => isPrimary(s) && fits(s)) ?? scored.find((s) => isAuthoritative(s) && fits(s));
   // Where the highlight sits: the page's own copy, else the best-matching print.
   const onPage = page ? scored.find((s) => s.unit.passage && page.excerpts[s.unit.id] !== undefined) : undefined;
   const location = onPage ?? scored.find((s) => !!s.unit.passage) ?? best;
+  // What the print tells: its date (the page's, else the earliest print of a matching quotation)
+  // and whom it credits. A primary made later, or (for a short phrase) said by someone else, is not its original.
+  const fits = (s: Scored) => s.alignment.score >= ORIGINAL_SHARE * best.alignment.score;
+  const printDates = scored.filter((s) => s.unit.quotation && fits(s)).map((s) => s.unit.quotation!.appearances.first[0]?.published ?? '');
+  const printed = page?.article.published || printDates.filter(Boolean).sort()[0] || '';
+  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (onPage ? speakerAt(onPage.unit.passage!.head, ...spanPair(onPage))?.name : undefined);
+  const words = p.tokens.filter((t) => !t.gap).length;
+  const eligible = (s: Scored) => !isPrimary(s) || mayBeOriginal({ published: sourceOf(s).article.published, ...(sourceOf(s).speaker ? { speaker: sourceOf(s).speaker } : {}) }, { published: printed, ...(credited ? { credited } : {}), words });
+  // A quotation anchored in a primary carries the primary and its prints: it goes before the bare passage.
+  const original =
+    scored.find((s) => isPrimary(s) && !!s.unit.quotation && fits(s) && eligible(s)) ??
+    scored.find((s) => isPrimary(s) && fits(s) && eligible(s)) ??
+    scored.find((s) => !isPrimary(s) && isAuthoritative(s) && fits(s));
   const out: Match[] = [];
   const used = new Set<string>();
   const push = (s: Scored, loc: Scored) => {
@@ -397,7 +399,7 @@ function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit: numbe
   if (original) {
     push(original, location);
     // Other originals (the same words said on another occasion), never reports that print this one.
-    for (const s of scored) if (isAuthoritative(s)) push(s, s.unit.passage ? s : location);
+    for (const s of scored) if (isAuthoritative(s) && eligible(s)) push(s, s.unit.passage ? s : location);
     return out;
   }
   for (const s of scored) push(s, s);

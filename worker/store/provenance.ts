@@ -23,8 +23,7 @@
  * - No value grows with the number of copies: records list a few, chunks hold CHUNK each.
  * - Every member of a quotation is listed in its article's memberships, and the other way round.
  */
-import { isLookupable } from '../core/match';
-import { SCORE_THRESHOLD } from '../core/match';
+import { isLookupable, SCORE_THRESHOLD } from '../core/match';
 import { queryFeatures } from '../core/features';
 import { tokenize } from '../core/normalise';
 import {
@@ -36,7 +35,9 @@ import {
   fitSpan,
   printsSameWords,
   quotationIdFor,
+  mayBeOriginal,
   sameWords,
+  speakerAt,
   wordingKey,
   wordRange,
   type SpanFit,
@@ -262,18 +263,6 @@ function memberOf(article: Article, excerpt: Excerpt, q: Quote): QuotationMember
   };
 }
 
-function speakerAt(ex: Pick<Excerpt, 'quotes'>, start: number, end: number): Speaker | undefined {
-  let best: Speaker | undefined;
-  let bestOverlap = 0;
-  for (const q of ex.quotes ?? []) {
-    const overlap = Math.min(end, q.end) - Math.max(start, q.start);
-    if (overlap > bestOverlap && q.speaker?.name) {
-      bestOverlap = overlap;
-      best = q.speaker;
-    }
-  }
-  return best ? { ...best } : undefined;
-}
 
 function primaryRef(head: Excerpt, fit: { start: number; end: number }): SourceRef {
   const speaker = speakerAt(head, fit.start, fit.end);
@@ -377,17 +366,54 @@ async function readMemberships(kv: KV, articleId: string): Promise<Membership[]>
   return (await kv.get<Membership[]>(membershipsKey(articleId), 'json')) ?? [];
 }
 
-/** Where the words best sit among primary passages (the anchor), or null. */
-function bestPrimary(units: Unit[], wording: string, exclude?: Set<string>): { passage: Passage; fit: SpanFit } | null {
+/** What the prints of a quotation tell about who said it and when (for choosing a primary). */
+interface PrintFacts {
+  /** The earliest print's date ('' unknown). */
+  published: string;
+  speaker?: Speaker;
+  wording: string;
+}
+
+function printFacts(members: QuotationMember[], fallback: { published: string; speaker?: Speaker; wording: string }): PrintFacts {
+  const earliest = [...members].sort(compareAppearances)[0];
+  return earliest ? { published: earliest.published, ...(earliest.speaker ? { speaker: earliest.speaker } : {}), wording: earliest.wording } : fallback;
+}
+
+/** Whether a primary passage can be the original of these prints (core/provenance `mayBeOriginal`). */
+function eligibleAnchor(passage: Passage, fit: SpanFit, facts: PrintFacts): boolean {
+  const said = speakerAt(passage.head, fit.start, fit.end);
+  return mayBeOriginal(
+    { published: passage.head.article.published, ...(said ? { speaker: said } : {}) },
+    { published: facts.published, ...(facts.speaker?.name ? { credited: facts.speaker.name } : {}), words: tokenize(facts.wording).length },
+  );
+}
+
+/**
+ * The better of two anchors: a clearly better fit (by more than 0.1) wins; among fits that close,
+ * the earlier record (the first time the words were said), then the better fit, then the smaller id.
+ * A total order, so the anchor never depends on which primary was ingested first.
+ */
+function betterAnchor(a: { passage: Passage; fit: SpanFit }, b: { passage: Passage; fit: SpanFit } | null): boolean {
+  if (!b) return true;
+  const sa = a.fit.alignment.score;
+  const sb = b.fit.alignment.score;
+  if (Math.abs(sa - sb) > 0.1) return sa > sb;
+  const d = compareDates(a.passage.head.article.published, b.passage.head.article.published);
+  if (d) return d < 0;
+  if (Math.abs(sa - sb) > 1e-9) return sa > sb;
+  return a.passage.id < b.passage.id;
+}
+
+/** Where the words best sit among the eligible primary passages (the anchor), or null. */
+function bestPrimary(units: Unit[], facts: PrintFacts, exclude?: Set<string>): { passage: Passage; fit: SpanFit } | null {
   let best: { passage: Passage; fit: SpanFit } | null = null;
   for (const u of units) {
     const p = u.passage;
     if (!p || p.primaryCopies === 0 || p.head.article.kind !== 'primary' || exclude?.has(p.id)) continue;
-    const fit = fitSpan(p.head.text, wording, SCORE_THRESHOLD);
-    if (!fit) continue;
-    if (!best || fit.alignment.score > best.fit.alignment.score + 1e-9 || (Math.abs(fit.alignment.score - best.fit.alignment.score) <= 1e-9 && p.id < best.passage.id)) {
-      best = { passage: p, fit };
-    }
+    const fit = fitSpan(p.head.text, facts.wording, SCORE_THRESHOLD);
+    if (!fit || !eligibleAnchor(p, fit, facts)) continue;
+    const candidate = { passage: p, fit };
+    if (betterAnchor(candidate, best)) best = candidate;
   }
   return best;
 }
@@ -501,7 +527,7 @@ async function joinQuotations(tx: Tx, article: Article, excerpts: Excerpt[]) {
           await saveQuotation(tx, quotationFrom(id, original, now, q.anchorPassageId), q, { now, was });
         }
       } else {
-        const anchor = bestPrimary(units, member.wording);
+        const anchor = bestPrimary(units, { published: member.published, ...(member.speaker ? { speaker: member.speaker } : {}), wording: member.wording });
         const original = anchor ? primaryRef(anchor.passage.head, anchor.fit) : reportRef(excerpt, member);
         // Quotations whose words this quote holds (it quotes more of the same words) merge with it.
         const absorbable = [...live.values()]
@@ -556,10 +582,16 @@ async function anchorIn(tx: Tx, passageIds: string[]) {
     for (const id of [...found.keys()].sort()) {
       const q = (await tx.kv.get<Quotation>(keys.quotation(id), 'json')) ?? null;
       if (!q) continue;
-      if (q.original.kind === 'primary' && q.anchorPassageId !== pid) continue;
       const members = await readMembers(tx.kv, q);
       const fit = fitAny(passage.head.text, q, members);
-      if (!fit) continue;
+      const facts = printFacts(members, { published: q.original.article.published, speaker: q.original.speaker, wording: q.original.exact });
+      if (!fit || !eligibleAnchor(passage, fit, facts)) continue;
+      // Anchored in another primary already: move only if this one is the better anchor (a total order).
+      if (q.original.kind === 'primary' && q.anchorPassageId !== pid) {
+        const current = q.anchorPassageId ? await tx.kv.get<Passage>(keys.passage(q.anchorPassageId), 'json') : null;
+        const currentFit = current ? fitAny(current.head.text, q, members) : null;
+        if (current && currentFit && !betterAnchor({ passage, fit }, { passage: current, fit: currentFit })) continue;
+      }
       const original = primaryRef(passage.head, fit);
       const next = quotationFrom(q.id, original, members, pid);
       if (JSON.stringify(next) !== JSON.stringify(q)) await saveQuotation(tx, next, q);
@@ -639,9 +671,10 @@ async function reanchorFrom(tx: Tx, passageIds: string[], passageTexts: Map<stri
 /** A quotation's original from scratch: the best primary holding its words, else its earliest member. */
 async function reresolve(tx: Tx, q: Quotation, members: QuotationMember[], excludePassages: Set<string>) {
   const sorted = [...members].sort(compareAppearances);
+  const facts = printFacts(members, { published: q.original.article.published, speaker: q.original.speaker, wording: q.original.exact });
   const wordings = [...new Set([q.original.exact, ...sorted.map((m) => m.wording)])].slice(0, 3);
   for (const w of wordings) {
-    const anchor = bestPrimary(await unitsFor(tx, w, 'passages'), w, excludePassages);
+    const anchor = bestPrimary(await unitsFor(tx, w, 'passages'), { ...facts, wording: w }, excludePassages);
     if (anchor) {
       await saveQuotation(tx, quotationFrom(q.id, primaryRef(anchor.passage.head, anchor.fit), members, anchor.passage.id), q);
       return;
