@@ -90,7 +90,7 @@ function plan(selector: TextQuoteSelector & { url?: string }): Plan | null {
  * quotation is weighed against the other quotations of its list, a passage against the list's total,
  * so ten thousand prints of the same words never drown the quotation that stands for them all.
  */
-export function candidates(features: QueryFeature[], postings: Map<string, string | null>, filter: UnitFilter = 'all', max = MAX_CANDIDATES): Candidate[] {
+export function candidates(features: QueryFeature[], postings: Map<string, string | null>, filter: UnitFilter = 'all', max = MAX_CANDIDATES, floorShare = CANDIDATE_FLOOR): Candidate[] {
   const tally = new Map<string, number>();
   for (const f of features) {
     const { ids, total } = parsePosting(postings.get(keys.indexFeature(f.key)));
@@ -116,7 +116,7 @@ export function candidates(features: QueryFeature[], postings: Map<string, strin
     else topPassage = Math.max(topPassage, w);
   }
   const ranked: [string, number][] = [];
-  for (const e of tally) if (e[1] >= (isQuotationId(e[0]) ? topQuotation : topPassage) * CANDIDATE_FLOOR) ranked.push(e);
+  for (const e of tally) if (e[1] >= (isQuotationId(e[0]) ? topQuotation : topPassage) * floorShare) ranked.push(e);
   ranked.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   // Quotations are few and decisive: keep a third of the slots for them when they are there.
   const picked = ranked.slice(0, max);
@@ -428,12 +428,13 @@ export async function gatherUnits(
   filter: UnitFilter,
   stats: LookupStats,
   max = MAX_CANDIDATES,
+  floorShare = CANDIDATE_FLOOR,
 ): Promise<{ units: { unit: Unit | null; weight: number; onPage?: boolean }[]; page: PageRecord | null }[]> {
   const featureKeys = [...new Set(texts.flatMap((t) => t.features.map((f) => keys.indexFeature(f.key))))];
   const pageKeys = [...new Set(texts.map((t) => (t.url ? pageKeyFor(t.url) : null)).filter((k): k is string => !!k))];
   if (featureKeys.length || pageKeys.length) stats.roundTrips++;
   const [postings, pages] = await Promise.all([bulkGet<string>(kv, featureKeys, 'text', stats), bulkGet<PageRecord>(kv, pageKeys, 'json', stats)]);
-  const wanted = texts.map((t) => candidates(t.features, postings, filter, max));
+  const wanted = texts.map((t) => candidates(t.features, postings, filter, max, floorShare));
   const pageOf = (t: { url?: string }) => (t.url ? (pages.get(pageKeyFor(t.url)) ?? null) : null);
   // The page's own copies that share a feature with the highlight are read too, so it is found among them.
   const pageUnits = texts.map((t, k) => {

@@ -422,7 +422,9 @@ async function unitsFor(tx: Tx, text: string, filter: 'all' | 'quotations' | 'pa
   const tokens = tokenize(text);
   if (!isLookupable(tokens)) return [];
   // Writers look wider than a reader's lookup: a founding decision must not miss the quotation it belongs to.
-  const [g] = await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 24);
+  // A primary looking for the quotations it holds takes every quotation sharing its words (no floor):
+  // the decision must not depend on which other quotations happen to be in the index yet.
+  const [g] = filter === 'quotations' ? await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 48, 0) : await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 24);
   return g.units.map((x) => x.unit).filter((u): u is Unit => !!u);
 }
 
