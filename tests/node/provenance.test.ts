@@ -218,6 +218,8 @@ describe('any number of reprints', () => {
     expect(matches[0].appearances.count).toBe(400);
     const largest = Math.max(...[...kv.data.values()].map((v) => v.length));
     expect(largest).toBeLessThan(64 * 1024);
+    // The claim the quote makes keeps a bounded list of appearances; the quotation counts them all.
+    for (const [k, v] of kv.data) if (k.startsWith(KEY_PREFIX.claim)) expect(JSON.parse(v).appearances.length).toBeLessThanOrEqual(20);
     // Exact copies are one passage.
     const passages = [...kv.data.keys()].filter((k) => k.startsWith(KEY_PREFIX.passage)).length;
     expect(passages).toBeLessThan(7 + 210);

@@ -43,6 +43,13 @@ export interface DeleteReport {
   keysWritten: number;
 }
 
+/**
+ * Appearances a claim derived from quotes keeps (the first ones ingested): the claim record is read
+ * with every lookup answer's summary and must not grow with reprints; how far the words spread is
+ * the quotation record's job (`appearances.count`, store/provenance.ts).
+ */
+export const MAX_CLAIM_APPEARANCES = 20;
+
 /** Counts KV writes and deletes so every operation can report exactly what it changed. */
 class Writes {
   written = 0;
@@ -187,7 +194,7 @@ export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: st
   for (const claim of claims) {
     const existing = storedClaim(claim.id);
     const merged: Claim = existing
-      ? { ...existing, appearances: [...existing.appearances.filter((a) => a.articleId !== article.id), ...claim.appearances] }
+      ? { ...existing, appearances: [...existing.appearances.filter((a) => a.articleId !== article.id), ...claim.appearances].slice(0, MAX_CLAIM_APPEARANCES) }
       : claim;
     if (existing && JSON.stringify(existing) === JSON.stringify(merged)) continue;
     if (existing) claimsRemoved.push(existing);
