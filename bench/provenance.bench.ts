@@ -232,62 +232,69 @@ export function formatDifferences(ds: Difference[]): string {
 
 /**
  * Spot-check by eye of the traced quotes (keyed by the start of the news wording), read in
- * the article around the quote and in the transcript: `trace` — is the transcript really where these
+ * the article around the quote and in the transcript (a review applies only to a trace to the same transcript): `trace` — is the transcript really where these
  * words come from (right speaker, said before the article); `diff` — for quotes with differences, are
  * they a real change of the speaker's words or an artefact. Written after reading the examples of the
  * run of 2026-11-30 (engine stamp in the results); a quote not listed shows "not reviewed".
  */
-const REVIEWED: Record<string, { trace: boolean; diff?: boolean; note: string }> = {
-  'We have a situation where we have our inner cities, ': { trace: true, note: 'Trump, first debate; “he said:” after describing the debate' },
-  'That makes me smart': { trace: true, note: 'Trump, first debate (“during the debate last week”)' },
+const REVIEWED: Record<string, { article: string; trace: boolean; diff?: boolean; note: string }> = {
+  'We have a situation where we have our inner cities, ': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Trump, first debate; “he said:” after describing the debate' },
+  'That makes me smart': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Trump, first debate (“during the debate last week”)' },
   'We have got to do everything possible to improve pol': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
     trace: false,
     diff: true,
     note: 'wrong original: the debate span is moderator Holt quoting Clinton (“last week you said we’ve got to…”), six days after this 09-20 article; Clinton said it earlier, in no transcript here. The -said we’ve/+We have diff is an artefact of that',
   },
-  'He started his business with $14 million borrowed fr': { trace: true, note: 'Clinton, first debate (a comma aside, verbatim)' },
-  'Why won’t he release his tax returns? I think there ': { trace: true, diff: true, note: 'Clinton, first debate; the article dropped “And”: a real (harmless) change' },
+  'He started his business with $14 million borrowed fr': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Clinton, first debate (a comma aside, verbatim)' },
+  'Why won’t he release his tax returns? I think there ': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, diff: true, note: 'Clinton, first debate; the article dropped “And”: a real (harmless) change' },
   'First, maybe he’s not as rich as he says he is. Seco': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
     trace: true,
     note: 'Clinton, first debate; the quote runs across a repeated CLINTON: label, so `source.exact` shows only its first two sentences although the match and “no differences” cover all three',
   },
-  'That makes me smart.': { trace: true, note: 'Trump, first debate' },
+  'That makes me smart.': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Trump, first debate' },
   'Maybe he didn’t do a good job, and I wasn’t satisfie': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
     trace: true,
     diff: false,
     note: 'right source (Trump, first debate), but a false alteration: “was unsatisfied” → “wasn’t satisfied” is flagged as negation though the meaning is the same',
   },
-  'The kind of plan that Donald has put forth would be ': { trace: true, note: 'Clinton, first debate (“she said in the first debate”)' },
-  'Slashing taxes on the wealthy hasn’t worked.': { trace: true, note: 'Clinton, first debate' },
-  'The tax relief will be concentrated on the working a': { trace: true, note: 'Trump, 15 Sept. economic speech (“he said last month”)' },
-  'They will receive the biggest benefit — it won’t eve': { trace: true, note: 'Trump, 15 Sept. speech; dash style only' },
+  'The kind of plan that Donald has put forth would be ': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Clinton, first debate (“she said in the first debate”)' },
+  'Slashing taxes on the wealthy hasn’t worked.': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Clinton, first debate' },
+  'The tax relief will be concentrated on the working a': { article: 'primary-2016-09-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Sept. economic speech (“he said last month”)' },
+  'They will receive the biggest benefit — it won’t eve': { article: 'primary-2016-09-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Sept. speech; dash style only' },
   "She's trigger-happy and very unstable.": {
+    article: 'primary-2016-09-07-trump-speech-paigecm',
     trace: true,
     diff: true,
     note: 'Trump, 7 Sept. national-security speech (“earlier in the day”): the transcript has “She is trigger-happy and unstable”; “very” added is a real change (not a meaning flag, rightly)',
   },
   'I have good judgment': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
     trace: false,
     diff: false,
     note: 'false trace: Trump at the 7 Sept. forum (in no transcript here) matched Clinton’s “That’s not good judgment” in the 26 Sept. debate, after this 09-08 article; the negation flag is an artefact',
   },
-  'I will tell the truth.': { trace: false, diff: false, note: 'false trace: Ted Cruz’s words matched a generic phrase in a Clinton speech (“will tell you the truth”)' },
+  'I will tell the truth.': { article: 'primary-2016-09-19-clinton-speech-paigecm', trace: false, diff: false, note: 'false trace: Ted Cruz’s words matched a generic phrase in a Clinton speech (“will tell you the truth”)' },
   'This could be the great Trojan horse of all time.': {
+    article: 'primary-2016-10-09-debate-full-paigecm',
     trace: false,
     diff: true,
     note: 'same speaker and words, but not this print’s source: Trump said it at an Everett rally before this 09-12 article; the match is him repeating it in the 9 Oct. debate, four weeks later',
   },
-  'the hateful ideology of radical Islam – its oppressio': { trace: true, note: 'Trump, 15 Aug. speech (“in an August speech”); capitals only' },
-  'We will defeat radical Islamic terrorism, just as we ': { trace: true, note: 'Trump, 15 Aug. speech' },
-  'Anyone who cannot name our enemy, is not fit to lead': { trace: true, note: 'Trump, 15 Aug. speech' },
+  'the hateful ideology of radical Islam – its oppressio': { article: 'primary-2016-08-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Aug. speech (“in an August speech”); capitals only' },
+  'We will defeat radical Islamic terrorism, just as we ': { article: 'primary-2016-08-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Aug. speech' },
+  'Anyone who cannot name our enemy, is not fit to lead': { article: 'primary-2016-08-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Aug. speech' },
 };
 
-/** The review whose key (the start of the news wording) is the longest prefix of the quote. */
-const reviewOf = (text: string) => {
+/** The review whose key (the start of the news wording) is the longest prefix of the quote, when it was traced to the same transcript. */
+const reviewOf = (o: Outcome) => {
   const key = Object.keys(REVIEWED)
-    .filter((k) => text.startsWith(k))
+    .filter((k) => o.text.startsWith(k))
     .sort((a, b) => b.length - a.length)[0];
-  return key ? REVIEWED[key] : undefined;
+  const r = key ? REVIEWED[key] : undefined;
+  return r && r.article === o.top?.source.article.id ? r : undefined;
 };
 
 /* ---------- the bench ---------- */
@@ -379,12 +386,12 @@ export async function run() {
       `  ${o.altered ? 'ALTERED' : o.changed ? 'CHANGED' : 'VERBATIM'} ${o.doc.slice(0, 40)} (${o.published}) | gold ${o.gold.sourceResolved ?? o.gold.source}\n    news:       ${o.text}\n    transcript: ${o.top!.source.exact}\n    (${o.top!.source.article.id}, ${o.top!.source.speaker?.name ?? '?'}, score ${o.top!.score.toFixed(3)})\n    diff: ${formatDifferences(o.top!.differences)}`,
     );
   }
-  const reviewed = examples.filter((o) => reviewOf(o.text));
-  const falseTraces = reviewed.filter((o) => !reviewOf(o.text)!.trace);
+  const reviewed = examples.filter((o) => reviewOf(o));
+  const falseTraces = reviewed.filter((o) => !reviewOf(o)!.trace);
   const withDiff = reviewed.filter((o) => o.top!.differences.length > 0);
-  const falseDiffs = withDiff.filter((o) => reviewOf(o.text)!.diff === false);
+  const falseDiffs = withDiff.filter((o) => reviewOf(o)!.diff === false);
   const alteredReviewed = reviewed.filter((o) => o.altered);
-  const alteredReal = alteredReviewed.filter((o) => reviewOf(o.text)!.trace && reviewOf(o.text)!.diff !== false);
+  const alteredReal = alteredReviewed.filter((o) => reviewOf(o)!.trace && reviewOf(o)!.diff !== false);
 
   const row = (label: string, s: Shares) =>
     `| ${label} | ${s.quotes} | ${s.lookupable} | **${s.traced}** (${pct(s.traced, s.quotes)}) | ${s.verbatim} | ${s.altered} | ${s.changed} | ${s.tracedLater} | ${s.substring} (${pct(s.substring, s.quotes)}) | ${s.substringNotTraced} | ${s.tracedNotSubstring} |`;
@@ -433,7 +440,7 @@ export async function run() {
       score: o.top!.score,
       differences: formatDifferences(o.top!.differences),
       altered: o.altered,
-      review: reviewOf(o.text) ?? null,
+      review: reviewOf(o) ?? null,
     })),
   };
 
@@ -453,7 +460,7 @@ ${row('all', all)}
 ${row('said by Trump or Clinton (gold)', cand)}
 ${row('said by anyone else', other)}
 
-Over the quotes a transcript could hold (${cand.quotes} by a candidate): **${pct(cand.traced, cand.quotes)} traced** (${cand.verbatim} verbatim, ${cand.altered} altered, ${cand.changed} changed but not altered)${reviewed.length ? `; by the spot check below, ${tracedCand.filter((o) => reviewOf(o.text)?.trace).length} of them (${pct(tracedCand.filter((o) => reviewOf(o.text)?.trace).length, cand.quotes)}) are right` : ''}.
+Over the quotes a transcript could hold (${cand.quotes} by a candidate): **${pct(cand.traced, cand.quotes)} traced** (${cand.verbatim} verbatim, ${cand.altered} altered, ${cand.changed} changed but not altered)${reviewed.length ? `; by the spot check below, ${tracedCand.filter((o) => reviewOf(o)?.trace).length} of them (${pct(tracedCand.filter((o) => reviewOf(o)?.trace).length, cand.quotes)}) are right${tracedCand.some((o) => !reviewOf(o)) ? ` (${tracedCand.filter((o) => !reviewOf(o)).length} not reviewed)` : ''}` : ''}.
 Candidates' quotes not traced (${candUntraced.length}): ${why.notLookupable} too short to look up, ${why.noMatch} no match at all, ${why.reportSource} matched only a report (the earliest report is the source: said somewhere these ${transcripts.length} transcripts do not cover), ${why.otherPrimary} another primary.
 Traced quotes whose gold speaker is not a candidate: ${tracedOther.length}${tracedOther.length ? ` (${tracedOther.slice(0, 8).map((o) => `${cell(namePart(o.gold.sourceResolved ?? o.gold.source ?? '?'))}: “${cell(clip(o.text, 60))}”`).join('; ')})` : ''}.
 Speaker of the transcript span, traced candidate quotes: ${speakerAgrees}/${tracedCand.length} name the gold candidate. Transcript speakers over all traced quotes: ${[...sourceSpeakerCounts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${cell(k)} ${n}`).join(', ')}.
@@ -466,7 +473,7 @@ There are only ${all.altered} altered quotes, so every traced quote is listed. N
 |---|---|---|---|---|---|---|
 ${examples
   .map((o, i) => {
-    const r = reviewOf(o.text);
+    const r = reviewOf(o);
     const verdict = r ? `trace ${r.trace ? 'right' : '**wrong**'}${r.diff === undefined ? '' : `, diff ${r.diff ? 'real' : '**false**'}`}: ${cell(r.note)}` : 'not reviewed';
     return `| ${i + 1} | ${o.altered ? 'altered' : o.changed ? 'changed' : 'verbatim'} | ${cell(o.doc.slice(0, 34))} (${o.published}) | ${cell(clip(o.text))} | ${cell(clip(o.top!.source.exact))} (${cell(o.top!.source.speaker?.name ?? '?')}, ${o.top!.source.article.published}) | ${cell(formatDifferences(o.top!.differences)) || '–'} | ${verdict} |`;
   })

@@ -203,6 +203,9 @@ describe('golden fixture and seed', () => {
     expect(medinsky?.speaker?.name).toBe('Vladimir Medinsky');
     const guterres = quotes.find((q) => q.text.startsWith('Enough is enough'));
     expect(guterres?.speaker?.name).toBe('António Guterres');
+    // "the UN Secretary-General said": the role the text gave him earlier, abbreviation spelt out.
+    const unsg = quotes.find((q) => q.text.startsWith('In the face of continuing attacks'));
+    expect(unsg?.speaker).toEqual({ name: 'António Guterres', role: 'Secretary-General of the United Nations' });
   });
 });
 

@@ -13,7 +13,7 @@
  * subjects); surnames to the full name seen earlier.
  */
 import type { Speaker } from '../types';
-import { findFullNames, parseSpeakerPhrase, SpeakerTracker, type ParsedSpeakerPhrase } from './speakers';
+import { findFullNames, findRolesBeforeNames, parseSpeakerPhrase, SpeakerTracker, type ParsedSpeakerPhrase } from './speakers';
 
 export interface ExtractedQuote {
   /** Index of the paragraph (excerpt position). */
@@ -349,7 +349,10 @@ const PARA = 1_000_000;
 /** Extracts direct quotes (and simple indirect "X said that …" reports) with speakers from paragraphs. */
 export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
   const tracker = new SpeakerTracker();
-  for (const p of paragraphs) for (const name of findFullNames(p)) tracker.noteName(name);
+  for (const p of paragraphs) {
+    for (const name of findFullNames(p)) tracker.noteName(name);
+    for (const { name, role } of findRolesBeforeNames(p)) tracker.noteRole(name, role);
+  }
   const spans = findQuoteSpans(paragraphs);
   const out: ExtractedQuote[] = [];
   const groupSpeaker = new Map<number, { speaker?: Speaker; cue?: string }>();

@@ -236,15 +236,60 @@ export class SpeakerTracker {
     return { ...speaker };
   }
 
+  /** A role the text gives a named person outside any attribution ("Secretary-General of the United Nations António Guterres underlined…"). */
+  noteRole(name: string, role: string): void {
+    this.noteName(name);
+    const known = this.bySurname.get(name.split(' ').pop()!.toLowerCase());
+    if (known && known.name === name) known.role ??= role;
+    this.roles.push({ name, role });
+  }
+
   private byRole(phrase: string): Speaker | undefined {
     const bare = phrase.replace(/^(?:the|a|an)\s+/i, '').toLowerCase();
     if (!/\p{Lu}/u.test(phrase.replace(/^(?:the|a|an)\s+/i, '')) || bare.split(' ').length > 4) return undefined;
+    const wanted = roleWords(bare);
     for (let i = this.roles.length - 1; i >= 0; i--) {
       const role = this.roles[i].role?.toLowerCase() ?? '';
       if (role === bare || role.startsWith(`${bare} `) || role.endsWith(` ${bare}`)) return this.roles[i];
+      // "the UN Secretary-General" is the "Secretary-General of the United Nations": the same words, abbreviations spelt out.
+      const have = new Set(roleWords(role));
+      if (wanted.length >= 2 && wanted.every((w) => have.has(w))) return this.roles[i];
     }
     return undefined;
   }
+}
+
+/** Common abbreviations in roles, spelt out so "UN Secretary-General" and "Secretary-General of the United Nations" compare. */
+const ROLE_ABBREVIATIONS: Record<string, string> = { un: 'united nations', us: 'united states', uk: 'united kingdom', eu: 'european union', nato: 'nato' };
+
+function roleWords(role: string): string[] {
+  return role
+    .toLowerCase()
+    .replace(/[.,]/g, ' ')
+    .split(/\s+/)
+    .flatMap((w) => (ROLE_ABBREVIATIONS[w] ?? w).split(' '))
+    .filter((w) => w && !['the', 'of', 'a', 'an', 'and', 'for'].includes(w));
+}
+
+/**
+ * Roles given just before a full name, outside attributions: "Secretary-General of the United
+ * Nations António Guterres", "Presidential Aide Vladimir Medinsky". The words from the last clause
+ * break (sentence end, comma, "and") up to the name are parsed as one subject phrase.
+ */
+export function findRolesBeforeNames(text: string): { name: string; role: string }[] {
+  const out: { name: string; role: string }[] = [];
+  for (const name of new Set(findFullNames(text))) {
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+      const before = text.slice(Math.max(0, at - 80), at);
+      const clause = before.split(/[.;:!?,()"“”]|\s(?:and|while|as|that)\s/).pop() ?? '';
+      // A role starts with a capital word: "Secretary-General …", "Head of …", "Presidential Aide".
+      const m = /(\p{Lu}[\p{L}-]*(?:\s+(?:of|the|for|\p{Lu}[\p{L}-]*))*)\s*$/u.exec(clause.trim());
+      if (!m || m[1].split(/\s+/).length > 8) continue;
+      const parsed = parseSpeakerPhrase(`${m[1]} ${name}`);
+      if (parsed?.kind === 'name' && parsed.text === name && parsed.role) out.push({ name, role: parsed.role });
+    }
+  }
+  return out;
 }
 
 /** Person-like capitalised runs of 2–4 tokens ("Vladimir Medinsky") anywhere in a text, to register full names. */
