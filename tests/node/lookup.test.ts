@@ -117,6 +117,13 @@ describe('lookup behaviour', () => {
     expect(m.differences).toEqual([]);
   });
 
+  test('a highlight running from a heading into the next paragraph is not altered (no "inserted number")', async () => {
+    const { matches } = await lookup(kv, { exact: 'UNGA convenes Emergency Session\n\nMeanwhile, the United Nationals General Assembly (UNGA) held an Emergency Session on Monday, February 28.' });
+    expect(matches[0].excerpt.text).toContain('United Nationals General Assembly');
+    expect(matches[0].altered).toBe(false);
+    expect(matches[0].differences.some((d) => d.meaning)).toBe(false);
+  });
+
   test('prefix and suffix pick the right one of repeated passages', async () => {
     const inA = await lookup(kv, { exact: 'It needs to keep running', prefix: 'The harbour council met on Tuesday. "', suffix: '," councillor Maren Holt said' });
     expect(inA.matches[0].article.id).toBe('ferry-a-2024-03-13');

@@ -12,7 +12,8 @@
  * print of words said once, anchored at its original. A highlight matched by a quotation or a
  * primary passage is answered with that original, even when a report's copy matches it better: a
  * misquote is never confirmed by the article that printed it.
- * Never throws on any input string: bad input gives `{ matches: [] }`.
+ * Never throws on any input string: bad input gives `{ matches: [] }`; an exception is a bug and is
+ * not swallowed.
  */
 import { differencesOf, droppedLeadingNegation, isAltered } from '../core/diff';
 import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
@@ -464,13 +465,9 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
   const limit = Math.max(1, Math.min(10, Math.floor(Number(opts.limit) || 3)));
   const minScore = typeof opts.minScore === 'number' && opts.minScore >= 0 ? opts.minScore : SCORE_THRESHOLD;
   const stats: LookupStats = { roundTrips: 0, keysRead: 0 };
-  const plans = (Array.isArray(selectors) ? selectors : []).map((s) => {
-    try {
-      return plan(s);
-    } catch {
-      return null;
-    }
-  });
+  // No catch-all here: an exception is an engine bug, and it must surface as one (a 500 the fuzz
+  // tests can see), never pass for "no reliable source".
+  const plans = (Array.isArray(selectors) ? selectors : []).map((s) => plan(s));
   const live = plans.filter((p): p is Plan => !!p);
   const gathered = await gatherUnits(
     kv,
@@ -481,15 +478,11 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
   const byPlan = new Map(live.map((p, k) => [p, gathered[k]]));
   const results = plans.map((p) => {
     if (!p) return [];
-    try {
-      const { units, page } = byPlan.get(p)!;
-      const query = prepare(p.tokens);
-      const prefix = p.selector.prefix ? tokenize(String(p.selector.prefix).slice(-400)) : undefined;
-      const suffix = p.selector.suffix ? tokenize(String(p.selector.suffix).slice(0, 400)) : undefined;
-      return answer(p, score(p, units, minScore, query, prefix, suffix), page, limit, query, prefix);
-    } catch {
-      return [];
-    }
+    const { units, page } = byPlan.get(p)!;
+    const query = prepare(p.tokens);
+    const prefix = p.selector.prefix ? tokenize(String(p.selector.prefix).slice(-400)) : undefined;
+    const suffix = p.selector.suffix ? tokenize(String(p.selector.suffix).slice(0, 400)) : undefined;
+    return answer(p, score(p, units, minScore, query, prefix, suffix), page, limit, query, prefix);
   });
   // Keys are shared across the batch, so each result reports the batch's totals.
   return results.map((matches) => ({ matches, stats: { ...stats } }));
