@@ -96,6 +96,9 @@ export function candidates(features: QueryFeature[], postings: Map<string, strin
   for (const f of features) {
     const { ids, total } = parsePosting(postings.get(keys.indexFeature(f.key)));
     if (ids.length === 0) continue;
+    // Quotations are listed first; a list cut short (more units carry the feature than it lists)
+    // names an arbitrary few of its passages, which cannot tell passages apart: only its quotations count.
+    const truncated = total > ids.length;
     let quotations = 0;
     for (const id of ids) if (isQuotationId(id)) quotations++;
     const base = f.kind === 'bigram' ? 1 : 0.7;
@@ -103,7 +106,7 @@ export function candidates(features: QueryFeature[], postings: Map<string, strin
     const wp = base / Math.log2(2 + total);
     for (const id of ids) {
       const q = isQuotationId(id);
-      if ((filter === 'quotations' && !q) || (filter === 'passages' && q)) continue;
+      if (q ? filter === 'passages' : filter === 'quotations' || truncated) continue;
       tally.set(id, (tally.get(id) ?? 0) + (q ? wq : wp));
     }
   }
@@ -166,6 +169,7 @@ function score(p: Plan, found: { unit: Unit | null; weight: number; onPage?: boo
   const aligned = new Map<string, { unit: Unit; tokens: Token[]; best: number }>();
   // Copies compete with copies: a quotation's weight (against other quotations) sets no bar for passages.
   const top = found.reduce((w, f) => (f.unit?.passage ? Math.max(w, f.weight) : w), 0);
+  const topQuotation = found.reduce((w, f) => (f.unit?.quotation ? Math.max(w, f.weight) : w), 0);
   let confident = 0;
   const consider = (alignment: Alignment, unit: Unit, tokens: Token[], text: string, next?: Scored['next']) => {
     if (alignment.score < minScore || alignment.to <= alignment.from) return;
@@ -178,13 +182,22 @@ function score(p: Plan, found: { unit: Unit | null; weight: number; onPage?: boo
     scored.push({ alignment, unit, tokens, text, next, rank: alignment.score + 0.05 * ctx });
     if (alignment.score >= CONFIDENT_SCORE && unit.passage) confident++;
   };
+  // A quotation's paragraph is often a passage that is also a candidate: tokenize each text once.
+  const tokenized = new Map<string, Token[]>();
+  const alignedTexts = new Map<string, Alignment[]>();
+  const tokensOfText = (text: string) => {
+    let t = tokenized.get(text);
+    if (!t) tokenized.set(text, (t = tokenize(text)));
+    return t;
+  };
   for (const { unit, weight, onPage } of found) {
     if (!unit) continue;
-    // Once a near-certain match is in, only near-duplicates of the best candidate can still compete
-    // (quotations always do: they carry the original; and the page's own copies: they say where it sits).
-    if (confident > 0 && weight < top * DUPLICATE_SHARE && !unit.quotation && !onPage) continue;
+    // Once a near-certain match is in, only near-duplicates of the best candidate can still compete:
+    // quotations against the best quotation (they carry the original), passages against the best
+    // passage; the page's own copies always do (they say where the highlight sits).
+    if (confident > 0 && !onPage && weight < (unit.quotation ? topQuotation : top) * DUPLICATE_SHARE) continue;
     const text = unitText(unit);
-    const tokens = tokenize(text);
+    const tokens = tokensOfText(text);
     let best = 0;
     // Skip the alignment when no alignment here could be reported: too few of the highlight's words occur.
     if (scoreUpperBound(query, tokens) < minScore - 1e-6) {
@@ -192,7 +205,10 @@ function score(p: Plan, found: { unit: Unit | null; weight: number; onPage?: boo
       continue;
     }
     // Every alternative: a repeated passage has several spans, and the selector's context picks one.
-    for (const alignment of align(query, tokens)) {
+    // (A quotation's paragraph already aligned as a passage is not aligned again.)
+    let alignments = alignedTexts.get(text);
+    if (!alignments) alignedTexts.set(text, (alignments = align(query, tokens)));
+    for (const alignment of alignments) {
       best = Math.max(best, alignment.score);
       consider(alignment, unit, tokens, text);
     }
