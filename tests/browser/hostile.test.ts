@@ -35,7 +35,7 @@ function hostile(url: string, reviewUrl: string): LookupResponse {
           count: 2,
           wordings: 2,
           first: [],
-          variants: [{ wording: `${SCRIPT}${RTL}`, count: 1, differences: [], altered: true, original: false }],
+          variants: [{ wording: `${SCRIPT}${RTL}`, count: 1, differences: [], altered: true, original: false, since: '' }],
         },
         speakerMismatch: { credited: IMG, original: SCRIPT },
         differences: [{ kind: 'replace', source: IMG, quoted: SCRIPT, sourceStart: m.quote.start + prefix.length, sourceEnd: m.quote.start + prefix.length + 3, meaning: 'number' }],

@@ -96,18 +96,18 @@ export const wordingKey = (text: string) => normaliseWords(text);
 export function appearancesOf(original: SourceRef, members: QuotationMember[]): Appearances {
   const sorted = [...members].sort(compareAppearances);
   const first: Appearance[] = sorted.slice(0, FIRST_APPEARANCES).map(toAppearance);
-  const byWording = new Map<string, { wording: string; count: number; firstAt: number }>();
+  const byWording = new Map<string, { wording: string; count: number; firstAt: number; since: string }>();
   sorted.forEach((m, i) => {
     const key = wordingKey(m.wording);
     const v = byWording.get(key);
     if (v) v.count++;
-    else byWording.set(key, { wording: m.wording, count: 1, firstAt: i });
+    else byWording.set(key, { wording: m.wording, count: 1, firstAt: i, since: m.published });
   });
   const originalKey = wordingKey(original.exact);
   const ranked = [...byWording.entries()].sort((a, b) => b[1].count - a[1].count || a[1].firstAt - b[1].firstAt);
   const variants: Variant[] = ranked.slice(0, MAX_VARIANTS).map(([key, v]) => {
     const differences = key === originalKey ? [] : differencesFromOriginal(original, v.wording);
-    return { wording: v.wording, count: v.count, differences, altered: isAltered(differences), original: key === originalKey };
+    return { wording: v.wording, count: v.count, differences, altered: isAltered(differences), original: key === originalKey, since: v.since };
   });
   return { count: members.length, first, variants, wordings: byWording.size };
 }

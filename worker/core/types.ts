@@ -254,6 +254,8 @@ export interface Variant {
   altered: boolean;
   /** True when this is the original's own wording. */
   original: boolean;
+  /** Publication date of its first print ('' unknown). */
+  since: string;
 }
 
 export interface Appearances {

@@ -177,6 +177,7 @@ export const VariantSchema = z
     differences: z.array(DifferenceSchema).openapi({ description: 'From the original (offsets in source.excerpt.text)' }),
     altered: z.boolean(),
     original: z.boolean().openapi({ description: "This is the original's own wording" }),
+    since: z.string().openapi({ description: 'Publication date of its first print (empty when unknown)' }),
   })
   .openapi('Variant');
 

@@ -293,7 +293,7 @@ function appearancesOf(s: Scored, source: SourceRef): Appearances {
       published: c.published,
       wording: source.exact,
     })),
-    variants: count > 0 ? [{ wording: source.exact, count, differences: [], altered: false, original: true }] : [],
+    variants: count > 0 ? [{ wording: source.exact, count, differences: [], altered: false, original: true, since: reports[0]?.published ?? '' }] : [],
     wordings: count > 0 ? 1 : 0,
   };
 }

@@ -328,8 +328,9 @@ function withMember(q: Quotation, m: QuotationMember): Quotation | null {
   const listed = variants.find((v) => wordingKey(v.wording) === key);
   const wordings = a.wordings;
   // A new wording, or a count that now ties another's (ties are ordered by first print): recompute.
-  // (A same-words wording printed with other characters may become the variant's shown form: recompute too.)
-  if (!listed || listed.wording !== m.wording) return null;
+  // The variant shows the wording of its first print: a newer print in other characters (a period
+  // inside the quotation marks) changes nothing but the count, unless it is dated earlier.
+  if (!listed || compareDates(m.published, listed.since ?? '') < 0) return null;
   listed.count++;
   if (variants.some((v) => v !== listed && v.count === listed.count)) return null;
   // Most printed first; ties keep their order (by first print), as a full recompute gives.
