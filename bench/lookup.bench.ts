@@ -27,6 +27,7 @@ import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';
 import { LinearScanBaseline, baselineFold, type BaselineHit } from './baseline';
 import { corpusAvailable } from './corpus';
+import { workerStamp } from './stamp';
 import { loadLiarClaims, loadPage, loadPolnear, loadSeed, pageNames, polnearQuotations, sentences, type PolnearDoc } from './corpus-loaders';
 
 const TITLE = 'Lookup engine: quality and speed vs. a linear approx-string-match scan';
@@ -440,6 +441,8 @@ export async function run() {
   figures.speed = speed.figures;
 
   const md = `
+_${workerStamp().text}._
+
 Corpus (real ingestion path, MemoryKV): seed + ${docs.length} PolNeAR articles + ${pages.length} saved pages = **${realExcerpts.length} excerpts**; ${liar.length} LIAR statements as claims.
 Queries: ${queries.length} perturbed copies of ${new Set(queries.map((q) => q.base)).size} real PolNeAR quotations; ${negatives.length} negatives.
 Baseline: linear scan of every excerpt with approx-string-match (Myers), lower-cased and whitespace/quote-folded, accepting a match at ≤ ${tau} errors per character (the loosest threshold keeping its false positives ≤ 1%); run on a stratified sample of ${baselineSample.length} queries (${BASELINE_PER_KIND} per perturbation) because a full scan per query is slow.

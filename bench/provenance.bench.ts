@@ -299,6 +299,7 @@ const reviewOf = (o: Outcome) => {
 
 /* ---------- the bench ---------- */
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : '–');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -467,7 +468,7 @@ Speaker of the transcript span, traced candidate quotes: ${speakerAgrees}/${trac
 
 ### Traced quotes, spot-checked by eye (${examples.length} of ${tracedList.length}: altered first, then changed, then verbatim)
 
-There are only ${all.altered} altered quotes, so every traced quote is listed. News wording as the article prints it, the transcript's wording (\`source.exact\`), differences from the transcript (\`-\` the transcript's words, \`+\` the news wording's). Spot check: **trace** = the transcript really is where the article's words come from; **diff** = the differences are a real change of the words.
+${all.altered === 1 ? 'One quote is' : `${all.altered} quotes are`} altered (fewer than the 20 examples wanted), so every traced quote is listed. News wording as the article prints it, the transcript's wording (\`source.exact\`), differences from the transcript (\`-\` the transcript's words, \`+\` the news wording's). Spot check: **trace** = the transcript really is where the article's words come from; **diff** = the differences are a real change of the words.
 
 | # | class | article (date) | news wording | transcript wording (speaker, date) | differences | spot check |
 |---|---|---|---|---|---|---|
@@ -479,7 +480,7 @@ ${examples
   })
   .join('\n')}
 
-Spot check: ${reviewed.length ? `${reviewed.length} of ${examples.length} reviewed. **${falseTraces.length} false traces** (the transcript is not the source: ${falseTraces.filter((o) => o.tracedLater).length} of them dated after the article, which the record could have told). Of the ${withDiff.length} with differences, ${falseDiffs.length} are artefacts, not changes of the words. Altered: ${alteredReal.length} of ${alteredReviewed.length} real alterations.` : 'not reviewed in this run.'}
+Spot check: ${reviewed.length ? `${reviewed.length} of ${examples.length} reviewed. **${plural(falseTraces.length, 'false trace')}**${falseTraces.length ? ` (the transcript is not the source; ${falseTraces.filter((o) => o.tracedLater).length} of them dated after the article, which the record could have told)` : ''}. Of the ${withDiff.length} with differences, ${plural(falseDiffs.length, 'artefact')} (not a change of the words). Altered: **${alteredReal.length} of ${alteredReviewed.length}** a real alteration.` : 'not reviewed in this run.'}
 
 ### Order independence (articles ingested before the transcripts)
 
