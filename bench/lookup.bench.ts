@@ -29,6 +29,7 @@ import { LinearScanBaseline, baselineFold, type BaselineHit } from './baseline';
 import { corpusAvailable } from './corpus';
 import { workerStamp } from './stamp';
 import { loadLiarClaims, loadPage, loadPolnear, loadSeed, pageNames, polnearQuotations, sentences, type PolnearDoc } from './corpus-loaders';
+import { rng } from './random';
 
 const TITLE = 'Lookup engine: quality and speed vs. a linear approx-string-match scan';
 /** English pages never ingested: their sentences are negatives. */
@@ -36,21 +37,6 @@ const HELD_OUT_PAGES = ['nytimes-2', 'wapo-2', 'salon-1', 'seattletimes-1', 'qua
 
 /* ---------- deterministic randomness ---------- */
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)],
-  };
-}
 type Rng = ReturnType<typeof rng>;
 
 /* ---------- perturbations ---------- */

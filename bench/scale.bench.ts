@@ -37,6 +37,7 @@ import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';
 import { workerStamp } from './stamp';
+import { rng } from './random';
 
 const TITLE = 'Scale: one sentence reprinted 1 to 10,000 times (synthetic) vs. the first index layout';
 /** Checkpoints (reports quoting the sentence); 149/150 bracket the first layout's 150-id cap (the transcript is one more copy). */
@@ -48,17 +49,6 @@ const BUDGET_MS = Number(process.env.SCALE_BUDGET_S ?? 480) * 1000;
 
 /* ---------- deterministic randomness ---------- */
 
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}
 type Rng = ReturnType<typeof rng>;
 
 /* ---------- fictional text ---------- */

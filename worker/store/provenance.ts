@@ -264,30 +264,24 @@ function memberOf(article: Article, excerpt: Excerpt, q: Quote): QuotationMember
 }
 
 
-function primaryRef(head: Excerpt, fit: { start: number; end: number }): SourceRef {
-  const speaker = speakerAt(head, fit.start, fit.end);
+/** An original in a paragraph: its words [start, end), said by `speaker`. */
+function sourceIn(kind: SourceRef['kind'], ex: Excerpt, start: number, end: number, speaker: Speaker | undefined): SourceRef {
   return {
-    kind: 'primary',
-    article: head.article,
-    excerpt: { id: head.id, text: head.text, position: head.position },
-    exact: head.text.slice(fit.start, fit.end),
-    start: fit.start,
-    end: fit.end,
+    kind,
+    article: ex.article,
+    excerpt: { id: ex.id, text: ex.text, position: ex.position },
+    exact: ex.text.slice(start, end),
+    start,
+    end,
     ...(speaker ? { speaker } : {}),
   };
 }
 
-function reportRef(excerpt: Excerpt, m: QuotationMember): SourceRef {
-  return {
-    kind: 'earliest-report',
-    article: excerpt.article,
-    excerpt: { id: excerpt.id, text: excerpt.text, position: excerpt.position },
-    exact: excerpt.text.slice(m.start, m.end),
-    start: m.start,
-    end: m.end,
-    ...(m.speaker ? { speaker: m.speaker } : {}),
-  };
-}
+/** The original in a primary passage: whoever the passage attributes the span to. */
+const primaryRef = (head: Excerpt, fit: { start: number; end: number }) => sourceIn('primary', head, fit.start, fit.end, speakerAt(head, fit.start, fit.end));
+
+/** The original in the earliest report: the words and speaker that report gives. */
+const reportRef = (excerpt: Excerpt, m: QuotationMember) => sourceIn('earliest-report', excerpt, m.start, m.end, m.speaker);
 
 /** The earliest print in another article than the original's, shown to the original's own page. */
 function alternateOf(original: SourceRef, members: QuotationMember[]): SourceRef | undefined {
