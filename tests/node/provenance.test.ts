@@ -9,6 +9,7 @@ import { deleteArticle, putArticle } from '../../worker/store/articles';
 import { KEY_PREFIX, keys } from '../../worker/store/keys';
 import { MemoryKV } from '../../worker/store/kv';
 import { lookup } from '../../worker/store/lookup';
+import { SEED_ARTICLES } from '../seed-sources';
 
 const TRANSCRIPT = {
   id: 'harbour-council-transcript-2024-03-12',
@@ -171,6 +172,12 @@ test('a page whose own copy credits someone else is told so, from its url alone'
   expect(m.speakerMismatch).toEqual({ credited: 'Okonjo', original: 'Holt' });
   const [fine] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.', url: VERBATIM.url })).matches;
   expect(fine.speakerMismatch).toBeUndefined();
+});
+
+test('the seeds give the same quotation records in all 6 ingestion orders', async () => {
+  const reference = quotations(await load(SEED_ARTICLES));
+  expect(reference.length).toBeGreaterThan(0);
+  for (const order of permutations(SEED_ARTICLES)) expect(quotations(await load(order)), order.map((a) => a.id).join(' → ')).toEqual(reference);
 });
 
 describe('which primary can be the original', () => {
