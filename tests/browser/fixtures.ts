@@ -6,8 +6,13 @@ import type { ArticleSummary, LookupResponse, Match, TextQuoteSelector } from '.
 import type { LookupClient } from '../../widget/api';
 import { QuoteSource } from '../../widget/quote-source';
 
-const GUTERRES =
-  'Opening the session, Secretary-General of the United Nations António Guterres said: "Enough is enough. The fighting in Ukraine must stop now. It is raging across the country, from air, land and sea. It needs to stop now. Soldiers need to move back to their barracks. Leaders need to move back to peace."';
+/**
+ * Real texts only (never words invented for a real person): the UN press release GA/12404's
+ * paragraph quoting the Secretary-General, and the seed report's paragraph with its
+ * "leaders need to move back to peace" (both verbatim from seeds/).
+ */
+const UN_PRESS = "“Enough is enough,” said Mr. Guterres, adding:  “The fighting in Ukraine must stop now.”  Noting that bombardments by the Russian Federation have been pounding the country day and night, he said the capital, Kyiv, now finds itself surrounded.  Ukrainians have been forced to shelter in subway stations and more than half a million have fled across the country’s borders.";
+const SEED_REPORT = "\"Enough is enough, soldiers need to move back to their barracks and leaders need to move back to peace,\" António Guterres further said, highlighting the need to protect the civilians, and uphold the international human rights laws. He additionally highlighted how there was a need for sovereignty, independence and territorial integrity of Ukraine within its internationally identified borders to be respected in line with the General Assembly Resolutions.";
 const span = (text: string, words: string) => ({ start: text.indexOf(words), end: text.indexOf(words) + words.length });
 
 export const article: ArticleSummary = {
@@ -20,13 +25,13 @@ export const article: ArticleSummary = {
   language: 'en',
 };
 
-export function match(words: string, extra: Partial<Match> = {}): Match {
-  const { start, end } = span(GUTERRES, words);
+export function match(words: string, extra: Partial<Match> = {}, paragraph = UN_PRESS): Match {
+  const { start, end } = span(paragraph, words);
   return {
     score: 0.97,
-    excerpt: { id: `${article.id}~5`, text: GUTERRES, articleId: article.id, position: 5 },
+    excerpt: { id: `${article.id}~5`, text: paragraph, articleId: article.id, position: 5 },
     article,
-    quote: { exact: words, prefix: GUTERRES.slice(Math.max(0, start - 32), start), suffix: GUTERRES.slice(end, end + 32), start, end },
+    quote: { exact: words, prefix: paragraph.slice(Math.max(0, start - 32), start), suffix: paragraph.slice(end, end + 32), start, end },
     speaker: { name: 'António Guterres', role: 'Secretary-General of the United Nations' },
     differences: [],
     altered: false,
@@ -34,7 +39,7 @@ export function match(words: string, extra: Partial<Match> = {}): Match {
     source: {
       kind: 'earliest-report',
       article,
-      excerpt: { id: `${article.id}~5`, text: GUTERRES, position: 5 },
+      excerpt: { id: `${article.id}~5`, text: paragraph, position: 5 },
       exact: words,
       start,
       end,
@@ -48,7 +53,7 @@ export function match(words: string, extra: Partial<Match> = {}): Match {
 
 export const found: LookupResponse = { matches: [match('The fighting in Ukraine must stop now.')] };
 
-const mustStop = span(GUTERRES, 'must stop');
+const mustStop = span(UN_PRESS, 'must stop');
 export const altered: LookupResponse = {
   matches: [
     match('The fighting in Ukraine must stop now.', {
@@ -59,10 +64,10 @@ export const altered: LookupResponse = {
   ],
 };
 
-const back = GUTERRES.lastIndexOf('back to peace');
+const back = SEED_REPORT.lastIndexOf('back to peace');
 export const reworded: LookupResponse = {
   matches: [
-    match('Leaders need to move back to peace.', {
+    match('leaders need to move back to peace', {
       differences: [{ kind: 'delete', source: 'back', quoted: '', sourceStart: back, sourceEnd: back + 4 }],
       claims: [
         {
@@ -73,7 +78,7 @@ export const reworded: LookupResponse = {
           reviews: [{ publisher: { name: 'QuoteSource samples', site: 'quotesource.example' }, url: 'https://www.un.org/press/en/2022/ga12404.doc.htm', textualRating: 'Misquoted', reviewDate: '2022-02-28' }],
         },
       ],
-    }),
+    }, SEED_REPORT),
   ],
 };
 

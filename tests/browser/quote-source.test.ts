@@ -32,7 +32,7 @@ describe('selection → trigger → card', () => {
     await until(() => heading(element) === 'Source found');
     const root = cardRoot(element)!;
     expect(root.querySelector('mark')!.textContent).toBe('The fighting in Ukraine must stop now.');
-    expect(root.querySelector('blockquote')!.textContent).toContain('Enough is enough.');
+    expect(root.querySelector('blockquote')!.textContent).toContain('“Enough is enough,” said Mr. Guterres');
     expect(root.querySelector('.speaker')!.textContent).toContain('António Guterres');
     expect(root.querySelector('.speaker')!.textContent).toContain('Secretary-General of the United Nations');
     const link = root.querySelector('a')!;
@@ -207,7 +207,7 @@ describe('events', () => {
 
 describe('auto-scan', () => {
   const page = `
-    <blockquote id="a">Soldiers need to move back to their barracks. Leaders need to move back to peace.</blockquote>
+    <blockquote id="a">Soldiers need to move back to their barracks. Leaders need to move to peace.</blockquote>
     <blockquote id="b">Something nobody ever said on the record anywhere.</blockquote>
     <div style="height: 3000px"></div>
     <blockquote id="far">The fighting in Ukraine must stop now.</blockquote>`;
@@ -218,7 +218,7 @@ describe('auto-scan', () => {
     await until(() => shadow(element).querySelectorAll('[part=badge]').length === 1);
     expect(client.batches).toHaveLength(1);
     expect(client.batches[0].map((s) => s.exact)).toEqual([
-      'Soldiers need to move back to their barracks. Leaders need to move back to peace.',
+      'Soldiers need to move back to their barracks. Leaders need to move to peace.',
       'Something nobody ever said on the record anywhere.',
     ]);
     const badge = shadow(element).querySelector<HTMLElement>('[part=badge]')!;
