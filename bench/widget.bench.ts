@@ -30,9 +30,10 @@ async function hypothesisSize() {
 /** Distinct spans of at least four words from the demo's quotes, so every run is a fresh lookup (no cache hit). */
 function spans(): { id: string; words: string }[] {
   const quotes: Record<string, string> = {
-    'exact-quote': 'Enough is enough. The fighting in Ukraine must stop now.',
-    'altered-quote': 'the fighting in Ukraine must not stop now',
-    'misattributed-quote': 'We discussed in detail every item on the agenda',
+    // The demo shows the seed document: its sentences, as given.
+    'seed-5': 'Enough is enough, soldiers need to move back to their barracks and leaders need to move back to peace',
+    'seed-1': 'We found some points by which we can predict common positions.',
+    'seed-3': 'Meanwhile, the United Nationals General Assembly (UNGA) held an Emergency Session on Monday, February 28.',
   };
   const out: { id: string; words: string }[] = [];
   for (let length = 9; length >= 4 && out.length < RUNS; length--)

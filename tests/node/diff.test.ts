@@ -3,7 +3,7 @@ import { diffWords, droppedLeadingNegation, isNegation, meaningOf } from '../../
 import { tokenize } from '../../worker/core/normalise';
 
 const GUTERRES =
-  'Opening the session, Secretary-General of the United Nations António Guterres said: "Enough is enough. The fighting in Ukraine must stop now. It is raging across the country, from air, land and sea. It needs to stop now. Soldiers need to move back to their barracks. Leaders need to move back to peace."';
+  'Opening the session, the chair of the (fictional) Port Wenlow assembly said: "Enough is enough. The fighting in Ukraine must stop now. It is raging across the country, from air, land and sea. It needs to stop now. Soldiers need to move back to their barracks. Leaders need to move back to peace."';
 
 describe('word-level differences', () => {
   test('identical after normalisation: no differences', () => {

@@ -235,7 +235,7 @@ const NOT_NAMES = new Set(['the', 'a', 'an', 'he', 'she', 'they', 'it', 'we', 'i
 
 /**
  * The speaker the text around a highlight credits with it, if it names one next to a speech verb
- * ("…," Podolyak said / Podolyak said: "…" / according to Podolyak). Pronouns and roles ("he said",
+ * ("…," Okonjo said / Okonjo said: "…" / according to Okonjo). Pronouns and roles ("he said",
  * "the councillor said") name no one: they are never a mismatch.
  */
 export function creditedSpeaker(prefix: string, suffix: string): string | undefined {
