@@ -500,7 +500,7 @@ ${answerDiffs.length ? `\n| quote | transcripts first | articles first |\n|---|-
 
 Keys by kind (transcripts first): ${prefixes(A.ingest.size)}.
 
-Where the articles-first transcript ingest goes (CPU profile of that phase, 2026-11-30, engine as of commit b50b2ef + uncommitted changes; not re-measured by this run): ≈ 74% in \`worker/store/provenance.ts\` \`anchorIn\`, nearly all of it in \`fitAny\` → \`core/provenance.ts\` \`fitSpan\`, which re-tokenises the whole primary passage and aligns for every quotation found in every 40-word window of it and for each of its wordings (tokenize ≈ 34%, align ≈ 27% of the phase): work ∝ windows × quotations × passage length, i.e. quadratic in the length of a speech paragraph.
+Where the articles-first transcript ingest goes (CPU profile of that phase, 2026-11-30, engine at commit dca27fb; not re-measured by this run): ≈ 85% in \`worker/store/provenance.ts\` \`anchorIn\`, ≈ 77% in \`fitAny\` → \`core/provenance.ts\` \`fitSpan\` (tokenize ≈ 39%, align ≈ 29%). A primary passage looks for quotations window by window (10,882 windows of 40 words over the 4,287 transcript passages), takes up to 24 quotations per window that share any feature with it (no candidate floor), and checks each with a full \`fitSpan\` per wording tried — which re-tokenises the whole passage and aligns, with no cheap pre-filter like the lookup's \`scoreUpperBound\`. Transcripts first, there are no quotations yet to check: 7 s instead of 176 s.
 `;
   return { title: TITLE, markdown: md, figures };
 }
