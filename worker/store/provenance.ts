@@ -683,9 +683,7 @@ async function reresolve(tx: Tx, q: Quotation, members: QuotationMember[], exclu
     await deleteQuotation(tx, q);
     return;
   }
-  const { anchorPassageId: _dropped, ...rest } = q;
-  void _dropped;
-  await saveQuotation(tx, quotationFrom(q.id, reportRef(excerpt, earliest), members), rest as Quotation);
+  await saveQuotation(tx, quotationFrom(q.id, reportRef(excerpt, earliest), members), q);
 }
 
 /** A report's quotes leave their quotations; a quotation founded on them falls back to its next earliest print. */
