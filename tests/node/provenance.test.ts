@@ -101,6 +101,36 @@ describe('the original, not the copy', () => {
     }
   });
 
+  test("a reply that matched a report's quote only through its paragraph leaves when the transcript arrives (same records in every order)", async () => {
+    const transcript = {
+      ...TRANSCRIPT,
+      id: 'harbour-fees-transcript',
+      url: 'https://council.example/minutes/fees',
+      body: [
+        'CHAIR: Councillor Holt, the harbour fees?',
+        'HOLT: I paid none of them. That makes me smart.',
+        'OKONJO: If she thinks that makes her smart, the harbour will pay for it.',
+        'CHAIR: The meeting is closed.',
+      ].join('\n'),
+    } satisfies ArticleSource;
+    // The first report's paragraph holds "if she thinks" too: against it, the reply looks like the same words.
+    const first = report('fees-holt', '2024-03-13', 'If she thinks nobody noticed the unpaid fees, she is wrong. "That makes me smart," Holt told the meeting.');
+    const reply = report('fees-okonjo', '2024-03-14', 'Okonjo answered her: "If she thinks that makes her smart," and the room went quiet.');
+    const again = report('fees-again', '2024-03-15', 'Holt shrugged: "That makes me smart." The vote is next week.');
+    const reference = quotations(await load([transcript, first, reply, again]));
+    expect(reference.map((q) => [q.original.exact, q.appearances.count]).sort()).toEqual([
+      ['If she thinks that makes her smart', 1],
+      ['That makes me smart', 2],
+    ]);
+    for (const order of permutations([transcript, first, reply, again])) {
+      expect(quotations(await load(order)), order.map((a) => a.id).join(' → ')).toEqual(reference);
+    }
+    // Each report's membership follows its quote (retracting the reply leaves the other quotation whole).
+    const kv = await load([first, reply, again, transcript]);
+    await deleteArticle(kv, reply.id);
+    expect(quotations(kv).map((q) => [q.original.exact, q.appearances.count])).toEqual([['That makes me smart', 2]]);
+  });
+
   test('with no primary held, the earliest report is the original and every wording is listed with its count', async () => {
     const kv = await load([VERBATIM, MISQUOTE, CREDITED_ELSEWHERE]);
     const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;

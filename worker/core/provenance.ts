@@ -20,7 +20,7 @@
  */
 import { diffWords, isAltered } from './diff';
 import { featureKey } from './features';
-import { align, prepare, type Alignment } from './match';
+import { align, prepare, mayScoreIn, scoreUpperBound, type Alignment, type PreparedQuery, type TextWords } from './match';
 import { normaliseWords, tokenize, type Token } from './normalise';
 import type { Appearance, Appearances, ArticleKind, PassageCopy, QuotationMember, SourceRef, Speaker, Variant } from './types';
 
@@ -158,13 +158,28 @@ export interface SpanFit {
   words: [number, number];
 }
 
-/** Where `quoted` best sits inside `text` (semi-global word alignment), or null when it does not. */
-export function fitSpan(text: string, quoted: string, minScore: number): SpanFit | null {
-  const source = tokenize(text);
-  const query = prepare(tokenize(quoted));
+/**
+ * Where `quoted` best sits inside `text` (semi-global word alignment), or null when it does not.
+ * Word presence rules most non-fits out in linear time (`scoreUpperBound`) before the quadratic
+ * alignment runs. Callers that fit many quotes into one text pass it tokenised (`source`) with its
+ * `TextWords` (`words`: cheaper still, `mayScoreIn`), and each quote prepared once.
+ */
+export function fitSpan(text: string, quoted: string | PreparedQuery, minScore: number, source: Token[] = tokenize(text), words?: TextWords): SpanFit | null {
+  const query = typeof quoted === 'string' ? prepare(tokenize(quoted)) : quoted;
+  if (words && !mayScoreIn(query, words, minScore)) return null;
+  if (scoreUpperBound(query, source) < minScore) return null;
   const [best] = align(query, source, 1);
   if (!best || best.score < minScore || best.to <= best.from) return null;
   return { alignment: best, start: source[best.from].start, end: source[best.to - 1].end, words: [best.from, best.to] };
+}
+
+/**
+ * Where `quoted` sits in `text` as the same words, a misquote at most (`MAX_EDIT_RUNS`): the fit a
+ * print must have to join a quotation, and a primary passage to be a quotation's original.
+ */
+export function fitWords(text: string, quoted: string | PreparedQuery, minScore: number, source?: Token[], words?: TextWords): SpanFit | null {
+  const fit = fitSpan(text, quoted, minScore, source, words);
+  return fit && editRuns(fit.alignment) <= MAX_EDIT_RUNS ? fit : null;
 }
 
 /**
@@ -172,8 +187,8 @@ export function fitSpan(text: string, quoted: string, minScore: number): SpanFit
  * inside the original's excerpt with at least `minScore`, over the original's own span.
  */
 export function printsSameWords(original: SourceRef, quoted: string, minScore: number): SpanFit | null {
-  const fit = fitSpan(original.excerpt.text, quoted, minScore);
-  if (!fit || editRuns(fit.alignment) > MAX_EDIT_RUNS) return null;
+  const fit = fitWords(original.excerpt.text, quoted, minScore);
+  if (!fit) return null;
   const tokens = tokenize(original.excerpt.text);
   const own = wordRange(tokens, original.start, original.end);
   return sameWords(fit.words, own) ? fit : null;

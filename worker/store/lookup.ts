@@ -436,6 +436,20 @@ async function bulkGet<T>(kv: KV, names: string[], type: 'text' | 'json', stats:
 }
 
 /**
+ * RT1 alone for many windows of one text: the ids of each window's candidates (as `gatherUnits`
+ * would pick them), united in first-seen order. Overlapping windows share their posting lists, so
+ * each is read once; the writer reads the records it keeps, once each, however many windows name them.
+ */
+export async function candidateIdsOfWindows(kv: KV, windows: QueryFeature[][], filter: UnitFilter, stats: LookupStats, max: number, floorShare: number): Promise<string[]> {
+  const featureKeys = [...new Set(windows.flatMap((w) => w.map((f) => keys.indexFeature(f.key))))];
+  if (featureKeys.length) stats.roundTrips++;
+  const postings = await bulkGet<string>(kv, featureKeys, 'text', stats);
+  const ids = new Set<string>();
+  for (const w of windows) for (const c of candidates(w, postings, filter, max, floorShare)) ids.add(c.id);
+  return [...ids];
+}
+
+/**
  * RT1 + RT2 for a batch of texts: the candidate units of each, read. Shared by lookups and by the
  * writers (which units a new quote joins, which quotations a new primary holds).
  */
