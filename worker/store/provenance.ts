@@ -610,9 +610,11 @@ async function anchorIn(tx: Tx, passageIds: string[]) {
       if (!fit || !eligibleAnchor(passage, fit, facts)) continue;
       // Anchored in another primary already: move only if this one is the better anchor (a total order).
       if (q.original.kind === 'primary' && q.anchorPassageId !== pid) {
+        // Both fitted with the words as printed (the original's words are the current anchor's own).
         const current = q.anchorPassageId ? await tx.kv.get<Passage>(keys.passage(q.anchorPassageId), 'json') : null;
-        const currentFit = current ? fitAny(current.head.text, q) : null;
-        if (current && currentFit && !betterAnchor({ passage, fit }, { passage: current, fit: currentFit })) continue;
+        const currentFit = current ? fitWords(current.head.text, facts.wording, SCORE_THRESHOLD) : null;
+        const fitHere = fitWords(passage.head.text, facts.wording, SCORE_THRESHOLD, tokens, words);
+        if (current && currentFit && (!fitHere || !betterAnchor({ passage, fit: fitHere }, { passage: current, fit: currentFit }))) continue;
       }
       const original = primaryRef(passage.head, fit);
       // Prints that matched a report's original only through its context (its paragraph's other
