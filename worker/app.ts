@@ -9,6 +9,7 @@ import { securityHeaders } from './middleware/security-headers';
 import { problemErrorHandler, problemNotFound } from './middleware/errors';
 import { articleRoutes } from './routes/articles';
 import { assets } from './routes/assets';
+import { checkRoutes } from './routes/check';
 import { claimRoutes } from './routes/claims';
 import { excerptRoutes } from './routes/excerpts';
 import { API_VERSION, healthRoutes } from './routes/health';
@@ -33,6 +34,7 @@ const routes = app
   .route('/', articleRoutes)
   .route('/', excerptRoutes)
   .route('/', lookupRoutes)
+  .route('/', checkRoutes)
   .route('/', claimRoutes)
   .route('/', problemRoutes)
   .route('/', assets)
