@@ -12,6 +12,7 @@ import { assets } from './routes/assets';
 import { checkRoutes } from './routes/check';
 import { claimRoutes } from './routes/claims';
 import { excerptRoutes } from './routes/excerpts';
+import { findingRoutes } from './routes/findings';
 import { API_VERSION, healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
 import { problemRoutes } from './routes/problems';
@@ -35,6 +36,7 @@ const routes = app
   .route('/', excerptRoutes)
   .route('/', lookupRoutes)
   .route('/', checkRoutes)
+  .route('/', findingRoutes)
   .route('/', claimRoutes)
   .route('/', problemRoutes)
   .route('/', assets)
