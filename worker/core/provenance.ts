@@ -174,12 +174,16 @@ export function fitSpan(text: string, quoted: string | PreparedQuery, minScore: 
 }
 
 /**
- * Where `quoted` sits in `text` as the same words, a misquote at most (`MAX_EDIT_RUNS`): the fit a
- * print must have to join a quotation, and a primary passage to be a quotation's original.
+ * Where `quoted` sits in `text` as the same words, a misquote at most (`MAX_EDIT_RUNS`; a phrase
+ * under SHORT_QUOTE_WORDS exactly): the fit a print must have to join a quotation, and a primary
+ * passage to be a quotation's original.
  */
 export function fitWords(text: string, quoted: string | PreparedQuery, minScore: number, source?: Token[], words?: TextWords): SpanFit | null {
   const fit = fitSpan(text, quoted, minScore, source, words);
-  return fit && editRuns(fit.alignment) <= MAX_EDIT_RUNS ? fit : null;
+  if (!fit) return null;
+  // A short phrase is the same words only as is: "We need change" is not "What we need to change".
+  const length = typeof quoted === 'string' ? tokenize(quoted).length : quoted.tokens.length;
+  return editRuns(fit.alignment) <= (length < SHORT_QUOTE_WORDS ? 0 : MAX_EDIT_RUNS) ? fit : null;
 }
 
 /**
