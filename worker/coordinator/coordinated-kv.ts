@@ -130,18 +130,22 @@ export class CoordinatedKV implements KV {
   }
 
   /**
-   * Commits every buffered write, with its "still to mirror to KV" mark, in one atomic storage write
-   * (puts issued without awaiting anything in between are coalesced into a single transaction). An
-   * operation that throws before this leaves the object's state untouched.
+   * Commits every buffered write, with its "still to mirror to KV" mark (and, given `alarmAt`, the
+   * alarm that will mirror it), in one atomic storage write (storage operations issued without
+   * awaiting anything in between are coalesced into a single transaction). An operation that throws
+   * before this leaves the object's state untouched.
    */
-  async commit(): Promise<string[]> {
+  async commit(options: { alarmAt?: number } = {}): Promise<string[]> {
     const entries: Record<string, Entry | number> = {};
     const now = Date.now();
     for (const [key, v] of this.buffer) {
       entries[VALUE_PREFIX + key] = { v };
       entries[DIRTY_PREFIX + key] = now;
     }
-    await putAll(this.storage, entries);
+    // The alarm is set in the same batch as the marks (nothing awaited in between), so no dirty mark is
+    // ever committed without an alarm to mirror it.
+    const alarm = options.alarmAt !== undefined && this.buffer.size > 0 ? this.storage.setAlarm(options.alarmAt) : undefined;
+    await Promise.all([putAll(this.storage, entries), alarm]);
     const written = [...this.buffer.keys()];
     this.buffer.clear();
     return written;
