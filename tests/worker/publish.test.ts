@@ -113,6 +113,18 @@ describe('publishing: input', () => {
     expect((await putJson('a~1', article('bad'))).status).toBe(400);
   });
 
+  it('an article without words (only punctuation, symbols, spaces) is refused with 422 saying why, and nothing is stored', async () => {
+    for (const body of ['… … ... ---', '* * *\n\n— — —\n\n!!! ???', '\u00a0•\u00a0•\u00a0• 🙂 🙂']) {
+      const res = await putJson('no-words', { ...article('no-words'), body });
+      expect(res.status, body).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/no words/);
+    }
+    expect((await request('/v1/articles/no-words')).status).toBe(404);
+    // One word is enough to be an article.
+    expect((await putJson('one-word', { ...article('one-word'), body: '… Ja …' })).status).toBe(201);
+  });
+
   it('refuses bodies over 1 MB with 413 before parsing', async () => {
     const huge = JSON.stringify({ title: 'Big', body: 'word '.repeat(220_000) });
     const res = await putJson('too-big', JSON.parse(huge));
