@@ -89,6 +89,21 @@ describe('publishing: input', () => {
     expect(await foundIn('window.tracker')).toEqual([]);
   });
 
+  it('hostile markup is extracted within bounds: 1,500 nested <div>s publish (201, words found); 100,000 elements are refused with 422 naming the limit', async () => {
+    const h = { authorization: 'Bearer test-admin-token', 'content-type': 'text/html' };
+    const quote = 'The lighthouse keeper logged forty-one storms on the northern cape during the long winter';
+    const deep = `<html><head><title>Storm log</title></head><body>${'<div>'.repeat(1500)}<p>${quote}, the harbour office reported on Friday.</p><p>Repairs to the lamp are planned for May.</p>${'</div>'.repeat(1500)}</body></html>`;
+    const published = await request('/v1/articles/deep-nesting', { method: 'PUT', headers: h, body: deep });
+    expect(published.status, await published.clone().text()).toBe(201);
+    expect(await foundIn(quote)).toContain('deep-nesting');
+
+    const wide = `<html><body><p>${quote}.</p>${'<b>'.repeat(100_000)}</body></html>`;
+    const refused = await request('/v1/articles/too-many-elements', { method: 'PUT', headers: h, body: wide });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/more than 30,000 elements/);
+  });
+
   it('rejects wrong content type (415), malformed JSON (400), wrong types and unknown fields (400), id mismatch (400)', async () => {
     const h = { authorization: 'Bearer test-admin-token' };
     const text = await request('/v1/articles/bad', { method: 'PUT', headers: { ...h, 'content-type': 'text/plain' }, body: 'hello' });
