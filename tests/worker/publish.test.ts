@@ -140,6 +140,18 @@ describe('publishing: input', () => {
     expect((await putJson('one-word', { ...article('one-word'), body: '… Ja …' })).status).toBe(201);
   });
 
+  it('an article text over 50,000 characters is refused (400 naming body and the limit) before any index work', async () => {
+    const paragraph = 'The ferry board published its full minutes for every meeting of the year, word for word.';
+    const long = Array.from({ length: 600 }, () => paragraph).join('\n\n');
+    expect(long.length).toBeGreaterThan(50_000);
+    const res = await putJson('too-long', { ...article('too-long'), body: long });
+    expect(res.status).toBe(400);
+    const detail = ((await res.json()) as { detail: string }).detail;
+    expect(detail).toMatch(/body/);
+    expect(detail).toMatch(/50[,.]?000/);
+    expect((await request('/v1/articles/too-long')).status).toBe(404);
+  });
+
   it('refuses bodies over 1 MB with 413 before parsing', async () => {
     const huge = JSON.stringify({ title: 'Big', body: 'word '.repeat(220_000) });
     const res = await putJson('too-big', JSON.parse(huge));

@@ -124,6 +124,11 @@ export class CoordinatedKV implements KV {
     this.buffer.set(key, value);
   }
 
+  /** Keys this operation would change if committed now. */
+  get pendingWrites(): number {
+    return this.buffer.size;
+  }
+
   /** Whether this operation wrote anything. */
   get changed(): boolean {
     return this.buffer.size > 0;

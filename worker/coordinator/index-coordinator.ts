@@ -40,6 +40,13 @@ const MIRROR_PARALLEL = 32;
 export const MIRROR_ALARM_DELAY_MS = 2000;
 /** Back-off before the alarm retries after KV refused writes (rate limit, outage). */
 export const MIRROR_RETRY_MS = 5000;
+/**
+ * Keys one operation may change. Each becomes a storage write here and a KV write to mirror (400 a
+ * round), so this bounds how long one publish keeps the object and the mirror busy. An article within
+ * the text limit (50,000 characters) changes up to ~8,000; more is refused before anything is
+ * committed, not queued.
+ */
+export const MAX_OPERATION_KEYS = 10_000;
 
 export interface MirrorStatus {
   /** Keys changed by this operation that are not in KV yet (0 = everything visible at this location). */
@@ -129,6 +136,11 @@ export class IndexCoordinator extends DurableObject<Env> {
     this.counters.operations++;
     this.counters.readThroughs += kv.readThroughs;
     if (!reply.ok) return { reply, written: [] };
+    if (kv.pendingWrites > MAX_OPERATION_KEYS) {
+      // Nothing is committed: the buffered writes are dropped with `kv`.
+      const detail = `this ${op.kind} would change ${kv.pendingWrites.toLocaleString('en')} index keys; one operation may change at most ${MAX_OPERATION_KEYS.toLocaleString('en')} (publish a long text as several articles)`;
+      return { reply: { ok: false, status: 422, detail }, written: [] };
+    }
     const written = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
     for (const key of written) this.dirty.set(key, ++this.version);
     return { reply, written };

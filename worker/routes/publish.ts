@@ -186,7 +186,7 @@ export const publishRoutes = createRouter()
         200: { description: 'Replaced (`updated`) or identical (`unchanged`); `kvPending` keys reach KV within seconds', content: { 'application/json': { schema: PublishedSchema } } },
         201: { description: 'Created', content: { 'application/json': { schema: PublishedSchema } } },
         400: problem('Invalid id or article (`errors` names each bad field)'),
-        422: problem('The article has no usable text: no words, no article in the HTML, or HTML past the extraction bounds (nesting is flattened past 64 levels; over 30,000 elements is refused)'),
+        422: problem('The article has no usable text: no words, no article in the HTML, or HTML past the extraction bounds (nesting is flattened past 48 levels; over 30,000 elements is refused)'),
         ...AUTH_RESPONSES,
         413: problem('Body over 1 MB'),
         415: problem('Body is neither JSON nor HTML'),

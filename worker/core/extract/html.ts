@@ -3,7 +3,7 @@
  * in Node and in Workers), metadata from JSON-LD (schema.org NewsArticle etc.), OpenGraph and meta
  * tags, with Readability's own findings as the fallback. Paragraphs come from the extracted DOM.
  * A fragment (no <html>/<body>) is first given a document's shape, so it reads like the same
- * content wrapped in <html><body>. Markup is bounded first (bounds.ts): nesting deeper than 64 is
+ * content wrapped in <html><body>. Markup is bounded first (bounds.ts): nesting deeper than 48 is
  * flattened and pages of more than 30,000 elements are refused, so no page's shape makes this slow.
  */
 import { Readability } from '@mozilla/readability';
@@ -217,9 +217,10 @@ function giveDocumentShape(document: Document): void {
 
 /**
  * Pages with more elements than this skip Readability for the linear block walk. Real article pages
- * have up to ~3,000 (the shared corpus's 46 pages); Readability takes up to a few seconds at this size.
+ * have up to ~3,000 (the shared corpus's 46 pages: 2,953 at most); Readability is quadratic in the
+ * element count (3,900 sibling blocks 62 deep took 3.3 s in-process), so this keeps it near a second.
  */
-export const READABILITY_MAX_ELEMENTS = 4000;
+export const READABILITY_MAX_ELEMENTS = 3500;
 
 /** Page furniture, never article text: dropped before the block walk that stands in for Readability. */
 const FURNITURE = 'nav, header, footer, aside, form, menu, [role="navigation"], [role="banner"], [role="contentinfo"], [aria-hidden="true"]';
@@ -262,7 +263,7 @@ export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): Htm
   };
   // A fragment is content someone chose to ingest, not a page to dig an article out of: should
   // Readability keep too little of it, its own blocks are the text (taken now: Readability mutates).
-  // Readability is quadratic in the element count (5,000 sibling blocks 78 deep: ~2.6 s), so larger
+  // Readability is quadratic in the element count (3,900 sibling blocks 62 deep: ~3.3 s), so larger
   // pages get the linear block walk instead: every paragraph outside navigation and page furniture.
   const readable = elements <= READABILITY_MAX_ELEMENTS;
   const fragmentParagraphs = fragment || !readable ? paragraphsFromElement(withoutFurniture(document.body, !readable)) : [];
