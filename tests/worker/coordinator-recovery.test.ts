@@ -93,3 +93,27 @@ describe('committed writes reach KV with no further request', () => {
     expect(await dirtyMarks(stub)).toBe(0);
   });
 });
+
+describe('one publish is bounded', () => {
+  it('a publish over the key limit is refused (422 naming the count) with nothing committed; a retraction is never refused', async () => {
+    const stub = coordinatorNamed('bounded');
+    const small = sharedPhraseArticle(730, 'bounded');
+    expect(await stub.publish(small)).toMatchObject({ ok: true, status: 'created' });
+    // Lower the limit below what one article changes, instead of publishing 10,000 keys' worth of text.
+    await runInDurableObject(stub, (instance: IndexCoordinator) => {
+      instance['maxOperationKeys'] = 10;
+    });
+    const big = sharedPhraseArticle(731, 'bounded');
+    const refused = await stub.publish(big);
+    expect(refused).toMatchObject({ ok: false, status: 422 });
+    expect((refused as { detail: string }).detail).toMatch(/would change \d+ index keys; one publish may change at most 10\b/);
+    expect(await env.QS_KV.get(keys.article(big.id))).toBeNull();
+    expect(await dirtyMarks(stub)).toBe(0);
+    // The object holds no value for it either (a read-through may have cached "absent", nothing more).
+    const held = await runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.get<{ v: string | null }>(VALUE_PREFIX + keys.article(big.id)))?.v ?? null);
+    expect(held).toBeNull();
+    // Retracting the earlier article changes more than 10 keys too, and goes through.
+    expect(await stub.retract(small.id)).toMatchObject({ ok: true, status: 'deleted' });
+    expect(await env.QS_KV.get(keys.article(small.id))).toBeNull();
+  });
+});

@@ -19,6 +19,16 @@ interface Entry {
   v: string | null;
 }
 
+/**
+ * Storage operations between two yields to the event loop. SQLite-backed storage answers from the
+ * same thread without real I/O, so an operation that reads and buffers thousands of keys would
+ * otherwise run start to finish without letting anything else in — and in `wrangler dev` (one
+ * process for the worker and the object) every lookup waited for it. A yield costs well under a
+ * millisecond; 20 operations are about a millisecond of work.
+ */
+const OPS_PER_YIELD = 20;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Durable Object storage batch limit for get/put/delete of several keys. */
 const STORAGE_BATCH = 128;
 export const VALUE_PREFIX = 'kv:';
@@ -31,6 +41,7 @@ export class CoordinatedKV implements KV {
   readThroughs = 0;
   /** Writes of the current operation, applied to storage only by `commit()`. */
   private readonly buffer = new Map<string, string | null>();
+  private opsSinceYield = 0;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -90,6 +101,7 @@ export class CoordinatedKV implements KV {
     const out = new Map<string, string | null>();
     const unique = [...new Set(names)];
     this.reads += unique.length;
+    await this.pace(unique.length);
     const missing: string[] = [];
     const unbuffered = unique.filter((k) => {
       if (!this.buffer.has(k)) return true;
@@ -119,7 +131,16 @@ export class CoordinatedKV implements KV {
     return out;
   }
 
+  /** Lets other requests run every OPS_PER_YIELD storage operations (see there). Never called inside `commit()`. */
+  private async pace(ops: number): Promise<void> {
+    this.opsSinceYield += ops;
+    if (this.opsSinceYield < OPS_PER_YIELD) return;
+    this.opsSinceYield = 0;
+    await yieldToEventLoop();
+  }
+
   private async write(key: string, value: string | null): Promise<void> {
+    await this.pace(1);
     this.touched.add(key);
     this.buffer.set(key, value);
   }

@@ -13,6 +13,9 @@
  *    dirty keys exist — in the same atomic storage write that commits them, and again on start-up
  *    when a previous instance left marks behind. A crash, a restart or an idle eviction therefore
  *    ends with the alarm waking a new instance, which drains the marks with no request needed.
+ * 5. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
+ *    retraction); the object's KV yields to the event loop every few storage operations and the mirror
+ *    rests between batches, so a large operation never holds the thread that lookups need.
  *
  * Invariants: (a) dirty mark in storage ⇒ an alarm is armed (or the loop holding it is running
  * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value;
@@ -31,6 +34,8 @@ export const MIRROR_WAIT_MS = 8000;
 const MIRROR_ROUND_MAX = 400;
 /** Parallel KV writes within a round. */
 const MIRROR_PARALLEL = 32;
+/** Longest rest between two batches of a round (the rest equals the batch's own time, up to this). */
+const MIRROR_REST_MAX_MS = 200;
 /**
  * When the alarm armed with a commit fires. Long enough that an ordinary publish's own mirror loop
  * has usually drained (and disarmed it) first; short enough that after a crash committed writes
@@ -41,7 +46,7 @@ export const MIRROR_ALARM_DELAY_MS = 2000;
 /** Back-off before the alarm retries after KV refused writes (rate limit, outage). */
 export const MIRROR_RETRY_MS = 5000;
 /**
- * Keys one operation may change. Each becomes a storage write here and a KV write to mirror (400 a
+ * Keys one publish may change (a retraction is never refused). Each becomes a storage write here and a KV write to mirror (400 a
  * round), so this bounds how long one publish keeps the object and the mirror busy. An article within
  * the text limit (50,000 characters) changes up to ~8,000; more is refused before anything is
  * committed, not queued.
@@ -75,6 +80,8 @@ export class IndexCoordinator extends DurableObject<Env> {
   private mirroring: Promise<void> | null = null;
   private readonly waiters = new Set<() => void>();
   private readonly counters = { operations: 0, kvWrites: 0, kvWriteFailures: 0, readThroughs: 0 };
+  /** MAX_OPERATION_KEYS; a field so a test can lower it instead of publishing 10,000 keys' worth of text. */
+  private maxOperationKeys = MAX_OPERATION_KEYS;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -136,9 +143,10 @@ export class IndexCoordinator extends DurableObject<Env> {
     this.counters.operations++;
     this.counters.readThroughs += kv.readThroughs;
     if (!reply.ok) return { reply, written: [] };
-    if (kv.pendingWrites > MAX_OPERATION_KEYS) {
+    // Publishes only: a retraction must always be possible, even of a long text loaded by the CLI.
+    if (op.kind === 'publish' && kv.pendingWrites > this.maxOperationKeys) {
       // Nothing is committed: the buffered writes are dropped with `kv`.
-      const detail = `this ${op.kind} would change ${kv.pendingWrites.toLocaleString('en')} index keys; one operation may change at most ${MAX_OPERATION_KEYS.toLocaleString('en')} (publish a long text as several articles)`;
+      const detail = `this article would change ${kv.pendingWrites.toLocaleString('en')} index keys; one publish may change at most ${this.maxOperationKeys.toLocaleString('en')} (publish a long text as several articles, or load it with npm run ingest)`;
       return { reply: { ok: false, status: 422, detail }, written: [] };
     }
     const written = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
@@ -217,6 +225,7 @@ export class IndexCoordinator extends DurableObject<Env> {
       .slice(0, force ? undefined : MIRROR_ROUND_MAX);
     let failures = 0;
     for (let i = 0; i < due.length; i += MIRROR_PARALLEL) {
+      const batchStarted = Date.now();
       const batch = due.slice(i, i + MIRROR_PARALLEL);
       const versions = new Map(batch.map((k) => [k, this.dirty.get(k)]));
       const entries = await this.ctx.storage.get<{ v: string | null }>(batch.map((k) => VALUE_PREFIX + k));
@@ -241,6 +250,10 @@ export class IndexCoordinator extends DurableObject<Env> {
         }),
       );
       for (const wake of [...this.waiters]) wake();
+      // At most half the time writing: rest as long as the batch took (capped), so lookups reading KV
+      // meanwhile are not queued behind thousands of writes — in `wrangler dev` the local KV shares
+      // this process, and back-to-back batches of a large publish held lookups at seconds.
+      if (!force && i + MIRROR_PARALLEL < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, Date.now() - batchStarted));
     }
     this.pruneWriteTimes();
     return failures;

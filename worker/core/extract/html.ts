@@ -105,8 +105,25 @@ export function paragraphsFromHtml(html: string): string[] {
   return paragraphsFromElement(document.body);
 }
 
+/**
+ * The elements under `root` (and `root` itself) that have a block or container descendant: one pass
+ * over the blocks, marking ancestors until one is already marked, so O(elements) in all — asking
+ * `el.querySelector(BLOCK_SELECTOR)` of every element instead costs elements × depth.
+ */
+function withBlockDescendants(root: Element): WeakSet<Element> {
+  const marked = new WeakSet<Element>();
+  for (const block of root.querySelectorAll(BLOCK_SELECTOR)) {
+    for (let up = block.parentElement; up && !marked.has(up); up = up.parentElement) {
+      marked.add(up);
+      if (up === root) break;
+    }
+  }
+  return marked;
+}
+
 function paragraphsFromElement(root: Element | null | undefined): string[] {
   const out: string[] = [];
+  const hasBlocks = root ? withBlockDescendants(root) : new WeakSet<Element>();
   const emit = (text: string, minLength = 1) => {
     const t = tidyParagraph(text);
     if (t.length >= minLength) out.push(t);
@@ -114,7 +131,7 @@ function paragraphsFromElement(root: Element | null | undefined): string[] {
   const visit = (el: Element) => {
     const tag = el.tagName.toUpperCase();
     if (SKIP_TAGS.has(tag)) return;
-    if (BLOCK_TAGS.has(tag) && !el.querySelector(BLOCK_SELECTOR)) {
+    if (BLOCK_TAGS.has(tag) && !hasBlocks.has(el)) {
       emit(blockText(el));
       return;
     }
@@ -140,7 +157,7 @@ function paragraphsFromElement(root: Element | null | undefined): string[] {
           run = '';
           continue;
         }
-        if (BLOCK_TAGS.has(childTag) || CONTAINER_TAGS.has(childTag) || child.querySelector(BLOCK_SELECTOR)) {
+        if (BLOCK_TAGS.has(childTag) || CONTAINER_TAGS.has(childTag) || hasBlocks.has(child)) {
           emit(run, 2);
           run = '';
           atBreak = false;
