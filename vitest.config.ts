@@ -18,8 +18,9 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            // A fixed admin token for the publish tests, and no lookup rate limit unless a test turns it on.
-            miniflare: { bindings: { ADMIN_TOKEN: 'test-admin-token', RATE_LIMIT: 'off' } },
+            // A fixed admin token for the publish tests, no lookup rate limit unless a test turns it on,
+            // and a public origin that differs from the test requests' host (links must come from it).
+            miniflare: { bindings: { ADMIN_TOKEN: 'test-admin-token', RATE_LIMIT: 'off', PUBLIC_ORIGIN: 'https://quotes.test' } },
           }),
         ],
         test: {

@@ -2,6 +2,7 @@
  * The QuoteSource API: middleware, the feature sub-apps (worker/routes/*), the generated OpenAPI
  * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
+import { publicOrigin } from './core/public-origin';
 import { publicReadCors } from './middleware/cors';
 import { lookupRateLimit } from './middleware/rate-limit';
 import { requestLimits } from './middleware/request-limits';
@@ -53,7 +54,8 @@ app.doc31('/openapi.json', (c) => ({
       'Where does this quote come from, and is it quoted right? Quote lookups with misquote detection, article excerpts, ' +
       'claim search (Google Fact Check Tools claims:search shape) and ClaimReview JSON-LD. Errors are RFC 9457 application/problem+json.',
   },
-  servers: [{ url: new URL(c.req.url).origin }],
+  // The configured public origin, never the request's Host (worker/core/public-origin.ts); relative otherwise.
+  servers: [{ url: publicOrigin(c.env.PUBLIC_ORIGIN) ?? '/' }],
 }));
 
 app.onError(problemErrorHandler());

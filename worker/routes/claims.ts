@@ -5,7 +5,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { rejectHostileText } from '../core/validate';
 import type { Context } from 'hono';
-import { claimJsonLd } from '../core/claim-review-jsonld';
+import { claimJsonLd, serializeJsonLd } from '../core/claim-review-jsonld';
+import { publicOrigin } from '../core/public-origin';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
@@ -98,7 +99,12 @@ export const claimRoutes = createRouter()
       tags: ['claims'],
       summary: 'A claim with its reviews; schema.org ClaimReview JSON-LD with Accept: application/ld+json',
       middleware: [
-        cacheable({ maxAge: READ_MAX_AGE, key: (c) => `${new URL(c.req.url).pathname}|${wantsJsonLd(c) ? 'ld' : 'json'}` }),
+        // The key covers everything the answer depends on: the claim, the representation and (for
+        // JSON-LD's links) the configured origin — never the request's Host, which the answer ignores.
+        cacheable({
+          maxAge: READ_MAX_AGE,
+          key: (c) => `${new URL(c.req.url).pathname}|${wantsJsonLd(c) ? `ld|${publicOrigin(c.env.PUBLIC_ORIGIN) ?? ''}` : 'json'}`,
+        }),
       ] as const,
       request: { params: IdParam('claim', 'sample-guterres-leaders-move-back-to-peace') },
       responses: {
@@ -117,9 +123,9 @@ export const claimRoutes = createRouter()
       const claim = await readClaim(withCacheTtl(c.env.QS_KV), id);
       if (!claim) throw new ProblemError('not-found', `No claim with id "${id}".`);
       if (wantsJsonLd(c)) {
-        // c.json keeps an explicit content-type, so the body is served as JSON-LD.
-        const doc = claimJsonLd(claim, new URL(c.req.url).origin) as Record<string, never>;
-        return c.json(doc, 200, { 'content-type': 'application/ld+json; charset=utf-8', vary: 'Accept' });
+        // Links from configuration only; escaped so the body can be pasted into a <script> element.
+        const doc = claimJsonLd(claim, publicOrigin(c.env.PUBLIC_ORIGIN));
+        return c.body(serializeJsonLd(doc), 200, { 'content-type': 'application/ld+json; charset=utf-8', vary: 'Accept' }) as never;
       }
       c.header('vary', 'Accept');
       return c.json(claim, 200);
