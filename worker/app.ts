@@ -3,6 +3,7 @@
  * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
 import { publicReadCors } from './middleware/cors';
+import { googleErrors } from './middleware/google-errors';
 import { lookupRateLimit } from './middleware/rate-limit';
 import { requestLimits } from './middleware/request-limits';
 import { securityHeaders } from './middleware/security-headers';
@@ -11,6 +12,7 @@ import { articleRoutes } from './routes/articles';
 import { assets } from './routes/assets';
 import { claimRoutes } from './routes/claims';
 import { excerptRoutes } from './routes/excerpts';
+import { googleClaimRoutes } from './routes/google-claims';
 import { API_VERSION, healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
 import { problemRoutes } from './routes/problems';
@@ -19,12 +21,16 @@ import { createRouter } from './routes/router';
 
 const app = createRouter();
 
+// Google's paths answer errors in Google's shape: outermost, so every problem below is rewritten.
+app.use('/v1alpha1/*', googleErrors());
 // PUBLISH (docs/publish.md): size limits first, security headers on everything, publishing never via CORS.
 app.use('*', requestLimits());
 app.use('*', securityHeaders());
 app.use('/v1/articles/*', refusePublishPreflight());
 app.use('/v1/*', publicReadCors());
 app.use('/v1/*', lookupRateLimit());
+app.use('/v1alpha1/*', publicReadCors());
+app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
 
@@ -34,6 +40,7 @@ const routes = app
   .route('/', excerptRoutes)
   .route('/', lookupRoutes)
   .route('/', claimRoutes)
+  .route('/', googleClaimRoutes)
   .route('/', problemRoutes)
   .route('/', assets)
   .route('/', publishRoutes);
