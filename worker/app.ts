@@ -11,6 +11,7 @@ import { problemErrorHandler, problemNotFound } from './middleware/errors';
 import { articleRoutes } from './routes/articles';
 import { assets } from './routes/assets';
 import { claimRoutes } from './routes/claims';
+import { claimPublishRoutes, ClaimInputSchema, ClaimReviewInputSchema } from './routes/claims-publish';
 import { excerptRoutes } from './routes/excerpts';
 import { googleClaimRoutes } from './routes/google-claims';
 import { API_VERSION, healthRoutes } from './routes/health';
@@ -27,6 +28,7 @@ app.use('/v1alpha1/*', googleErrors());
 app.use('*', requestLimits());
 app.use('*', securityHeaders());
 app.use('/v1/articles/*', refusePublishPreflight());
+app.use('/v1/claims/*', refusePublishPreflight());
 app.use('/v1/*', publicReadCors());
 app.use('/v1/*', lookupRateLimit());
 app.use('/v1alpha1/*', publicReadCors());
@@ -43,8 +45,12 @@ const routes = app
   .route('/', googleClaimRoutes)
   .route('/', problemRoutes)
   .route('/', assets)
-  .route('/', publishRoutes);
+  .route('/', publishRoutes)
+  .route('/', claimPublishRoutes);
 
+// The two bodies PUT /v1/claims/:id accepts (its schema refers to them with oneOf).
+app.openAPIRegistry.register('ClaimInput', ClaimInputSchema);
+app.openAPIRegistry.register('ClaimReviewInput', ClaimReviewInputSchema);
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret' });
 
 app.doc31('/openapi.json', (c) => ({

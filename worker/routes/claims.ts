@@ -57,6 +57,9 @@ const ClaimSearchResponseSchema = z
   })
   .openapi('ClaimSearchResponse');
 
+/** The cache identities of a claim's record (JSON and JSON-LD): a write to the claim purges them. */
+export const claimCacheIdentities = (id: string) => [`/v1/claims/${id}|json`, `/v1/claims/${id}|ld`];
+
 const wantsJsonLd = (c: Context) => /application\/ld\+json/i.test(c.req.header('accept') ?? '');
 
 export const claimRoutes = createRouter()
@@ -98,7 +101,7 @@ export const claimRoutes = createRouter()
       tags: ['claims'],
       summary: 'A claim with its reviews; schema.org ClaimReview JSON-LD with Accept: application/ld+json',
       middleware: [
-        cacheable({ maxAge: READ_MAX_AGE, key: (c) => `${new URL(c.req.url).pathname}|${wantsJsonLd(c) ? 'ld' : 'json'}` }),
+        cacheable({ maxAge: READ_MAX_AGE, key: (c) => claimCacheIdentities(c.req.param('id') ?? '')[wantsJsonLd(c) ? 1 : 0] }),
       ] as const,
       request: { params: IdParam('claim', 'sample-guterres-leaders-move-back-to-peace') },
       responses: {
