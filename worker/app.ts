@@ -2,6 +2,7 @@
  * The QuoteSource API: middleware, the feature sub-apps (worker/routes/*), the generated OpenAPI
  * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
+import { getPath } from 'hono/utils/url';
 import { publicReadCors } from './middleware/cors';
 import { googleErrors } from './middleware/google-errors';
 import { lookupRateLimit } from './middleware/rate-limit';
@@ -20,7 +21,17 @@ import { problemRoutes } from './routes/problems';
 import { publishRoutes, refusePublishPreflight } from './routes/publish';
 import { createRouter } from './routes/router';
 
-const app = createRouter();
+/**
+ * Google's custom-method paths (`/v1alpha1/claims:search`) arrive with the colon percent-encoded from
+ * Google's own client libraries (`claims%3Asearch`), which Google's servers treat as the same path;
+ * `decodeURI` leaves `%3A` alone, so the router is given the decoded form here.
+ */
+const googlePath = (request: Request) => {
+  const path = getPath(request);
+  return path.startsWith('/v1alpha1/') ? path.replace(/%3A/gi, ':') : path;
+};
+
+const app = createRouter({ getPath: googlePath });
 
 // Google's paths answer errors in Google's shape: outermost, so every problem below is rewritten.
 app.use('/v1alpha1/*', googleErrors());

@@ -118,6 +118,12 @@ describe('GET /v1alpha1/claims:search', () => {
     expect(sub.claims).toHaveLength(7);
   });
 
+  test("the colon percent-encoded, as Google's client libraries send it, is the same path", async () => {
+    const res = await api('/v1alpha1/claims%3Asearch?query=island+ferry+fare&pageSize=3');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as GoogleSearch).claims).toHaveLength(3);
+  });
+
   test('nothing found → {} (Google omits empty claims)', async () => {
     expect(await search({ query: 'zebra xylophone quasar' })).toEqual({});
   });
