@@ -3,6 +3,7 @@
  * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
 import { getPath } from 'hono/utils/url';
+import { cacheable } from './middleware/cache';
 import { publicReadCors } from './middleware/cors';
 import { googleErrors } from './middleware/google-errors';
 import { lookupRateLimit } from './middleware/rate-limit';
@@ -33,6 +34,9 @@ const googlePath = (request: Request) => {
 
 const app = createRouter({ getPath: googlePath });
 
+/** Seconds a client or the edge may reuse /openapi.json before revalidating (it changes with deploys). */
+const OPENAPI_MAX_AGE = 3600;
+
 // Google's paths answer errors in Google's shape: outermost, so every problem below is rewritten.
 app.use('/v1alpha1/*', googleErrors());
 // PUBLISH (docs/publish.md): size limits first, security headers on everything, publishing never via CORS.
@@ -46,6 +50,9 @@ app.use('/v1alpha1/*', publicReadCors());
 app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
+// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation. Its
+// `servers` entry names the host asked, so the host is part of the cache identity.
+app.use('/openapi.json', cacheable({ maxAge: OPENAPI_MAX_AGE, key: (c) => `openapi|${new URL(c.req.url).origin}` }));
 
 const routes = app
   .route('/', healthRoutes)
