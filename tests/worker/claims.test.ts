@@ -3,6 +3,8 @@ import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ClaimSource } from '../../worker/core/types';
 import { putClaims } from '../../worker/store/articles';
+import { validateClaimReviewDocument } from '../claimreview-validator';
+import { SEED_CLAIMS } from '../seed-sources';
 import { api, expectProblem, seedKv } from './seed';
 
 /** 25 claims written by us for paging and filters: two publishers, two languages, two dates. */
@@ -166,6 +168,39 @@ describe('GET /v1/claims/:id', () => {
     expect(doc.itemReviewed.author).toEqual({ '@type': 'Person', name: 'António Guterres' });
     expect(doc.itemReviewed.datePublished).toBe('2022-02-28');
     expect(doc.itemReviewed.appearance[0]).toMatchObject({ '@type': 'CreativeWork', url: expect.stringMatching(/^https:\/\//) });
+    expect(validateClaimReviewDocument(doc)).toEqual([]);
+  });
+
+  test('a claim with no named claimant still has an author and appearance; every seed claim validates', async () => {
+    for (const claim of SEED_CLAIMS) {
+      const doc = (await (await api(`/v1/claims/${claim.id}`, { headers: { accept: 'application/ld+json' } })).json()) as any;
+      expect([claim.id, validateClaimReviewDocument(doc)]).toEqual([claim.id, []]);
+    }
+    const medinsky = (await (await api('/v1/claims/sample-medinsky-head-of-delegation', { headers: { accept: 'application/ld+json' } })).json()) as any;
+    expect(medinsky.itemReviewed.author).toEqual({ '@type': 'Person', name: 'Unknown' });
+  });
+
+  test('several reviews → one @graph document', async () => {
+    const two: ClaimSource = {
+      id: 'test-two-reviews',
+      text: 'The harbour bridge opened in 1931.',
+      claimant: 'Harbour Authority',
+      claimDate: '2021-05-01',
+      reviews: ['one', 'two'].map((n) => ({ ...EXTRA[0].reviews![0], url: `https://checker-${n}.example/bridge-1931`, publisher: { name: `Checker ${n}`, site: `checker-${n}.example` } })),
+    };
+    await putClaims(env.QS_KV, [two]);
+    const doc = (await (await api('/v1/claims/test-two-reviews', { headers: { accept: 'application/ld+json' } })).json()) as any;
+    expect(Object.keys(doc)).toEqual(['@context', '@graph']);
+    expect(doc['@graph']).toHaveLength(2);
+    expect(validateClaimReviewDocument(doc)).toEqual([]);
+  });
+
+  test('Accept q-values are honoured: ld+json;q=0 never gets JSON-LD', async () => {
+    const type = async (accept: string) => (await api(`/v1/claims/${ID}`, { headers: { accept } })).headers.get('content-type');
+    expect(await type('application/ld+json;q=0, application/json')).toMatch(/^application\/json/);
+    expect(await type('application/ld+json;q=0, */*;q=0.1')).toMatch(/^application\/json/);
+    expect(await type('application/json;q=0.5, application/ld+json;q=0.9')).toMatch(/^application\/ld\+json/);
+    expect(await type('application/json;q=0.9, application/ld+json;q=0.5')).toMatch(/^application\/json/);
   });
 
   test('JSON and JSON-LD are cached apart (Vary: Accept)', async () => {

@@ -2,7 +2,7 @@
  * IndexCoordinator: the one Durable Object through which every index-changing write (publish,
  * retract) goes. See docs/publish.md for the design, its limits and the consistency window.
  *
- * 1. Serialised: operations run one at a time (an explicit queue — awaiting KV would otherwise let
+ * 1. Serialised: operations (publish, retract, put or retract a claim) run one at a time (an explicit queue — awaiting KV would otherwise let
  *    the next request interleave), each through the same ingestion library as the CLI, against a
  *    `CoordinatedKV` whose reads come from this object's strongly consistent storage.
  * 2. Atomic in the object: an operation's writes are committed to storage together, or not at all.
@@ -22,7 +22,7 @@
  * (c) nothing is ever acknowledged to a client before its writes are committed with their marks.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { ArticleSource } from '../core/types';
+import type { ArticleSource, ClaimSource } from '../core/types';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
 
@@ -103,6 +103,16 @@ export class IndexCoordinator extends DurableObject<Env> {
   /** Removes one article with its excerpts and index entries. */
   retract(articleId: string): Promise<CoordinatorReply> {
     return this.run({ kind: 'retract', articleId });
+  }
+
+  /** Creates or replaces one claim with its reviews (`PUT /v1/claims/:id`). */
+  putClaim(claim: ClaimSource & { id: string }): Promise<CoordinatorReply> {
+    return this.run({ kind: 'put-claim', claim });
+  }
+
+  /** Removes one claim, its index entries and its summary on the excerpts that list it. */
+  retractClaim(claimId: string): Promise<CoordinatorReply> {
+    return this.run({ kind: 'retract-claim', claimId });
   }
 
   /** Writes every dirty key to KV now, ignoring the per-key pacing (tests, `wrangler dev`). */

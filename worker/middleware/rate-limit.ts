@@ -24,7 +24,7 @@ export const rateLimitOff = (setting: string | undefined) => /^(off|false|0|no|d
 export const clientKey = (headers: Headers) => headers.get('cf-connecting-ip') ?? headers.get('x-real-ip') ?? 'local';
 
 /** The paths that cost lookups: quote lookups (single and batch) and claim search. */
-export const LIMITED_PATHS = /^\/v1\/(lookup(\/batch)?|claims\/search)\/?$/;
+export const LIMITED_PATHS = /^\/(v1\/(lookup(\/batch)?|claims\/search)|v1alpha1\/claims:search)\/?$/;
 
 export function lookupRateLimit(paths: RegExp = LIMITED_PATHS): MiddlewareHandler<{ Bindings: RateLimitBindings }> {
   return async (c, next) => {

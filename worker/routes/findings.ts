@@ -2,12 +2,13 @@
  * Findings for fact-checkers: `GET /v1/findings` (newest first, paged; `since`, `site`) and
  * `GET /v1/findings/:id` (JSON, or a ClaimReview-shaped draft with `Accept: application/ld+json`).
  * Findings are filed at ingest (store/findings) and change with every publish, so answers are
- * cached briefly in the browser only: never in the shared edge cache, whose key would not carry the
- * origin the JSON-LD links to.
+ * cached briefly in the browser only.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { serializeJsonLd } from '../core/claim-review-jsonld';
 import { findingClaimReviewDraft } from '../core/findings';
+import { publicOrigin } from '../core/public-origin';
 import { ProblemError } from '../middleware/problem';
 import { getFinding, listFindings } from '../store/findings';
 import { DifferenceSchema, IdParam, SpeakerSchema, ArticleSummarySchema, problemResponses } from './schemas';
@@ -101,7 +102,8 @@ export const findingRoutes = createRouter()
       const finding = await getFinding(c.env.QS_KV, id);
       if (!finding) throw new ProblemError('not-found', `No finding with id "${id}" (it may have been withdrawn: the report was corrected or retracted).`);
       const headers = { 'cache-control': cacheControl, vary: 'Accept' };
-      if (wantsJsonLd(c)) return c.json(findingClaimReviewDraft(finding, new URL(c.req.url).origin) as Record<string, never>, 200, { ...headers, 'content-type': 'application/ld+json; charset=utf-8' });
+      // Links from configuration only (PUBLIC_ORIGIN), never the request's Host; escaped for embedding in <script>.
+      if (wantsJsonLd(c)) return c.body(serializeJsonLd(findingClaimReviewDraft(finding, publicOrigin(c.env.PUBLIC_ORIGIN))), 200, { ...headers, 'content-type': 'application/ld+json; charset=utf-8' }) as never;
       return c.json(finding, 200, headers);
     },
   );

@@ -29,7 +29,7 @@ import { createRouter, validationProblem } from './router';
 /** Published ids: the read API's id alphabet minus '~' (reserved for excerpt ids), ≤ 100 chars, ending alphanumeric. */
 export const PUBLISH_ID_PATTERN = /^[a-z0-9](?:[a-z0-9.-]{0,98}[a-z0-9])?$/;
 
-const httpUrl = z
+export const httpUrl = z
   .string()
   .max(2048, { message: 'must be at most 2048 characters' })
   .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), { message: 'must be an http(s) URL (other schemes such as javascript: or data: are refused)' });
@@ -85,8 +85,8 @@ const IdPathParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'ukraine-russia-talks-belarus-2022-02-28' }),
 });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const AUTH_RESPONSES = {
+export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+export const AUTH_RESPONSES = {
   401: problem('No bearer token (see `WWW-Authenticate`)'),
   403: problem('Wrong bearer token, or a browser cross-origin preflight'),
 };
@@ -106,7 +106,7 @@ const requireArticleMediaType = (): MiddlewareHandler => async (c, next) => {
 };
 
 /** Publishing responses never carry CORS headers: a browser on another origin must not be able to read them. */
-const noCors = (): MiddlewareHandler => async (c, next) => {
+export const noCors = (): MiddlewareHandler => async (c, next) => {
   await next();
   for (const name of [...c.res.headers.keys()]) if (name.startsWith('access-control-')) c.res.headers.delete(name);
 };
@@ -123,7 +123,7 @@ export function refusePublishPreflight(): MiddlewareHandler {
         type: '/problems/forbidden',
         title: 'Forbidden',
         status: 403,
-        detail: `Browsers may not ${wanted} articles cross-origin; publishing is for servers with the admin token.`,
+        detail: `Browsers may not ${wanted} articles or claims cross-origin; publishing is for servers with the admin token.`,
         instance: new URL(c.req.url).pathname,
       });
     }
