@@ -75,7 +75,16 @@ export const reworded: LookupResponse = {
           text: 'Leaders need to move back to peace.',
           claimant: 'António Guterres',
           claimDate: '2022-02-28',
-          reviews: [{ publisher: { name: 'QuoteSource samples', site: 'quotesource.example' }, url: 'https://www.un.org/press/en/2022/ga12404.doc.htm', textualRating: 'Misquoted', reviewDate: '2022-02-28' }],
+          reviews: [
+            {
+              publisher: { name: 'QuoteSource samples', site: 'quotesource.example' },
+              url: 'https://www.un.org/press/en/2022/ga12404.doc.htm',
+              title: 'Sample review: coverage of the speech gives "Leaders need to move to peace", without "back"',
+              textualRating: 'Misquoted',
+              explanation: 'Sample. Coverage quoting the speech gives: "Soldiers need to move back to their barracks. Leaders need to move to peace." The text adds "back" to the second sentence.',
+              reviewDate: '2022-02-28',
+            },
+          ],
         },
       ],
     }, SEED_REPORT),
@@ -180,4 +189,13 @@ export function cleanup() {
   document.getSelection()?.removeAllRanges();
   document.body.innerHTML = '';
   scrollTo(0, 0);
+}
+
+/** The card once placed and its entrance animation is over (its box is then final). */
+export async function placedCard(element: QuoteSource) {
+  const c = await until(() => card(element));
+  await Promise.all(c.getAnimations().map((a) => a.finished));
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await element.updateComplete;
+  return c;
 }

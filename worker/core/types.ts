@@ -121,7 +121,7 @@ export interface Claim {
 }
 
 export type ClaimSummary = Pick<Claim, 'id' | 'text' | 'claimant' | 'claimDate'> & {
-  reviews: Pick<Review, 'publisher' | 'url' | 'textualRating' | 'reviewDate'>[];
+  reviews: Pick<Review, 'publisher' | 'url' | 'title' | 'textualRating' | 'explanation' | 'reviewDate'>[];
 };
 
 /* ---------- source formats (what ingestion reads) ---------- */

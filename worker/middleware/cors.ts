@@ -18,7 +18,8 @@ export function publicReadCors(): MiddlewareHandler<{ Bindings: { ALLOWED_ORIGIN
       origin: allowed === '*' ? '*' : (origin) => (allowed.includes(origin) ? origin : null),
       allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'If-None-Match', 'Accept'],
-      exposeHeaders: ['ETag', 'Cache-Control', 'X-Cache', 'Content-Type'],
+      // Retry-After: the widget tells a reader over the rate limit how long to wait (a 429 carries it).
+      exposeHeaders: ['ETag', 'Cache-Control', 'X-Cache', 'Content-Type', 'Retry-After'],
       maxAge: 86400,
     });
     return handler(c, next);

@@ -104,7 +104,7 @@ export const ClaimSummarySchema = z
     text: z.string(),
     claimant: z.string(),
     claimDate: z.string(),
-    reviews: z.array(ReviewSchema.pick({ publisher: true, url: true, textualRating: true, reviewDate: true })),
+    reviews: z.array(ReviewSchema.pick({ publisher: true, url: true, title: true, textualRating: true, explanation: true, reviewDate: true })),
   })
   .openapi('ClaimSummary');
 
