@@ -8,11 +8,14 @@ import { css } from 'lit';
  * `all: initial !important` on the host cuts inheritance from the page: letter-spacing,
  * text-transform, white-space, font, direction, colour… of `html`/`body`/`*` never reach the trigger
  * or the card (an !important rule of the shadow tree beats the page's, even its !important ones).
- * Custom properties are not part of `all`, so `--quote-source-*` still come through.
+ * Custom properties are not part of `all`, so `--quote-source-*` still come through; nor are
+ * `direction` and `unicode-bidi`, set here too (the reader's language sets `dir` on what we render).
  */
 export const hostStyles = css`
   :host {
     all: initial !important;
+    direction: ltr !important;
+    unicode-bidi: isolate !important;
     position: absolute !important;
     top: 0 !important;
     left: 0 !important;

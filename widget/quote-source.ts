@@ -451,7 +451,7 @@ export class QuoteSource extends LitElement {
             .locale=${tag} .ui=${lang} .msgs=${m}
             @qs-close=${() => this.close(true)} @qs-retry=${() => void this.run()}
             @mousedown=${(e: Event) => e.stopPropagation()}></quote-source-card>`
-        : nothing}<div class="vh" role="status" aria-live="polite" lang=${lang}>${this._announce}</div>`;
+        : nothing}<div class="vh" role="status" aria-live="polite" lang=${lang} dir=${dir}>${this._announce}</div>`;
   }
 }
 
