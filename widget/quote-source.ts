@@ -83,6 +83,7 @@ export class QuoteSource extends LitElement {
     _phase: { state: true },
     _msgs: { state: true },
     _place: { state: true },
+    _kb: { state: true },
   };
   /** API base URL; `widget.js` sets it to its own origin unless `data-api` says otherwise. */
   declare api: string;
@@ -103,12 +104,20 @@ export class QuoteSource extends LitElement {
   /** The words in the reader's language, once loaded (until then no trigger or badge is shown). */
   declare private _msgs: Messages | undefined;
   declare private _place: CardPlace | null;
+  /** The card was opened from the keyboard: its heading shows a focus ring (a mouse or touch opening shows none). */
+  declare private _kb: boolean;
   private response: LookupResponse | undefined;
   private failure: unknown;
   private running: AbortController | null = null;
 
   private range: Range | null = null;
   private touch = false;
+  /**
+   * The reader's last input was a key, not a pointer. Tracked here rather than left to the browser's
+   * :focus-visible guess, which rings a heading focused by script after a click whose mousedown we
+   * cancel (to keep the selection) as if the reader were on the keyboard.
+   */
+  private keyboard = false;
   private pointerDown = false;
   private settle = 0;
   private frame = 0;
@@ -154,6 +163,7 @@ export class QuoteSource extends LitElement {
     this._announce = '';
     this._phase = 'loading';
     this._place = null;
+    this._kb = false;
   }
 
   /** The reader's language: `locale`, else the page's, else the browser's; its words load on demand. */
@@ -248,6 +258,7 @@ export class QuoteSource extends LitElement {
 
   private onPointerDown = (event: PointerEvent) => {
     this.touch = event.pointerType === 'touch' || event.pointerType === 'pen';
+    this.keyboard = false;
     if (event.composedPath().includes(this)) return;
     this.pointerDown = true;
     if (this._request) this.close(false);
@@ -259,6 +270,7 @@ export class QuoteSource extends LitElement {
   };
 
   private onKeyDown = (event: KeyboardEvent) => {
+    this.keyboard = true;
     const inside = event.composedPath().includes(this);
     if (event.key === 'Escape') {
       if (this._request) this.close(true);
@@ -288,6 +300,7 @@ export class QuoteSource extends LitElement {
     this.returnFocus = returnFocus;
     this._request = request;
     this._place = null;
+    this._kb = this.keyboard;
     this.lastState = null;
     this._announce = this._msgs?.loading ?? '';
     this.emit('quote-source-open', { selector: request.selector, origin: request.origin });
@@ -447,7 +460,7 @@ export class QuoteSource extends LitElement {
             @click=${this.openFromTrigger}>❝ ${m.find}</button>`
         : nothing}${this._request && this._card
         ? html`<quote-source-card part="card" exportparts="banner,card-title,mark,diff,close,retry" .style=${cardStyle}
-            sheet=${place?.sheet ?? nothing} .state=${this._phase} .match=${this.best()} .error=${this.failure} .quoted=${this._request.selector.exact}
+            sheet=${place?.sheet ?? nothing} ?kb=${this._kb} .state=${this._phase} .match=${this.best()} .error=${this.failure} .quoted=${this._request.selector.exact}
             .locale=${tag} .ui=${lang} .msgs=${m}
             @qs-close=${() => this.close(true)} @qs-retry=${() => void this.run()}
             @mousedown=${(e: Event) => e.stopPropagation()}></quote-source-card>`

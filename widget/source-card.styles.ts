@@ -60,7 +60,9 @@ export const cardStyles = css`
   :host([sheet]) button, :host([sheet]) summary { min-height: 44px; min-width: 44px; }
   :host([sheet]) a { display: inline-block; padding-block: 10px; }
   :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
-  h2:focus:not(:focus-visible) { outline: none; }
+  /* The heading takes focus by script when the card opens: a ring only for a keyboard opening (kb). */
+  h2:focus, h2:focus-visible { outline: none; }
+  :host([kb]) h2:focus { outline: 3px solid var(--_accent); outline-offset: 2px; }
   .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   .bar { height: 3px; margin-top: 12px; background: var(--_accent); }
 `;
