@@ -164,6 +164,21 @@ describe('/demo', () => {
     expect(await response.text()).toContain('quote-source');
     const again = await fetch(`${worker.url}/widget.js`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
+    // The modules it loads on demand: the card and each language, content-hashed and cached for good.
+    const body = await (await fetch(`${worker.url}/widget.js`)).text();
+    const modules = [...body.matchAll(/\.\/(widget-[\w-]+\.js)/g)].map((m) => m[1]);
+    expect(modules.filter((m) => m.startsWith('widget-card-'))).toHaveLength(1);
+    expect(new Set(modules.filter((m) => !m.startsWith('widget-card-')).map((m) => m.split('-')[1]))).toEqual(new Set(['en', 'fr', 'de', 'es', 'ru', 'uk', 'ar', 'zh']));
+    for (const name of modules) {
+      const module = await fetch(`${worker.url}/${name}`);
+      expect(module.status, name).toBe(200);
+      expect(module.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(module.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(module.headers.get('access-control-allow-origin')).toBe('*');
+      await module.arrayBuffer();
+    }
+    expect((await fetch(`${worker.url}/widget-xx-ABCDEFGH.js`)).status).toBe(404);
+    expect((await fetch(`${worker.url}/widget-card-..%2fwrangler.js`)).status).toBe(404);
     const demo = await fetch(`${worker.url}/demo`);
     const csp = demo.headers.get('content-security-policy')!;
     expect(csp).toContain("require-trusted-types-for 'script'");
