@@ -156,6 +156,16 @@ async function shoot(browser: Browser, url: string, state: State, look: Look): P
     await page.locator('quote-source [part=card] [aria-busy=false]').waitFor();
     await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
     await page.waitForTimeout(150); // the card's placement settles after its answer renders (no animation: reduced motion)
+    // A picture of a card beside nothing proves nothing: the reader's selection must still be there.
+    const selected = await page.evaluate(() => getSelection()!.toString().trim());
+    if (selected !== state.words) throw new Error(`selection lost before the picture (${JSON.stringify(selected)})`);
+    const covers = await page.evaluate(() => {
+      const card = document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!.getBoundingClientRect();
+      return [...getSelection()!.getRangeAt(0).getClientRects()].some(
+        (r) => Math.min(card.right, r.right) > Math.max(card.left, r.left) && Math.min(card.bottom, r.bottom) > Math.max(card.top, r.top),
+      );
+    });
+    if (covers) throw new Error('the card covers the selection: a widget bug, not a picture to keep');
     const file = `${OUT_DIR}/${state.id}-${look.id}.png`;
     const clip = await page.evaluate(() => {
       const card = document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!.getBoundingClientRect();
@@ -216,7 +226,16 @@ async function main() {
       shots[state.id] = {};
       for (const look of LOOKS) {
         if (state.id === 'rate-limited') await exhaustLookups(worker.url);
-        shots[state.id][look.id] = await shoot(browser, worker.url, state, look);
+        // A drag now and then ends collapsed on a loaded 2-core machine: try again rather than keep a bad picture.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            shots[state.id][look.id] = await shoot(browser, worker.url, state, look);
+            break;
+          } catch (error) {
+            if (attempt >= 3) throw error;
+            console.warn(`screenshots: ${state.id}-${look.id}: ${(error as Error).message}; again`);
+          }
+        }
         console.log(`screenshots: ${shots[state.id][look.id]}`);
       }
     }

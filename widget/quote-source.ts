@@ -218,7 +218,6 @@ export class QuoteSource extends LitElement {
 
   override updated(changed: Map<string, unknown>) {
     if (changed.has('auto') || changed.has('client') || changed.has('api')) this.startScan();
-    if (changed.has('_card') && this._card && !changed.get('_card')) void this.cardElement()?.updateComplete.then(() => this.place());
   }
 
   private startScan() {
@@ -314,7 +313,12 @@ export class QuoteSource extends LitElement {
     if (this._request !== request) return;
     this._card = anchor;
     await this.updateComplete;
-    this.cardElement()?.focus();
+    const card = this.cardElement();
+    card?.focus();
+    // Placed as soon as it has rendered (again once the answer is in: settled). Called here, not from
+    // updated(): the build shortens private property names, so `changed.has('_card')` never matches there.
+    await card?.updateComplete;
+    this.place();
   }
 
   private openFromTrigger = (event: Event) => {

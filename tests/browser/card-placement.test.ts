@@ -25,11 +25,11 @@ const layouts = {
   'near the bottom of a long page': 'margin: 1400px 40px 3000px',
 };
 
-async function openAt(style: string, answer = addedBackWithReviews) {
+async function openAt(style: string, answer = addedBackWithReviews, locale = 'en') {
   document.body.innerHTML = `<p id="quote" style="${style}; font: 18px/1.5 serif">${SENTENCE.repeat(style.includes('28px') ? 3 : 1)}</p>`;
   const element = new Element();
   element.client = new ScriptedClient([answer]);
-  element.locale = 'en';
+  element.locale = locale;
   document.documentElement.appendChild(element);
   await element.updateComplete;
   const quote = document.getElementById('quote')!;
@@ -60,14 +60,15 @@ async function expectClear(element: QuoteSource) {
 }
 
 describe.each([
-  [1280, 800],
-  [390, 844],
-])('%i×%i', (width, height) => {
+  [1280, 800, 'en'],
+  [390, 844, 'en'],
+  [1280, 800, 'ar'],
+])('%i×%i %s', (width, height, locale) => {
   for (const [name, style] of Object.entries(layouts)) {
     // A short card (it fits above or below) and a long one (with a fact-check: beside, or cut to the larger band).
     test.each([['short', found], ['long', addedBackWithReviews]] as const)(`${name}, %s card: never over the selection, inside the viewport, also after scroll and resize`, async (_, answer) => {
       await page.viewport(width, height);
-      const element = await openAt(style, answer);
+      const element = await openAt(style, answer, locale);
       const box = await expectClear(element);
       if (width < 600) {
         expect(box.width).toBe(document.documentElement.clientWidth); // a sheet across the screen
