@@ -23,10 +23,11 @@ const around = (template: string, part: unknown) => {
 const words = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
 
 /**
- * The fact-checks that are about what the reader highlighted: a claim whose words are mostly the
- * highlight's (the excerpt's other claims are about neighbouring sentences), and, when the page
- * changed the words, one that says what the page says: a review of the source's wording is not a
- * verdict on a changed quote.
+ * The fact-checks that are about what the reader highlighted: a claim the highlight states, i.e.
+ * most of whose words are in the highlight (the excerpt's other claims are about neighbouring
+ * sentences; a highlight of a whole blockquote states each claim in it), and, when the page changed
+ * the words, one that says what the page says: a review of the source's wording is not a verdict on
+ * a changed quote.
  */
 export function claimsFor(claims: ClaimSummary[], quoted: string, match: Match): ClaimSummary[] {
   const mine = words(quoted);
@@ -37,9 +38,9 @@ export function claimsFor(claims: ClaimSummary[], quoted: string, match: Match):
     const theirs = words(c.text);
     let shared = 0;
     for (const w of theirs) if (mine.has(w)) shared++;
-    // Most of the claim is in the highlight, and most of the highlight is the claim (≥ 70 % both ways:
-    // a sentence quoted with a word or two changed still counts, a neighbouring sentence never does).
-    if (shared < 0.7 * theirs.size || shared < 0.7 * mine.size) return false;
+    // ≥ 70 % of the claim's words are in the highlight: a claim quoted with a word or two changed still
+    // counts; a neighbouring sentence, sharing only common words, does not.
+    if (shared < 0.7 * theirs.size) return false;
     return added.every((w) => theirs.has(w)) && dropped.every((w) => !theirs.has(w) || mine.has(w));
   });
 }
