@@ -74,7 +74,7 @@ type JsonLd = Record<string, unknown>;
  * A ClaimReview-shaped draft for a fact-checker: the report's print is the item reviewed, the
  * speaker's record the evidence. Marked a draft, with no author: QuoteSource does not publish verdicts.
  */
-export function findingClaimReviewDraft(f: Finding, origin: string): JsonLd {
+export function findingClaimReviewDraft(f: Finding, origin?: string): JsonLd {
   const said = f.original.speaker?.name;
   const rating = f.kind === 'misquoted' ? 'Misquoted' : 'Misattributed';
   const explanation =
@@ -85,7 +85,8 @@ export function findingClaimReviewDraft(f: Finding, origin: string): JsonLd {
     '@context': 'https://schema.org',
     '@type': 'ClaimReview',
     creativeWorkStatus: 'Draft',
-    url: `${origin}/v1/findings/${encodeURIComponent(f.id)}`,
+    // The configured public origin only (core/public-origin.ts); without one the draft has no self-link.
+    ...(origin ? { url: `${origin}/v1/findings/${encodeURIComponent(f.id)}` } : {}),
     claimReviewed: f.appearance.wording,
     reviewBody: explanation,
     reviewRating: { '@type': 'Rating', alternateName: rating },

@@ -3,11 +3,13 @@
  * `GET /v1/findings/:id` (JSON, or a ClaimReview-shaped draft with `Accept: application/ld+json`).
  * Findings are filed at ingest (store/findings) and change with every publish, so answers are
  * cached briefly in the browser only: never in the shared edge cache, whose key would not carry the
- * origin the JSON-LD links to.
+ * origin the JSON-LD links to (PUBLIC_ORIGIN, so the key would have to carry it).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { serializeJsonLd } from '../core/claim-review-jsonld';
 import { findingClaimReviewDraft } from '../core/findings';
+import { publicOrigin } from '../core/public-origin';
 import { ProblemError } from '../middleware/problem';
 import { getFinding, listFindings } from '../store/findings';
 import { DifferenceSchema, IdParam, SpeakerSchema, ArticleSummarySchema, problemResponses } from './schemas';
@@ -101,7 +103,11 @@ export const findingRoutes = createRouter()
       const finding = await getFinding(c.env.QS_KV, id);
       if (!finding) throw new ProblemError('not-found', `No finding with id "${id}" (it may have been withdrawn: the report was corrected or retracted).`);
       const headers = { 'cache-control': cacheControl, vary: 'Accept' };
-      if (wantsJsonLd(c)) return c.json(findingClaimReviewDraft(finding, new URL(c.req.url).origin) as Record<string, never>, 200, { ...headers, 'content-type': 'application/ld+json; charset=utf-8' });
+      // Links from configuration only, never the Host; escaped so the draft can be pasted into a <script> element.
+      if (wantsJsonLd(c)) {
+        const draft = findingClaimReviewDraft(finding, publicOrigin(c.env.PUBLIC_ORIGIN));
+        return c.body(serializeJsonLd(draft), 200, { ...headers, 'content-type': 'application/ld+json; charset=utf-8' }) as never;
+      }
       return c.json(finding, 200, headers);
     },
   );
