@@ -2,7 +2,7 @@
  * GET /v1/findings and /v1/findings/:id inside workerd with real local KV holding the fictional
  * harbour council's record: listed newest first, filtered, one by id as JSON or a ClaimReview draft.
  */
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putArticle } from '../../worker/store/articles';
 import { CREDITED_ELSEWHERE, MISQUOTE, TRANSCRIPT, VERBATIM } from '../harbour';
@@ -50,7 +50,12 @@ describe('GET /v1/findings', () => {
     expect(await json.json()).toMatchObject({ id: finding.id, kind: 'misquoted', original: { article: { id: TRANSCRIPT.id } } });
     const ld = await api(`/v1/findings/${finding.id}`, { headers: { accept: 'application/ld+json' } });
     expect(ld.headers.get('content-type')).toMatch(/^application\/ld\+json/);
-    expect(await ld.json()).toMatchObject({ '@type': 'ClaimReview', creativeWorkStatus: 'Draft', reviewRating: { alternateName: 'Misquoted' }, url: `https://quotes.test/v1/findings/${finding.id}` }); // links from PUBLIC_ORIGIN, never the Host
+    const raw = await ld.text();
+    expect(raw).not.toMatch(/[<>&]/); // safe to paste into a <script> element
+    // The self-link comes from PUBLIC_ORIGIN (https://quotes.test in the tests), not from the request's host.
+    expect(JSON.parse(raw)).toMatchObject({ '@type': 'ClaimReview', creativeWorkStatus: 'Draft', reviewRating: { alternateName: 'Misquoted' }, url: `https://quotes.test/v1/findings/${finding.id}` });
+    const spoofed = await exports.default.fetch(new Request(`http://evil.example/v1/findings/${finding.id}`, { headers: { accept: 'application/ld+json', 'x-forwarded-host': 'evil.example' } }));
+    expect(await spoofed.text()).not.toContain('evil.example');
   });
 
   it('bad parameters and unknown ids are problems', async () => {

@@ -74,7 +74,7 @@ type JsonLd = Record<string, unknown>;
  * A ClaimReview-shaped draft for a fact-checker: the report's print is the item reviewed, the
  * speaker's record the evidence. Marked a draft, with no author: QuoteSource does not publish verdicts.
  */
-export function findingClaimReviewDraft(f: Finding, origin: string | undefined): JsonLd {
+export function findingClaimReviewDraft(f: Finding, origin?: string): JsonLd {
   const said = f.original.speaker?.name;
   const rating = f.kind === 'misquoted' ? 'Misquoted' : 'Misattributed';
   const explanation =
@@ -85,7 +85,7 @@ export function findingClaimReviewDraft(f: Finding, origin: string | undefined):
     '@context': 'https://schema.org',
     '@type': 'ClaimReview',
     creativeWorkStatus: 'Draft',
-    // Its own address only when the deployment's public origin is configured (never guessed from a request).
+    // The configured public origin only (core/public-origin.ts); without one the draft has no self-link.
     ...(origin ? { url: `${origin}/v1/findings/${encodeURIComponent(f.id)}` } : {}),
     claimReviewed: f.appearance.wording,
     reviewBody: explanation,

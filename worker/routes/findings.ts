@@ -102,8 +102,11 @@ export const findingRoutes = createRouter()
       const finding = await getFinding(c.env.QS_KV, id);
       if (!finding) throw new ProblemError('not-found', `No finding with id "${id}" (it may have been withdrawn: the report was corrected or retracted).`);
       const headers = { 'cache-control': cacheControl, vary: 'Accept' };
-      // Links from configuration only (PUBLIC_ORIGIN), never the request's Host; escaped for embedding in <script>.
-      if (wantsJsonLd(c)) return c.body(serializeJsonLd(findingClaimReviewDraft(finding, publicOrigin(c.env.PUBLIC_ORIGIN))), 200, { ...headers, 'content-type': 'application/ld+json; charset=utf-8' }) as never;
+      // Links from configuration only, never the Host; escaped so the draft can be pasted into a <script> element.
+      if (wantsJsonLd(c)) {
+        const draft = findingClaimReviewDraft(finding, publicOrigin(c.env.PUBLIC_ORIGIN));
+        return c.body(serializeJsonLd(draft), 200, { ...headers, 'content-type': 'application/ld+json; charset=utf-8' }) as never;
+      }
       return c.json(finding, 200, headers);
     },
   );
