@@ -72,6 +72,13 @@ describe('word-level differences', () => {
     for (const w of ['note', 'now', 'know', 'nothingness']) expect(isNegation(w)).toBe(false);
     expect(meaningOf(["don't"], ['do', 'not'])).toBeUndefined();
   });
+
+  test("a negating prefix is the other side's not: 'was unsatisfied' is 'wasn't satisfied' (real: Trump in the first 2016 debate, as HuffPost printed it)", () => {
+    expect(meaningOf(['was', 'unsatisfied'], ["wasn't", 'satisfied'])).toBeUndefined();
+    expect(meaningOf(['not', 'possible'], ['impossible'])).toBeUndefined();
+    expect(meaningOf(['was', 'satisfied'], ["wasn't", 'satisfied'])).toBe('negation');
+    expect(meaningOf(['was', 'unsatisfied'], ['was', 'satisfied'])).not.toBeUndefined();
+  });
 });
 
 describe('edges and meaning read right', () => {

@@ -65,10 +65,34 @@ export function isQuantifier(word: string): boolean {
   return QUANTIFIERS.has(word);
 }
 
+/** Prefixes that negate a word ("unsatisfied", "dishonest", "impossible", "nonviable"). */
+const NEGATING_PREFIX = /^(un|in|im|il|ir|dis|non-?)(.{4,})$/;
+
+/**
+ * Words negated by a prefix whose bare form the other side has: "was unsatisfied" and "wasn't
+ * satisfied" say the same, so the prefix counts as the other side's "not" (only then: "unable" alone
+ * is not a negation of anything in particular).
+ */
+function affixNegations(words: string[], other: string[]): number {
+  const bare = new Set(other);
+  let n = 0;
+  for (const w of words) {
+    const m = NEGATING_PREFIX.exec(w);
+    if (m && bare.has(m[2])) n++;
+  }
+  return n;
+}
+
 /** Why replacing `source` words by `quoted` words changes meaning, if it does. */
 export function meaningOf(source: string[], quoted: string[]): MeaningChange | undefined {
-  const neg = (ws: string[]) => ws.filter(isNegation).length;
+  const neg = (ws: string[]) => ws.filter(isNegation).length + affixNegations(ws, ws === source ? quoted : source);
   if (neg(source) !== neg(quoted)) return 'negation';
+  // A negation moved into a prefix ("wasn't satisfied" for "was unsatisfied") is no opposite either:
+  // the rest is compared without the negations and the prefixed word.
+  if (affixNegations(source, quoted) || affixNegations(quoted, source)) {
+    const plain = (ws: string[], other: string[]) => ws.filter((w) => !isNegation(w)).map((w) => ((m) => (m && other.includes(m[2]) ? m[2] : w))(NEGATING_PREFIX.exec(w)));
+    [source, quoted] = [plain(source, quoted), plain(quoted, source)];
+  }
   const nums = (ws: string[]) => ws.filter(isNumberish).join(' ');
   if (nums(source) !== nums(quoted)) return 'number';
   const times = (ws: string[]) => ws.filter(isTimeWord).join(' ');
