@@ -185,6 +185,9 @@ export async function run() {
     })
     .join('\n');
   const errors = labelled.filter((r) => !LABELS[keyOf(r)].right);
+  // Labels of quotations an earlier engine flagged and this one no longer does (each was an error fixed since).
+  const flaggedKeys = new Set(flagged.map(keyOf));
+  const cleared = Object.entries(LABELS).filter(([k]) => !flaggedKeys.has(k));
 
   const markdown = `_engine: ${stamp.text}._
 
@@ -203,9 +206,11 @@ Most quotations are \`verbatim\` against the **earliest report** that printed th
 
 Every quotation the check flagged: **${flagged.length}** (${precision.altered.of} altered, ${precision.misattributed.of} misattributed); labelled **${labelled.length}**. Precision: altered **${precision.altered.right}/${precision.altered.labelled}**, misattributed **${precision.misattributed.right}/${precision.misattributed.labelled}**. Errors: ${errors.length ? errors.map((r) => `${r.q.status} "${clip(r.q.text, 60)}" (${r.file}): ${LABELS[keyOf(r)].note}`).join('; ') : 'none'}.
 
-| status | draft | draft's words | original (speaker, date) | differences / attribution | label |
+${flagged.length ? `| status | draft | draft's words | original (speaker, date) | differences / attribution | label |
 |---|---|---|---|---|---|
-${examples}
+${examples}` : ''}
+
+Labelled when an earlier engine flagged them, no longer flagged (${cleared.length}, each ${cleared.every(([, l]) => !l.right) ? 'a wrong flag, fixed' : 'see its label'}): ${cleared.map(([k, l]) => `"${clip(k.split('|')[1], 60)}…" (${k.split('|')[0]}): ${l.right ? 'right' : 'wrong'} — ${l.note}`).join('; ') || 'none'}.
 
 ### Time per ≈ ${DRAFT_WORDS}-word draft
 
