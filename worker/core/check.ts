@@ -61,6 +61,8 @@ export interface CheckedQuotation {
   text: string;
   /** The speaker the draft credits ('' when it credits nobody). */
   speaker: string;
+  /** What was looked up (the words and their context in the draft): `POST /v1/lookup` with it gives the full Match, as the /check page's card does. */
+  selector: TextQuoteSelector & { url?: string };
   status: CheckStatus;
   /** Calibrated confidence of the match (absent for `no-record`). */
   score?: number;
@@ -113,7 +115,7 @@ export function draftQuotations(excerpts: Excerpt[], trace: (q: Excerpt['quotes'
  * is the credited speaker when extraction found one; else the lookup's reading of the context.
  */
 export function checkQuotation(q: DraftQuotation, match: Match | undefined): CheckedQuotation {
-  const base = { start: q.start, end: q.end, text: q.text, speaker: q.speaker?.name ?? '' };
+  const base = { start: q.start, end: q.end, text: q.text, speaker: q.speaker?.name ?? '', selector: q.selector };
   if (!match) return { ...base, status: 'no-record', differences: [] };
   const source = match.source;
   const original: CheckOriginal = {
