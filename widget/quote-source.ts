@@ -46,7 +46,7 @@ const BADGE = 22;
  * @cssproperty --quote-source-font - Font family.
  * @cssproperty --quote-source-radius - Corner radius of the card.
  * @cssproperty --quote-source-z-index - Stacking level (default: the maximum).
- * @event quote-source-open - A lookup starts. detail: { selector, origin: 'selection' | 'badge' }.
+ * @event quote-source-open - A lookup starts. detail: { selector, origin: 'selection' | 'badge' } ('badge' also for `show()`).
  * @event quote-source-result - The card settled. detail: { selector, state, matches }.
  * @event quote-source-close - The card closed.
  * @event quote-source-scan - An auto-scan batch came back. detail: { scanned, found }.
@@ -156,7 +156,8 @@ export class QuoteSource extends LitElement {
 
   override updated(changed: Map<string, unknown>) {
     if (changed.has('auto') || changed.has('client') || changed.has('api')) this.startScan();
-    if (changed.has('_card') && this._card && !changed.get('_card')) this.place();
+    // A new card (or another quote's, opened over it) is placed before it is painted.
+    if (changed.has('_request')) this.place();
   }
 
   private startScan() {
@@ -306,9 +307,19 @@ export class QuoteSource extends LitElement {
     return this.toHost({ top: last.top - BADGE / 2, left: Math.min(last.right - BADGE / 2, vw - BADGE - 4) });
   }
 
-  private openBadge(badge: Badge, event: Event) {
-    const { selector, response } = badge.result;
-    this.open({ selector, preset: response, origin: 'badge' }, event.currentTarget as HTMLElement, badge.at);
+  /**
+   * Public: opens the card for `selector` beside `anchor`, as a badge does (pages that mark their
+   * quotations themselves call it, e.g. /check): the lookup runs unless `preset` (its answer) is
+   * given, focus moves into the card, and Escape or its close button puts focus back on `anchor`.
+   */
+  show(selector: TextQuoteSelector, anchor: HTMLElement, preset?: LookupResponse) {
+    // Any box will do: place() moves the card beside `anchor` before it is painted.
+    this.open({ selector, preset, origin: 'badge' }, anchor, anchor.getBoundingClientRect());
+  }
+
+  /** Public: closes the card, if one is open, leaving focus where it is. */
+  hide() {
+    if (this._request) this.close(false);
   }
 
   /* ---------- placement ---------- */
@@ -363,7 +374,7 @@ export class QuoteSource extends LitElement {
     return html`${this._badges.map(
         (badge) => html`<button class="badge" part="badge" .style=${at(badge.at)}
           aria-label=${`Source found for “${badge.result.selector.exact.slice(0, 60)}”`}
-          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.openBadge(badge, e)}>❝</button>`,
+          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.show(badge.result.selector, e.currentTarget as HTMLElement, badge.result.response)}>❝</button>`,
       )}${this._trigger && !this._request
         ? html`<button class="trigger" part="trigger" .style=${at(this._trigger)} @mousedown=${(e: Event) => e.preventDefault()}
             @click=${this.openFromTrigger}>❝ Find source</button>`
