@@ -1,12 +1,15 @@
 /**
  * `npm run build:widget`: bundles widget/index.ts (Lit in production mode) into one minified ES
- * module, dist/public/widget.js, and fails when it is over the 14 KB gzip budget.
+ * module, dist/public/widget.js, and fails when it is over the 14 KB gzip budget; and the /check
+ * page's script, pages/check.ts, into dist/public/check.js (no Lit: it uses the widget's card
+ * through the `<quote-source>` that widget.js puts on the page).
  */
 import { build, transform, type Plugin } from 'esbuild';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 
 export const WIDGET_OUT = 'dist/public/widget.js';
+export const CHECK_PAGE_OUT = 'dist/public/check.js';
 export const GZIP_BUDGET = 14 * 1024;
 
 /**
@@ -61,7 +64,27 @@ export async function buildWidget(): Promise<{ bytes: number; gzip: number }> {
   return { bytes: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
 }
 
+/** The /check page's script: plain DOM, one small module. */
+export async function buildCheckPage(): Promise<{ bytes: number }> {
+  await mkdir('dist/public', { recursive: true });
+  const result = await build({
+    entryPoints: ['pages/check.ts'],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    platform: 'browser',
+    legalComments: 'none',
+    write: false,
+  });
+  const code = new TextEncoder().encode(result.outputFiles[0].text);
+  await writeFile(CHECK_PAGE_OUT, code);
+  return { bytes: code.byteLength };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const page = await buildCheckPage();
+  console.log(`check page: ${CHECK_PAGE_OUT} ${(page.bytes / 1024).toFixed(2)} KB minified`);
   const { bytes, gzip } = await buildWidget();
   const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
   console.log(`widget: ${WIDGET_OUT} ${kb(bytes)} minified, ${kb(gzip)} gzip (${gzip} B; budget ${GZIP_BUDGET} B)`);

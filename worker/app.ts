@@ -10,6 +10,7 @@ import { problemErrorHandler, problemNotFound } from './middleware/errors';
 import { articleRoutes } from './routes/articles';
 import { assets } from './routes/assets';
 import { checkRoutes } from './routes/check';
+import { checkPage } from './routes/check-page';
 import { claimRoutes } from './routes/claims';
 import { excerptRoutes } from './routes/excerpts';
 import { API_VERSION, healthRoutes } from './routes/health';
@@ -38,6 +39,7 @@ const routes = app
   .route('/', claimRoutes)
   .route('/', problemRoutes)
   .route('/', assets)
+  .route('/', checkPage)
   .route('/', publishRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret' });

@@ -3,7 +3,7 @@
  * (the seed document as given, with the widget embedded, under a strict CSP with Trusted Types
  * enforced). Mounted in worker/app.ts with `app.route('/', assets)`.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import seedText from '../../seeds/articles/000_f31f24ae895fee86.txt';
 
 const WIDGET_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
@@ -19,7 +19,7 @@ async function strongEtag(body: ArrayBuffer): Promise<string> {
   return `"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
 }
 
-/** The demo page's CSP: no inline script, no eval, styles only by nonce, Trusted Types enforced (Lit's policy is `lit-html`). */
+/** The CSP of the HTML pages (/demo, /check): no inline script, no eval, styles only by nonce, Trusted Types enforced (Lit's policy is `lit-html`). */
 export function demoCsp(nonce: string): string {
   return [
     "default-src 'none'",
@@ -36,40 +36,51 @@ export function demoCsp(nonce: string): string {
   ].join('; ');
 }
 
+/**
+ * A script built into dist/public (`npm run build:widget`) served from the ASSETS binding: strong
+ * ETag (304 on a match), five minutes fresh then revalidated in the background, loadable from any
+ * origin (the widget is embedded on publishers' pages), and only ever as JavaScript.
+ */
+export async function builtScript(c: Context<{ Bindings: Env }>, path: string): Promise<Response> {
+  if (!c.env.ASSETS) return problem(503, 'Script unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
+  const stored = await c.env.ASSETS.fetch(new Request(new URL(path, c.req.url)));
+  if (!stored.ok) return problem(503, 'Script unavailable', `dist/public${path} is missing; run \`npm run build:widget\`.`);
+  const body = await stored.arrayBuffer();
+  const etag = await strongEtag(body);
+  const headers = new Headers({
+    'content-type': 'text/javascript; charset=utf-8',
+    'cache-control': WIDGET_CACHE,
+    etag,
+    vary: 'Accept-Encoding',
+    'access-control-allow-origin': '*',
+    'cross-origin-resource-policy': 'cross-origin',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  const ifNoneMatch = c.req.header('if-none-match') ?? '';
+  if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*'))
+    return new Response(null, { status: 304, headers });
+  return new Response(body, { status: 200, headers });
+}
+
+/** Headers of the HTML pages (/demo, /check): never cached (each carries its own nonce), never framed. */
+export const pageHeaders = (nonce: string) => ({
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': demoCsp(nonce),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+});
+
+/** A fresh CSP nonce: 128 random bits, base64. */
+export const newNonce = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+
 export const assets = new Hono<{ Bindings: Env }>()
-  .get('/widget.js', async (c) => {
-    if (!c.env.ASSETS) return problem(503, 'Widget unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
-    const stored = await c.env.ASSETS.fetch(new Request(new URL('/widget.js', c.req.url)));
-    if (!stored.ok) return problem(503, 'Widget unavailable', 'dist/public/widget.js is missing; run `npm run build:widget`.');
-    const body = await stored.arrayBuffer();
-    const etag = await strongEtag(body);
-    const headers = new Headers({
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': WIDGET_CACHE,
-      etag,
-      vary: 'Accept-Encoding',
-      'access-control-allow-origin': '*',
-      'cross-origin-resource-policy': 'cross-origin',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    });
-    const ifNoneMatch = c.req.header('if-none-match') ?? '';
-    if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*'))
-      return new Response(null, { status: 304, headers });
-    return new Response(body, { status: 200, headers });
-  })
+  .get('/widget.js', (c) => builtScript(c, '/widget.js'))
   .get('/demo', (c) => {
-    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-    return new Response(demoPage(nonce), {
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        'content-security-policy': demoCsp(nonce),
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'x-frame-options': 'DENY',
-      },
-    });
+    const nonce = newNonce();
+    return new Response(demoPage(nonce), { headers: pageHeaders(nonce) });
   });
 
 /** Text for HTML element content: the seed is data, never markup. */
