@@ -172,6 +172,16 @@ describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
     expect(first429!.headers.get('retry-after')).toBe('60');
     await expectProblem(first429!, 429, /try again in 60 seconds/);
     expect((await limited('203.0.113.8', 'on')('/v1/lookup')).status).toBe(400);
+    // The quote check looks quotations up too: same bucket, same answer (the /check page shows it).
+    const ctx = createExecutionContext();
+    const check = await app.fetch(
+      new Request('https://qs.test/v1/check', { method: 'POST', headers: { 'cf-connecting-ip': '203.0.113.7', 'content-type': 'application/json' }, body: JSON.stringify({ text: '"Enough is enough," he said.' }) }),
+      { ...env, RATE_LIMIT: 'on' },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(check.headers.get('retry-after')).toBe('60');
+    await expectProblem(check, 429, /try again in 60 seconds/);
     // Reads other than lookups are not limited.
     expect((await fetchAs('/healthz')).status).toBe(200);
   });
