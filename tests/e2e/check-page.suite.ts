@@ -170,8 +170,9 @@ describe('/check', () => {
       await card(page).waitFor({ state: 'detached' });
       expect((await active(page)).index).toBe('2');
 
-      // The altered and the misattributed quotations open the card in those states.
+      // Xinhua's wording, the altered and the misattributed quotations open the card in those states.
       for (const [index, title] of [
+        ['3', 'Quoted with changes'],
         ['4', 'Altered quote: the meaning changed'],
         ['5', 'Misattributed'],
       ] as const) {
