@@ -1,7 +1,11 @@
 /**
  * `npm run ingest -- [--local | --remote | --out FILE] PATH...`
  *
- * Loads articles (`*.json`, `*.txt`, raw `*.html`) and claim files (`*.claims.json`) into KV.
+ * Loads articles (`*.json`, `*.txt`, raw `*.html`) and claims into KV. Claims come from the
+ * project's `*.claims.json`, from fact-checkers' data — ClaimReview JSON-LD (`*.json`/`*.jsonld`:
+ * one object, an array, a `@graph` or a `DataFeed`), the ClaimReviews on fact-check pages (`*.html`),
+ * the LIAR dataset (`*.tsv`) and ClaimsKG exports (`*.csv`). A bad row is reported with its file
+ * and row and skipped; the rest of the file still goes in.
  * A `NAME.meta.json` beside `NAME.txt` gives that text's metadata (title, kind, date…); the whole
  * file is then the body, exactly as written.
  *   --kind K  primary | report: the kind of articles whose file does not say (default report)
@@ -10,19 +14,24 @@
  *   --local   wrangler dev's local KV (.wrangler/state/v3/kv), the default
  *   --remote  the deployed namespace (wrangler kv bulk get/put/delete --remote)
  *   --out F   a wrangler bulk file (`wrangler kv bulk put F`) holding exactly these inputs
- * Prints one line per file; a bad file is reported by name and the others still go in; the exit
- * code is 1 only if some file failed.
+ * Prints one line per file (claims: created / updated / unchanged / rejected); a bad file is
+ * reported by name and the others still go in; the exit code is 1 if some file failed or some row
+ * was rejected.
  */
 import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseSource, validateArticleSource } from '../worker/core/extract/sources';
+import { parseSource, validateArticleSource, type ParsedSource } from '../worker/core/extract/sources';
 import { ARTICLE_KINDS, type ArticleKind, type ArticleSource } from '../worker/core/types';
-import { putArticle, putClaims } from '../worker/store/articles';
+import type { Rejected } from '../worker/core/extract/claim-review';
+import type { ClaimSource } from '../worker/core/types';
+import { putArticle, putClaims, type ClaimsReport } from '../worker/store/articles';
 import { MemoryKV, type KV } from '../worker/store/kv';
 import { openLocalKV, RemoteKV } from '../worker/store/local-kv';
 
-const SOURCE_FILE = /\.(json|txt|html?)$/i;
+const SOURCE_FILE = /\.(json|jsonld|txt|html?|tsv|csv)$/i;
+/** Claims per write batch: bounds memory and the size of one index update on large datasets (LIAR: 10,269 rows). */
+const CLAIM_BATCH = 2000;
 
 export interface IngestOptions {
   target: { kind: 'local'; persistTo?: string } | { kind: 'remote' } | { kind: 'out'; file: string } | { kind: 'kv'; kv: KV };
@@ -65,6 +74,8 @@ export interface IngestTotals {
   excerpts: number;
   quotes: number;
   claims: number;
+  /** Rows or items of claim data refused (each reported with its file and row). */
+  rejected: number;
   keysWritten: number;
   keysDeleted: number;
 }
@@ -85,7 +96,7 @@ async function walk(path: string): Promise<string[]> {
 export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const projectDir = opts.projectDir ?? process.cwd();
-  const totals: IngestTotals = { files: 0, failed: 0, created: 0, updated: 0, unchanged: 0, excerpts: 0, quotes: 0, claims: 0, keysWritten: 0, keysDeleted: 0 };
+  const totals: IngestTotals = { files: 0, failed: 0, created: 0, updated: 0, unchanged: 0, excerpts: 0, quotes: 0, claims: 0, rejected: 0, keysWritten: 0, keysDeleted: 0 };
   const fail = (file: string, message: string) => {
     totals.failed++;
     log(`FAILED     ${file}: ${message.startsWith(file) ? message.slice(file.length).replace(/^:\s*/, '') : message}`);
@@ -101,7 +112,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
     }
   }
   // Articles first, claim files last (claims link into the excerpts of articles already stored).
-  const isClaims = (f: string) => /\.claims\.json$/i.test(f);
+  const isClaims = (f: string) => /\.(claims\.json|jsonld|tsv|csv)$/i.test(f);
   const ordered = [...files.filter((f) => !isClaims(f)), ...files.filter(isClaims)];
 
   let kv: KV;
@@ -123,7 +134,24 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
       try {
         const bytes = await readFile(file);
         const sidecar = await withSidecar(file, shown, bytes);
-        const parsed = sidecar ? ({ kind: 'article', source: sidecar } as const) : parseSource(shown, bytes);
+        const parsed: ParsedSource = sidecar ? { kind: 'article', source: sidecar } : parseSource(shown, bytes);
+        const importClaims = async (claims: ClaimSource[], rejected: Rejected[], format: string, note?: string) => {
+          for (const r of rejected) log(`rejected   ${shown} ${r.where}: ${r.message}`);
+          totals.rejected += rejected.length;
+          const sum: ClaimsReport = { claims: 0, created: 0, updated: 0, unchanged: 0, excerptsLinked: 0, keysWritten: 0 };
+          for (let i = 0; i < claims.length; i += CLAIM_BATCH) {
+            const r = await putClaims(kv, claims.slice(i, i + CLAIM_BATCH));
+            for (const k of Object.keys(sum) as (keyof ClaimsReport)[]) sum[k] += r[k];
+          }
+          totals.claims += sum.claims;
+          totals.keysWritten += sum.keysWritten;
+          if (!opts.quiet || rejected.length) {
+            log(
+              `claims     ${shown}  format=${format} claims=${sum.claims} created=${sum.created} updated=${sum.updated} unchanged=${sum.unchanged} ` +
+                `rejected=${rejected.length} linked-excerpts=${sum.excerptsLinked} keys: +${sum.keysWritten} -0${note ? ` (${note})` : ''}`,
+            );
+          }
+        };
         if (parsed.kind === 'article') {
           const r = await putArticle(kv, { ...parsed.source, kind: parsed.source.kind ?? opts.kind });
           for (const w of r.warnings) log(`warning    ${shown}: ${w}`);
@@ -139,11 +167,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
                 `claims=${r.claims} keys: +${r.keysWritten} -${r.keysDeleted}`,
             );
           }
+          // A fact-check page: its ClaimReviews too, after the page itself (they may link into it).
+          if (parsed.imported) await importClaims(parsed.imported.claims, parsed.imported.rejected, 'claimreview-page');
         } else {
-          const r = await putClaims(kv, parsed.claims);
-          totals.claims += r.claims;
-          totals.keysWritten += r.keysWritten;
-          if (!opts.quiet) log(`claims     ${shown}  claims=${r.claims} created=${r.created} updated=${r.updated} linked-excerpts=${r.excerptsLinked} keys: +${r.keysWritten} -0`);
+          await importClaims(parsed.claims, parsed.rejected ?? [], parsed.format ?? 'claims-json', parsed.note);
         }
       } catch (e) {
         fail(shown, (e as Error).message);
@@ -165,7 +192,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   log(
     `${totals.files - totals.failed}/${totals.files} files ingested: articles created=${totals.created} updated=${totals.updated} ` +
       `unchanged=${totals.unchanged}, excerpts=${totals.excerpts}, quotes=${totals.quotes}, claims=${totals.claims}, ` +
-      `keys written=${totals.keysWritten} deleted=${totals.keysDeleted}${totals.failed ? `, ${totals.failed} FAILED` : ''}`,
+      `keys written=${totals.keysWritten} deleted=${totals.keysDeleted}${totals.rejected ? `, ${totals.rejected} rows rejected` : ''}${totals.failed ? `, ${totals.failed} FAILED` : ''}`,
   );
   return totals;
 }
@@ -210,5 +237,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(2);
   }
   const totals = await ingest(opts);
-  process.exit(totals.failed ? 1 : 0);
+  // A rejected row is data that did not go in: a script loading a feed must notice.
+  process.exit(totals.failed || totals.rejected ? 1 : 0);
 }

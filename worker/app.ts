@@ -2,7 +2,11 @@
  * The QuoteSource API: middleware, the feature sub-apps (worker/routes/*), the generated OpenAPI
  * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
+import { getPath } from 'hono/utils/url';
+import { publicOrigin } from './core/public-origin';
+import { cacheable } from './middleware/cache';
 import { publicReadCors } from './middleware/cors';
+import { googleErrors } from './middleware/google-errors';
 import { lookupRateLimit } from './middleware/rate-limit';
 import { requestLimits } from './middleware/request-limits';
 import { securityHeaders } from './middleware/security-headers';
@@ -12,23 +16,47 @@ import { assets } from './routes/assets';
 import { checkRoutes } from './routes/check';
 import { checkPage } from './routes/check-page';
 import { claimRoutes } from './routes/claims';
+import { claimPublishRoutes, ClaimInputSchema, ClaimReviewInputSchema } from './routes/claims-publish';
 import { excerptRoutes } from './routes/excerpts';
+import { findingRoutes } from './routes/findings';
+import { googleClaimRoutes } from './routes/google-claims';
 import { API_VERSION, healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
 import { problemRoutes } from './routes/problems';
 import { publishRoutes, refusePublishPreflight } from './routes/publish';
 import { createRouter } from './routes/router';
 
-const app = createRouter();
+/**
+ * Google's custom-method paths (`/v1alpha1/claims:search`) arrive with the colon percent-encoded from
+ * Google's own client libraries (`claims%3Asearch`), which Google's servers treat as the same path;
+ * `decodeURI` leaves `%3A` alone, so the router is given the decoded form here.
+ */
+const googlePath = (request: Request) => {
+  const path = getPath(request);
+  return path.startsWith('/v1alpha1/') ? path.replace(/%3A/gi, ':') : path;
+};
 
+const app = createRouter({ getPath: googlePath });
+
+/** Seconds a client or the edge may reuse /openapi.json before revalidating (it changes with deploys). */
+const OPENAPI_MAX_AGE = 3600;
+
+// Google's paths answer errors in Google's shape: outermost, so every problem below is rewritten.
+app.use('/v1alpha1/*', googleErrors());
 // PUBLISH (docs/publish.md): size limits first, security headers on everything, publishing never via CORS.
 app.use('*', requestLimits());
 app.use('*', securityHeaders());
 app.use('/v1/articles/*', refusePublishPreflight());
+app.use('/v1/claims/*', refusePublishPreflight());
 app.use('/v1/*', publicReadCors());
 app.use('/v1/*', lookupRateLimit());
+app.use('/v1alpha1/*', publicReadCors());
+app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
+// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation. Its
+// `servers` entry names the host asked, so the host is part of the cache identity.
+app.use('/openapi.json', cacheable({ maxAge: OPENAPI_MAX_AGE, key: (c) => `openapi|${new URL(c.req.url).origin}` }));
 
 const routes = app
   .route('/', healthRoutes)
@@ -36,12 +64,18 @@ const routes = app
   .route('/', excerptRoutes)
   .route('/', lookupRoutes)
   .route('/', checkRoutes)
+  .route('/', findingRoutes)
   .route('/', claimRoutes)
+  .route('/', googleClaimRoutes)
   .route('/', problemRoutes)
   .route('/', assets)
   .route('/', checkPage)
-  .route('/', publishRoutes);
+  .route('/', publishRoutes)
+  .route('/', claimPublishRoutes);
 
+// The two bodies PUT /v1/claims/:id accepts (its schema refers to them with oneOf).
+app.openAPIRegistry.register('ClaimInput', ClaimInputSchema);
+app.openAPIRegistry.register('ClaimReviewInput', ClaimReviewInputSchema);
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret' });
 
 app.doc31('/openapi.json', (c) => ({
@@ -53,7 +87,8 @@ app.doc31('/openapi.json', (c) => ({
       'Where does this quote come from, and is it quoted right? Quote lookups with misquote detection, article excerpts, ' +
       'claim search (Google Fact Check Tools claims:search shape) and ClaimReview JSON-LD. Errors are RFC 9457 application/problem+json.',
   },
-  servers: [{ url: new URL(c.req.url).origin }],
+  // The configured public origin, never the request's Host (worker/core/public-origin.ts); relative otherwise.
+  servers: [{ url: publicOrigin(c.env.PUBLIC_ORIGIN) ?? '/' }],
 }));
 
 app.onError(problemErrorHandler());

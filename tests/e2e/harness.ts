@@ -34,7 +34,6 @@ export async function freePort(): Promise<number> {
 }
 const PERSIST = '.wrangler/e2e-widget';
 
-
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ ...chromiumLaunch, headless: true });
 }
@@ -47,18 +46,26 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** Local KV directory of this worker (default: the widget suite's). */
+  persistTo?: string;
+  /** What to ingest before starting (default: the seeds). */
+  paths?: string[];
+}
+
 /** Builds the widget, loads the seeds into a private local KV, starts `wrangler dev`, waits for /healthz. */
-export async function startWorker(): Promise<Worker> {
+export async function startWorker(options: WorkerOptions = {}): Promise<Worker> {
+  const persistTo = options.persistTo ?? PERSIST;
   const port = await freePort();
   const inspectorPort = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const adminToken = randomBytes(24).toString('hex');
   await buildWidget();
   await buildCheckPage();
-  await ingest({ target: { kind: 'local', persistTo: PERSIST }, paths: [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
+  await ingest({ target: { kind: 'local', persistTo }, paths: options.paths ?? [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
   const child: ChildProcess = spawn(
     'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', PERSIST, '--inspector-port', String(inspectorPort),
+    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--inspector-port', String(inspectorPort),
       '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:off', '--var', `ADMIN_TOKEN:${adminToken}`],
     { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );

@@ -12,6 +12,7 @@ import {
   updatePosting,
   type PostingEntry,
 } from '../../worker/core/claims-search';
+import { validateClaimReviewDocument } from '../claimreview-validator';
 import { claimJsonLd } from '../../worker/core/claim-review-jsonld';
 import type { Claim } from '../../worker/core/types';
 import { searchClaims } from '../../worker/store/claims';
@@ -190,7 +191,10 @@ describe('output shapes', () => {
       reviewRating: { '@type': 'Rating', alternateName: 'Misquoted', ratingValue: 2, bestRating: 5, worstRating: 1 },
       itemReviewed: { '@type': 'Claim', author: { '@type': 'Person', name: 'António Guterres' }, appearance: [{ '@type': 'CreativeWork', url: 'https://news.example/a' }] },
     });
-    const two = claimJsonLd({ ...reviewed, reviews: [reviewed.reviews[0], { ...reviewed.reviews[0], url: 'https://other.example/' }] });
-    expect(Array.isArray(two) && two.length).toBe(2);
+    expect(validateClaimReviewDocument(doc)).toEqual([]);
+    const two = claimJsonLd({ ...reviewed, reviews: [reviewed.reviews[0], { ...reviewed.reviews[0], url: 'https://other.example/' }] }) as Record<string, any>;
+    expect(Object.keys(two)).toEqual(['@context', '@graph']);
+    expect(two['@graph'].map((r: any) => r.url)).toEqual(['https://checker.example/r/1', 'https://other.example/']);
+    expect(validateClaimReviewDocument(two)).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 /** Claim search (Google Fact Check Tools claims:search shape) and ClaimReview JSON-LD, in workerd. */
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ClaimSource } from '../../worker/core/types';
 import { putClaims } from '../../worker/store/articles';
+import { validateClaimReviewDocument } from '../claimreview-validator';
+import { SEED_CLAIMS } from '../seed-sources';
 import { api, expectProblem, seedKv } from './seed';
 
 /** 25 claims written by us for paging and filters: two publishers, two languages, two dates. */
@@ -25,9 +27,30 @@ const EXTRA: ClaimSource[] = Array.from({ length: 25 }, (_, i) => ({
   ],
 }));
 
+/** Hostile data in every field JSON-LD shows, and an appearance with no URL of its own (linked to this API's article record). */
+const HOSTILE_CLAIMANT = 'Eve</script><img src=x onerror=alert(1)>';
+const HOSTILE: ClaimSource = {
+  id: 'test-hostile-jsonld',
+  text: 'Tolls & fees fell <!-- to zero --> in </SCRIPT> year 3000.',
+  claimant: HOSTILE_CLAIMANT,
+  claimDate: '2021-05-01',
+  appearances: [{ url: '', articleId: 'never-had-a-url' }],
+  reviews: [
+    {
+      publisher: { name: 'Checker </script><script>alert(2)</script>', site: 'checker-one.example' },
+      url: 'https://checker.example/reviews/hostile',
+      title: 'A & B > C',
+      reviewDate: '2021-05-03',
+      textualRating: 'False',
+      explanation: 'Test fixture written for QuoteSource tests.',
+      languageCode: 'en',
+    },
+  ],
+};
+
 beforeAll(async () => {
   await seedKv();
-  await putClaims(env.QS_KV, EXTRA);
+  await putClaims(env.QS_KV, [...EXTRA, HOSTILE]);
 }, 120_000);
 
 type Search = { claims: any[]; nextPageToken?: string };
@@ -145,6 +168,39 @@ describe('GET /v1/claims/:id', () => {
     expect(doc.itemReviewed.author).toEqual({ '@type': 'Person', name: 'António Guterres' });
     expect(doc.itemReviewed.datePublished).toBe('2022-02-28');
     expect(doc.itemReviewed.appearance[0]).toMatchObject({ '@type': 'CreativeWork', url: expect.stringMatching(/^https:\/\//) });
+    expect(validateClaimReviewDocument(doc)).toEqual([]);
+  });
+
+  test('a claim with no named claimant still has an author and appearance; every seed claim validates', async () => {
+    for (const claim of SEED_CLAIMS) {
+      const doc = (await (await api(`/v1/claims/${claim.id}`, { headers: { accept: 'application/ld+json' } })).json()) as any;
+      expect([claim.id, validateClaimReviewDocument(doc)]).toEqual([claim.id, []]);
+    }
+    const medinsky = (await (await api('/v1/claims/sample-medinsky-head-of-delegation', { headers: { accept: 'application/ld+json' } })).json()) as any;
+    expect(medinsky.itemReviewed.author).toEqual({ '@type': 'Person', name: 'Unknown' });
+  });
+
+  test('several reviews → one @graph document', async () => {
+    const two: ClaimSource = {
+      id: 'test-two-reviews',
+      text: 'The harbour bridge opened in 1931.',
+      claimant: 'Harbour Authority',
+      claimDate: '2021-05-01',
+      reviews: ['one', 'two'].map((n) => ({ ...EXTRA[0].reviews![0], url: `https://checker-${n}.example/bridge-1931`, publisher: { name: `Checker ${n}`, site: `checker-${n}.example` } })),
+    };
+    await putClaims(env.QS_KV, [two]);
+    const doc = (await (await api('/v1/claims/test-two-reviews', { headers: { accept: 'application/ld+json' } })).json()) as any;
+    expect(Object.keys(doc)).toEqual(['@context', '@graph']);
+    expect(doc['@graph']).toHaveLength(2);
+    expect(validateClaimReviewDocument(doc)).toEqual([]);
+  });
+
+  test('Accept q-values are honoured: ld+json;q=0 never gets JSON-LD', async () => {
+    const type = async (accept: string) => (await api(`/v1/claims/${ID}`, { headers: { accept } })).headers.get('content-type');
+    expect(await type('application/ld+json;q=0, application/json')).toMatch(/^application\/json/);
+    expect(await type('application/ld+json;q=0, */*;q=0.1')).toMatch(/^application\/json/);
+    expect(await type('application/json;q=0.5, application/ld+json;q=0.9')).toMatch(/^application\/ld\+json/);
+    expect(await type('application/json;q=0.9, application/ld+json;q=0.5')).toMatch(/^application\/json/);
   });
 
   test('JSON and JSON-LD are cached apart (Vary: Accept)', async () => {
@@ -152,6 +208,34 @@ describe('GET /v1/claims/:id', () => {
     const ld = await api(`/v1/claims/${ID}`, { headers: { accept: 'application/ld+json' } });
     expect(json.headers.get('etag')).not.toBe(ld.headers.get('etag'));
     expect(ld.headers.get('content-type')).toMatch(/ld\+json/);
+  });
+
+  test('JSON-LD is safe to embed in a <script> element: < > & escaped, still the same JSON', async () => {
+    const res = await api(`/v1/claims/${HOSTILE.id}`, { headers: { accept: 'application/ld+json' } });
+    expect(res.status).toBe(200);
+    const raw = await res.text();
+    expect(raw).not.toMatch(/[<>&]/);
+    expect(raw).toContain('Eve\\u003c/script\\u003e');
+    const doc = JSON.parse(raw);
+    expect(doc.itemReviewed.author.name).toBe(HOSTILE_CLAIMANT);
+    expect(doc.claimReviewed).toBe(HOSTILE.text);
+    expect(doc.name).toBe('A & B > C');
+    expect(doc.author.name).toBe(HOSTILE.reviews![0].publisher.name);
+  });
+
+  test('links come from PUBLIC_ORIGIN, never from the Host: a poisoning request changes nothing for the next reader', async () => {
+    const ld = { accept: 'application/ld+json' };
+    // The attacker's request comes first, so it is the one that fills the edge cache.
+    const poisoned = await exports.default.fetch(new Request(`http://evil.example/v1/claims/${HOSTILE.id}`, { headers: { ...ld, 'x-forwarded-host': 'evil.example' } }));
+    const reader = await api(`/v1/claims/${HOSTILE.id}`, { headers: ld });
+    for (const res of [poisoned, reader]) {
+      const text = await res.text();
+      expect(text).not.toContain('evil.example');
+      expect(JSON.parse(text).itemReviewed.appearance).toEqual([{ '@type': 'CreativeWork', url: 'https://quotes.test/v1/articles/never-had-a-url' }]);
+    }
+    expect(reader.headers.get('x-cache')).toBe('HIT');
+    const spec = (await (await exports.default.fetch(new Request('http://evil.example/openapi.json'))).json()) as { servers: { url: string }[] };
+    expect(spec.servers).toEqual([{ url: 'https://quotes.test' }]);
   });
 
   test('unknown claim → 404, malformed id → 400', async () => {

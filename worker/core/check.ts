@@ -4,7 +4,8 @@
  * becomes a selector the lookup answers (store/check), and the answer becomes a status here.
  *
  * Statuses, strongest first (a quotation has exactly one):
- * - `misattributed`: the words are on record, said by someone other than the draft credits;
+ * - `misattributed`: the words are on record (a primary record), said by someone other than the
+ *   draft credits next to them;
  * - `altered`: a difference from the original changes meaning (negation, number, quantifier, …);
  * - `changed`: words differ, no change of meaning flagged;
  * - `verbatim`: the original's words (case, punctuation and typographic quotes aside);
@@ -18,7 +19,8 @@
  *   that copies a misquote is told so, whoever else printed it.
  * - Quotations come in document order.
  */
-import { sameSpeaker } from './provenance';
+import { tokenize } from './normalise';
+import { MAX_EDIT_RUNS, SHORT_QUOTE_WORDS } from './provenance';
 import type { Difference, Excerpt, Match, SourceRef, Speaker, TextQuoteSelector } from './types';
 
 export type CheckStatus = 'verbatim' | 'changed' | 'altered' | 'misattributed' | 'no-record';
@@ -111,12 +113,20 @@ export function draftQuotations(excerpts: Excerpt[], trace: (q: Excerpt['quotes'
 }
 
 /**
- * The status of one quotation given the lookup's best match (or none). The draft's own attribution
- * is the credited speaker when extraction found one; else the lookup's reading of the context.
+ * Whether the match holds the quotation's words at all, not another statement built on some of
+ * them ("Not going to go into that" against "We're not going to stop"): at most MAX_EDIT_RUNS
+ * separate changes, one for a phrase under SHORT_QUOTE_WORDS (a misquote changes a word or two).
+ * Anything looser is no record of these words, and says nothing about how they were changed.
  */
+function sameStatement(q: DraftQuotation, match: Match): boolean {
+  const runs = match.differences.length;
+  return runs <= (tokenize(q.text).length < SHORT_QUOTE_WORDS ? 1 : MAX_EDIT_RUNS);
+}
+
+/** The status of one quotation given the lookup's best match (or none). */
 export function checkQuotation(q: DraftQuotation, match: Match | undefined): CheckedQuotation {
   const base = { start: q.start, end: q.end, text: q.text, speaker: q.speaker?.name ?? '', selector: q.selector };
-  if (!match) return { ...base, status: 'no-record', differences: [] };
+  if (!match || !sameStatement(q, match)) return { ...base, status: 'no-record', differences: [] };
   const source = match.source;
   const original: CheckOriginal = {
     kind: source.kind,
@@ -129,13 +139,12 @@ export function checkQuotation(q: DraftQuotation, match: Match | undefined): Che
     excerptId: source.excerpt.id,
     exact: source.exact,
   };
-  const credited = q.speaker?.name;
-  const misattribution =
-    credited && source.speaker?.name
-      ? sameSpeaker(credited, source.speaker)
-        ? undefined
-        : { credited, original: source.speaker.name }
-      : match.speakerMismatch;
+  // Misattribution only on a name the draft puts next to the words with a speech verb ("…," Okonjo
+  // said): the lookup reads that from the quotation's own context. Extraction's attribution of a
+  // quote further away ("she said" resolved to the last person named) is right often enough to
+  // show, but not to accuse a draft of misattributing (the check bench lists what it got wrong).
+  // And only against the speaker's own record: an earliest report's attribution is no authority.
+  const misattribution = source.kind === 'primary' ? match.speakerMismatch : undefined;
   const status: CheckStatus = misattribution ? 'misattributed' : match.altered ? 'altered' : match.differences.length ? 'changed' : 'verbatim';
   return {
     ...base,

@@ -4,6 +4,7 @@
  * lists, ranking with filters, page tokens, and the Google Fact Check Tools `claims:search` shape.
  * The store (worker/store/claims-index.ts, claims.ts) does the KV reads and writes around it.
  */
+import { isoDate } from './dates';
 import type { Claim, Review } from './types';
 
 /* ---------- tokens ---------- */
@@ -53,6 +54,42 @@ export function normaliseSite(site: string): string {
     .replace(/[/?#].*$/, '');
 }
 
+/**
+ * The site a review belongs to, as Google's Fact Check Tools defines `publisher.site`: the host of
+ * the review's URL without `www.`; the publisher's declared site only when the review has no URL.
+ */
+export function reviewSite(review: Pick<Review, 'url' | 'publisher'>): string {
+  try {
+    if (review.url) return normaliseSite(new URL(review.url).hostname);
+  } catch {
+    // Not a URL: fall back to what the publisher declares.
+  }
+  return normaliseSite(review.publisher?.site ?? '');
+}
+
+/**
+ * The site terms a review is posted under: its site and each parent domain of two labels or more,
+ * so `reviewPublisherSiteFilter=afp.com` finds `factcheck.afp.com`'s reviews without a query too.
+ */
+export function siteTerms(site: string): string[] {
+  const labels = normaliseSite(site).split('.').filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i <= labels.length - 2; i++) out.push(siteTerm(labels.slice(i).join('.')));
+  if (labels.length === 1) out.push(siteTerm(labels[0]));
+  return out;
+}
+
+export const isSiteTerm = (term: string) => term.startsWith('@site:');
+
+/**
+ * Every site a review answers a site filter for: its URL's host (Google's definition) and the site
+ * its publisher declares, when they differ (a sample whose URL cites its evidence, a publisher that
+ * hosts reviews elsewhere).
+ */
+export function reviewSites(review: Pick<Review, 'url' | 'publisher'>): string[] {
+  return [...new Set([reviewSite(review), normaliseSite(review.publisher?.site ?? '')])].filter(Boolean);
+}
+
 /* ---------- per-claim weights ---------- */
 
 const K1 = 1.2;
@@ -77,7 +114,7 @@ export function claimTerms(claim: Pick<Claim, 'text' | 'claimant' | 'reviews'>):
     terms.set(term, round((terms.get(term) ?? 0) + CLAIMANT_BOOST * bm25Weight(1, Math.max(words.length, 1))));
   }
   for (const review of claim.reviews ?? []) {
-    if (review.publisher?.site) terms.set(siteTerm(review.publisher.site), 1);
+    for (const site of reviewSites(review)) for (const term of siteTerms(site)) terms.set(term, 1);
   }
   return terms;
 }
@@ -97,9 +134,17 @@ export interface PostingList {
 
 /** A posting list keeps at most this many claims (the strongest, then newest): small KV values. */
 export const POSTING_CAP = 1000;
+/**
+ * A site's list is what a site-only search pages through, so it keeps every claim: at ~60 bytes an
+ * entry, 200,000 claims are ~12 MB, half of Workers KV's 25 MiB value limit.
+ */
+export const SITE_POSTING_CAP = 200_000;
 
-export function dayNumber(iso: string): number {
-  const t = Date.parse(iso);
+export const postingCapFor = (term: string) => (isSiteTerm(term) ? SITE_POSTING_CAP : POSTING_CAP);
+
+export function dayNumber(raw: string): number {
+  const iso = isoDate(raw);
+  const t = iso ? Date.parse(iso) : NaN;
   return Number.isFinite(t) ? Math.max(1, Math.floor(t / 86_400_000)) : 0;
 }
 
@@ -115,7 +160,7 @@ export function claimLanguage(claim: Pick<Claim, 'languageCode' | 'reviews'>): s
 }
 
 export function postingEntry(claim: Claim, weight: number): PostingEntry {
-  const sites = [...new Set((claim.reviews ?? []).map((r) => normaliseSite(r.publisher?.site ?? '')).filter(Boolean))].join(' ');
+  const sites = [...new Set((claim.reviews ?? []).flatMap(reviewSites))].join(' ');
   return [claim.id, weight, claimDay(claim), claimLanguage(claim), sites];
 }
 
@@ -155,6 +200,8 @@ export interface ClaimSearchParams {
   languageCode?: string;
   reviewPublisherSiteFilter?: string;
   maxAgeDays?: number;
+  /** Only claims with at least one review (Google's `claims:search` never returns a claim without one). */
+  reviewedOnly?: boolean;
   pageSize: number;
   offset: number;
 }
@@ -188,13 +235,15 @@ export function rankClaims(
   terms: string[],
   postings: Map<string, PostingList | null>,
   total: number,
-  filters: Pick<ClaimSearchParams, 'languageCode' | 'reviewPublisherSiteFilter' | 'maxAgeDays'>,
+  filters: Pick<ClaimSearchParams, 'languageCode' | 'reviewPublisherSiteFilter' | 'maxAgeDays' | 'reviewedOnly'>,
   today = Math.floor(Date.now() / 86_400_000),
 ): RankedClaim[] {
   const lang = filters.languageCode ? primaryLanguage(filters.languageCode) : '';
   const site = filters.reviewPublisherSiteFilter ? normaliseSite(filters.reviewPublisherSiteFilter) : '';
   const oldest = filters.maxAgeDays !== undefined ? today - filters.maxAgeDays : -Infinity;
+  // A claim's sites are its reviews' sites: none means no review.
   const keep = (e: PostingEntry) =>
+    (!filters.reviewedOnly || e[4] !== '') &&
     (!lang || e[3] === lang) &&
     (!site || e[4].split(' ').some((s) => s === site || s.endsWith(`.${site}`))) &&
     (oldest === -Infinity || (e[2] > 0 && e[2] >= oldest));
@@ -223,7 +272,13 @@ export function rankClaims(
 
 /** A short fingerprint of the search, so a token is only accepted for the search that made it. */
 export function searchFingerprint(params: Omit<ClaimSearchParams, 'offset' | 'pageSize'>): string {
-  const canon = JSON.stringify([searchTerms(params), params.languageCode ?? '', params.reviewPublisherSiteFilter ?? '', params.maxAgeDays ?? '']);
+  const canon = JSON.stringify([
+    searchTerms(params),
+    params.languageCode ?? '',
+    params.reviewPublisherSiteFilter ?? '',
+    params.maxAgeDays ?? '',
+    ...(params.reviewedOnly ? ['reviewed'] : []),
+  ]);
   let h = 0x811c9dc5;
   for (let i = 0; i < canon.length; i++) h = Math.imul(h ^ canon.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(36);
@@ -270,20 +325,30 @@ export interface GoogleClaimSearchResponse {
 
 /** Google gives timestamps (`2022-02-28T00:00:00Z`); a date-only value is read as midnight UTC. */
 export function toTimestamp(date: string): string | undefined {
-  if (!date) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(date)) return `${date}T00:00:00Z`;
-  const t = Date.parse(date);
-  return Number.isFinite(t) ? new Date(t).toISOString().replace(/\.000Z$/, 'Z') : undefined;
+  const iso = isoDate(date);
+  if (!iso) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return `${iso}T00:00:00Z`;
+  return new Date(Date.parse(iso)).toISOString().replace(/\.000Z$/, 'Z');
 }
 
 /** Like Google, empty fields are omitted rather than sent as "". */
 const compact = <T extends object>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
 
-export function toGoogleReview(review: Review): GoogleClaimReview {
+/**
+ * Options for the Google shape. `reviewUrl` gives the URL of a review that has none of its own
+ * (a LIAR row names no page): its record on this API. `googleSite`: `publisher.site` as Google
+ * defines it (the review URL's host) rather than as the publisher declared it.
+ */
+export interface GoogleShapeOptions {
+  reviewUrl?: (claim: Claim) => string;
+  googleSite?: boolean;
+}
+
+export function toGoogleReview(review: Review, fallbackUrl = '', options: GoogleShapeOptions = {}): GoogleClaimReview {
   return compact({
-    publisher: compact({ name: review.publisher?.name, site: review.publisher?.site }),
-    url: review.url,
+    publisher: compact({ name: review.publisher?.name, site: options.googleSite ? reviewSite(review) : review.publisher?.site }),
+    url: review.url || fallbackUrl || undefined,
     title: review.title,
     reviewDate: toTimestamp(review.reviewDate),
     textualRating: review.textualRating,
@@ -291,11 +356,12 @@ export function toGoogleReview(review: Review): GoogleClaimReview {
   });
 }
 
-export function toGoogleClaim(claim: Claim): GoogleClaim {
+export function toGoogleClaim(claim: Claim, options: GoogleShapeOptions = {}): GoogleClaim {
+  const fallbackUrl = options.reviewUrl?.(claim) ?? '';
   return compact({
     text: claim.text,
     claimant: claim.claimant,
     claimDate: toTimestamp(claim.claimDate),
-    claimReview: (claim.reviews ?? []).map(toGoogleReview),
+    claimReview: (claim.reviews ?? []).map((r) => toGoogleReview(r, fallbackUrl, options)),
   });
 }

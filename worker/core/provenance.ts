@@ -174,12 +174,16 @@ export function fitSpan(text: string, quoted: string | PreparedQuery, minScore: 
 }
 
 /**
- * Where `quoted` sits in `text` as the same words, a misquote at most (`MAX_EDIT_RUNS`): the fit a
- * print must have to join a quotation, and a primary passage to be a quotation's original.
+ * Where `quoted` sits in `text` as the same words, a misquote at most (`MAX_EDIT_RUNS`; a phrase
+ * under SHORT_QUOTE_WORDS exactly): the fit a print must have to join a quotation, and a primary
+ * passage to be a quotation's original.
  */
 export function fitWords(text: string, quoted: string | PreparedQuery, minScore: number, source?: Token[], words?: TextWords): SpanFit | null {
   const fit = fitSpan(text, quoted, minScore, source, words);
-  return fit && editRuns(fit.alignment) <= MAX_EDIT_RUNS ? fit : null;
+  if (!fit) return null;
+  // A short phrase is the same words only as is: "We need change" is not "What we need to change".
+  const length = typeof quoted === 'string' ? tokenize(quoted).length : quoted.tokens.length;
+  return editRuns(fit.alignment) <= (length < SHORT_QUOTE_WORDS ? 0 : MAX_EDIT_RUNS) ? fit : null;
 }
 
 /**
@@ -229,12 +233,16 @@ export const SHORT_QUOTE_WORDS = 8;
 
 /**
  * Whether a primary record can be the original of a print: made no later than the print (dates
- * known), and, for a short quote, said by whoever the print credits.
+ * known), and, for a short quote, said by whoever the print credits and in its very words (`edits`:
+ * separate runs of changed words, when the caller aligned them).
  */
-export function mayBeOriginal(record: { published: string; speaker?: Speaker }, print: { published?: string; credited?: string; words: number }): boolean {
+export function mayBeOriginal(record: { published: string; speaker?: Speaker }, print: { published?: string; credited?: string; words: number; edits?: number }): boolean {
   const day = (d: string | undefined) => (d ? d.slice(0, 10) : '');
   if (day(print.published) && day(record.published) && day(record.published) > day(print.published)) return false;
   if (print.words < SHORT_QUOTE_WORDS && print.credited && record.speaker?.name && !sameSpeaker(print.credited, record.speaker)) return false;
+  // A short phrase that a record holds only with words changed ("every single debate" in "every
+  // single …") is a common turn of phrase, not evidence that the record is where it was said.
+  if (print.words < SHORT_QUOTE_WORDS && (print.edits ?? 0) > 0) return false;
   return true;
 }
 

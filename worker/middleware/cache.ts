@@ -62,6 +62,17 @@ function notModified(res: Response): Response {
   return new Response(null, { status: 304, headers });
 }
 
+const cacheKeyFor = (identity: string) => new Request(`${CACHE_ORIGIN}/${KEY_VERSION}/${encodeURIComponent(identity)}`);
+
+/**
+ * Drops cached answers at this location (the Cache API is per location: others expire with
+ * `max-age`). For writes that know exactly which reads they changed, e.g. a claim's own record.
+ */
+export async function purgeCached(identities: string[]): Promise<void> {
+  const cache = defaultCache();
+  if (cache) await Promise.all(identities.map((id) => cache.delete(cacheKeyFor(id))));
+}
+
 export function cacheable(options: CacheOptions): MiddlewareHandler {
   const cacheControl = `public, max-age=${options.maxAge}`;
   return async (c, next) => {
@@ -70,7 +81,7 @@ export function cacheable(options: CacheOptions): MiddlewareHandler {
     const identity = options.key ? await options.key(c) : `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`;
     const cache = identity === null ? null : defaultCache();
     // The data layout's version is part of every key: answers cached under an older layout are never served.
-    const cacheKey = cache ? new Request(`${CACHE_ORIGIN}/${KEY_VERSION}/${encodeURIComponent(identity!)}`) : null;
+    const cacheKey = cache ? cacheKeyFor(identity!) : null;
 
     if (cache && cacheKey) {
       const hit = await cache.match(cacheKey);

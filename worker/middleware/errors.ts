@@ -24,9 +24,12 @@ export function problemErrorHandler(): ErrorHandler {
   };
 }
 
-/** Route path patterns like `/v1/articles/:id` as regular expressions. */
+/**
+ * Route path patterns like `/v1/articles/:id` as regular expressions. Exact, as the router is
+ * strict: `/v1/lookup/` is not `/v1/lookup` (404), never a 405 telling the client to use GET.
+ */
 const patternOf = (path: string) =>
-  new RegExp('^' + path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/{]+(\{[^}]*\})?/g, '/[^/]+').replace(/\*/g, '.*') + '/?$');
+  new RegExp('^' + path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/{]+(\{[^}]*\})?/g, '/[^/]+').replace(/\*/g, '.*') + '$');
 
 /** 404 for unknown paths; 405 (with `Allow`) for known paths under an unsupported method. */
 export function problemNotFound(app: () => Hono<any, any, any>): NotFoundHandler {

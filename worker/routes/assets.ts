@@ -1,7 +1,8 @@
 /**
- * `GET /widget.js` (the embeddable widget bundle, from the ASSETS binding) and `GET /demo`
- * (the seed document as given, with the widget embedded, under a strict CSP with Trusted Types
- * enforced). Mounted in worker/app.ts with `app.route('/', assets)`.
+ * `GET /widget.js` (the embeddable widget bundle, from the ASSETS binding) with the modules it
+ * loads on demand, and `GET /demo` (the seed document as given, with the widget embedded, under a
+ * strict CSP with Trusted Types enforced). `builtScript` and `pageHeaders` also serve the /check
+ * page and its script (routes/check-page.ts). Mounted in worker/app.ts with `app.route('/', assets)`.
  */
 import { Hono, type Context } from 'hono';
 import seedText from '../../seeds/articles/000_f31f24ae895fee86.txt';
@@ -37,19 +38,32 @@ export function demoCsp(nonce: string): string {
 }
 
 /**
- * A script built into dist/public (`npm run build:widget`) served from the ASSETS binding: strong
- * ETag (304 on a match), five minutes fresh then revalidated in the background, loadable from any
- * origin (the widget is embedded on publishers' pages), and only ever as JavaScript.
+ * `widget.js` and the modules it loads on demand: the card (`widget-card-<hash>.js`) and one per
+ * language (`widget-<lang>-<HASH>.js`); see scripts/build-widget.ts. Those names carry a content
+ * hash, so they may be cached for a year; widget.js itself (and check.js) keeps a short max-age.
  */
-export async function builtScript(c: Context<{ Bindings: Env }>, path: string): Promise<Response> {
+const WIDGET_MODULE = /^widget(?:-[a-z]{2}-[A-Z0-9]{8}|-card-[a-f0-9]{8})?\.js$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * A script built into dist/public (`npm run build:widget`) served from the ASSETS binding: strong
+ * ETag (304 on a match), loadable from any origin (the widget is embedded on publishers' pages),
+ * and only ever as JavaScript. Entry scripts (widget.js, check.js) keep WIDGET_CACHE, and their
+ * absence is the deployment's fault (503); a content-hashed module is IMMUTABLE, and a name this
+ * build does not hold is simply not found (404: an old page asking for a replaced module).
+ */
+export async function builtScript(c: Context<{ Bindings: Env }>, file: string, contentHashed = false): Promise<Response> {
   if (!c.env.ASSETS) return problem(503, 'Script unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
-  const stored = await c.env.ASSETS.fetch(new Request(new URL(path, c.req.url)));
-  if (!stored.ok) return problem(503, 'Script unavailable', `dist/public${path} is missing; run \`npm run build:widget\`.`);
+  const stored = await c.env.ASSETS.fetch(new Request(new URL(`/${file}`, c.req.url)));
+  if (!stored.ok)
+    return contentHashed
+      ? problem(404, 'Not Found', `No widget module named ${file} in this build.`)
+      : problem(503, 'Script unavailable', `dist/public/${file} is missing; run \`npm run build:widget\`.`);
   const body = await stored.arrayBuffer();
   const etag = await strongEtag(body);
   const headers = new Headers({
     'content-type': 'text/javascript; charset=utf-8',
-    'cache-control': WIDGET_CACHE,
+    'cache-control': contentHashed ? IMMUTABLE : WIDGET_CACHE,
     etag,
     vary: 'Accept-Encoding',
     'access-control-allow-origin': '*',
@@ -77,7 +91,11 @@ export const pageHeaders = (nonce: string) => ({
 export const newNonce = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 
 export const assets = new Hono<{ Bindings: Env }>()
-  .get('/widget.js', (c) => builtScript(c, '/widget.js'))
+  .get('/:file{widget[a-zA-Z0-9-]*\\.js}', (c) => {
+    const file = c.req.param('file');
+    if (!WIDGET_MODULE.test(file)) return problem(404, 'Not Found', `No widget module named ${file}.`);
+    return builtScript(c, file, file !== 'widget.js');
+  })
   .get('/demo', (c) => {
     const nonce = newNonce();
     return new Response(demoPage(nonce), { headers: pageHeaders(nonce) });

@@ -16,7 +16,7 @@ import { MAX_DRAFT_CHARS, MAX_DRAFT_QUOTATIONS } from '../store/check';
 import { builtScript, newNonce, pageHeaders } from './assets';
 
 export const checkPage = new Hono<{ Bindings: Env }>()
-  .get('/check.js', (c) => builtScript(c, '/check.js'))
+  .get('/check.js', (c) => builtScript(c, 'check.js'))
   .get('/check', () => {
     const nonce = newNonce();
     return new Response(checkPageHtml(nonce), { headers: pageHeaders(nonce) });

@@ -5,7 +5,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { rejectHostileText } from '../core/validate';
 import type { Context } from 'hono';
-import { claimJsonLd } from '../core/claim-review-jsonld';
+import { negotiate } from '../core/accept';
+import { claimJsonLd, serializeJsonLd } from '../core/claim-review-jsonld';
+import { publicOrigin } from '../core/public-origin';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
@@ -57,7 +59,60 @@ const ClaimSearchResponseSchema = z
   })
   .openapi('ClaimSearchResponse');
 
-const wantsJsonLd = (c: Context) => /application\/ld\+json/i.test(c.req.header('accept') ?? '');
+/** The cache identities of a claim's record (JSON and JSON-LD): a write to the claim purges them. */
+export const claimCacheIdentities = (id: string) => [`/v1/claims/${id}|json`, `/v1/claims/${id}|ld`];
+
+/**
+ * JSON-LD only when the client prefers it to JSON (q-values honoured: `application/ld+json;q=0` is a
+ * refusal). A client accepting neither gets JSON, as every other read does.
+ */
+/* ---------- ClaimReview JSON-LD as declared in /openapi.json (core/claim-review-jsonld.ts builds it) ---------- */
+
+const Agent = z.object({ '@type': z.enum(['Person', 'Organization']), name: z.string().optional(), url: z.string().optional() }).openapi('JsonLdAgent');
+const CreativeWorkRef = z.object({ '@type': z.literal('CreativeWork'), url: z.string() }).openapi('JsonLdCreativeWork');
+const ClaimLdFields = {
+  '@type': z.literal('Claim'),
+  author: Agent.openapi({ description: 'The claimant ("Unknown" when the data names none)' }),
+  datePublished: z.string().optional().openapi({ description: 'ISO 8601' }),
+  appearance: z.array(CreativeWorkRef).min(1),
+  firstAppearance: CreativeWorkRef,
+};
+const ClaimReviewLd = z
+  .object({
+    '@type': z.literal('ClaimReview'),
+    url: z.string().openapi({ description: "The review's page (its record here when the data gives none)" }),
+    name: z.string().optional(),
+    datePublished: z.string().optional().openapi({ description: 'ISO 8601' }),
+    inLanguage: z.string().optional(),
+    author: Agent,
+    claimReviewed: z.string(),
+    reviewBody: z.string().optional(),
+    itemReviewed: z.object(ClaimLdFields).openapi('JsonLdClaim'),
+    reviewRating: z
+      .object({
+        '@type': z.literal('Rating'),
+        ratingValue: z.number().optional(),
+        bestRating: z.number().optional(),
+        worstRating: z.number().optional(),
+        alternateName: z.string().openapi({ description: 'The verdict in words; always present' }),
+      })
+      .openapi('JsonLdRating'),
+  })
+  .openapi('ClaimReviewJsonLd');
+const context = z.literal('https://schema.org');
+export const ClaimJsonLdSchema = z
+  .union([
+    ClaimReviewLd.extend({ '@context': context }).openapi('ClaimReviewDocument', { description: 'One review: a ClaimReview' }),
+    z
+      .object({ '@context': context, '@graph': z.array(ClaimReviewLd).min(2) })
+      .openapi('ClaimReviewGraph', { description: 'Several reviews: a JSON-LD @graph of ClaimReviews' }),
+    z
+      .object({ '@context': context, ...ClaimLdFields, text: z.string(), firstAppearance: CreativeWorkRef })
+      .openapi('ClaimDocument', { description: 'No review yet: a schema.org Claim' }),
+  ])
+  .openapi({ description: 'schema.org JSON-LD (Google ClaimReview structured data)' });
+
+const wantsJsonLd = (c: Context) => negotiate(c.req.header('accept'), ['application/json', 'application/ld+json'] as const) === 'application/ld+json';
 
 export const claimRoutes = createRouter()
   .openapi(
@@ -98,7 +153,9 @@ export const claimRoutes = createRouter()
       tags: ['claims'],
       summary: 'A claim with its reviews; schema.org ClaimReview JSON-LD with Accept: application/ld+json',
       middleware: [
-        cacheable({ maxAge: READ_MAX_AGE, key: (c) => `${new URL(c.req.url).pathname}|${wantsJsonLd(c) ? 'ld' : 'json'}` }),
+        // The JSON-LD's links come from configuration (PUBLIC_ORIGIN), never the request's Host, so one
+        // identity per representation holds for every request (and PUT/DELETE purge exactly these).
+        cacheable({ maxAge: READ_MAX_AGE, key: (c) => claimCacheIdentities(c.req.param('id') ?? '')[wantsJsonLd(c) ? 1 : 0] }),
       ] as const,
       request: { params: IdParam('claim', 'sample-guterres-leaders-move-back-to-peace') },
       responses: {
@@ -106,7 +163,7 @@ export const claimRoutes = createRouter()
           description: 'The claim (JSON), or its ClaimReview(s) as JSON-LD',
           content: {
             'application/json': { schema: ClaimSchema },
-            'application/ld+json': { schema: z.record(z.string(), z.unknown()).openapi({ description: 'schema.org ClaimReview (an array when several publishers reviewed the claim)' }) },
+            'application/ld+json': { schema: ClaimJsonLdSchema },
           },
         },
         ...problemResponses(400, 404),
@@ -117,9 +174,9 @@ export const claimRoutes = createRouter()
       const claim = await readClaim(withCacheTtl(c.env.QS_KV), id);
       if (!claim) throw new ProblemError('not-found', `No claim with id "${id}".`);
       if (wantsJsonLd(c)) {
-        // c.json keeps an explicit content-type, so the body is served as JSON-LD.
-        const doc = claimJsonLd(claim, new URL(c.req.url).origin) as Record<string, never>;
-        return c.json(doc, 200, { 'content-type': 'application/ld+json; charset=utf-8', vary: 'Accept' });
+        // Links from configuration only; escaped so the body can be pasted into a <script> element.
+        const doc = claimJsonLd(claim, publicOrigin(c.env.PUBLIC_ORIGIN));
+        return c.body(serializeJsonLd(doc), 200, { 'content-type': 'application/ld+json; charset=utf-8', vary: 'Accept' }) as never;
       }
       c.header('vary', 'Accept');
       return c.json(claim, 200);

@@ -50,19 +50,27 @@ async function jsonBody(c: Context): Promise<unknown> {
   }
 }
 
+/*
+ * Validation before the cache: a request the route's schema refuses gets no cache identity, so it
+ * always reaches validation (400) — never the 200 cached for a valid request that normalises alike
+ * (a `prefix` sent as an array, a `suffix` as an object, a prefix over the limit).
+ */
 const queryKey = (c: Context) => {
+  if (!LookupQuerySchema.safeParse(c.req.query()).success) return null;
   const key = selectorKey({ exact: c.req.query('q'), prefix: c.req.query('prefix'), suffix: c.req.query('suffix'), url: c.req.query('url') }, c.req.query('limit'));
   return key && `lookup|${key}`;
 };
 
 const bodyKey = async (c: Context) => {
   const body = (await jsonBody(c)) as (TextQuoteSelector & { limit?: unknown }) | null;
+  if (!LookupBodySchema.safeParse(body).success) return null;
   const key = body && typeof body === 'object' ? selectorKey(body, body.limit) : null;
   return key && `lookup|${key}`;
 };
 
 const batchKey = async (c: Context) => {
   const body = (await jsonBody(c)) as { quotes?: unknown; limit?: unknown } | null;
+  if (!BatchBodySchema.safeParse(body).success) return null;
   if (!body || !Array.isArray(body.quotes) || body.quotes.length > MAX_BATCH) return null;
   const parts = body.quotes.map((q) => (q && typeof q === 'object' ? selectorKey(q as TextQuoteSelector, body.limit) : null));
   return parts.every(Boolean) ? `batch|${parts.join('\n')}` : null;

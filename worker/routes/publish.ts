@@ -29,7 +29,7 @@ import { createRouter, validationProblem } from './router';
 /** Published ids: the read API's id alphabet minus '~' (reserved for excerpt ids), ≤ 100 chars, ending alphanumeric. */
 export const PUBLISH_ID_PATTERN = /^[a-z0-9](?:[a-z0-9.-]{0,98}[a-z0-9])?$/;
 
-const httpUrl = z
+export const httpUrl = z
   .string()
   .max(2048, { message: 'must be at most 2048 characters' })
   .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), { message: 'must be an http(s) URL (other schemes such as javascript: or data: are refused)' });
@@ -85,8 +85,8 @@ const IdPathParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'ukraine-russia-talks-belarus-2022-02-28' }),
 });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-const AUTH_RESPONSES = {
+export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+export const AUTH_RESPONSES = {
   401: problem('No bearer token (see `WWW-Authenticate`)'),
   403: problem('Wrong bearer token, or a browser cross-origin preflight'),
 };
@@ -106,7 +106,7 @@ const requireArticleMediaType = (): MiddlewareHandler => async (c, next) => {
 };
 
 /** Publishing responses never carry CORS headers: a browser on another origin must not be able to read them. */
-const noCors = (): MiddlewareHandler => async (c, next) => {
+export const noCors = (): MiddlewareHandler => async (c, next) => {
   await next();
   for (const name of [...c.res.headers.keys()]) if (name.startsWith('access-control-')) c.res.headers.delete(name);
 };
@@ -123,7 +123,7 @@ export function refusePublishPreflight(): MiddlewareHandler {
         type: '/problems/forbidden',
         title: 'Forbidden',
         status: 403,
-        detail: `Browsers may not ${wanted} articles cross-origin; publishing is for servers with the admin token.`,
+        detail: `Browsers may not ${wanted} articles or claims cross-origin; publishing is for servers with the admin token.`,
         instance: new URL(c.req.url).pathname,
       });
     }
@@ -146,9 +146,11 @@ async function articleFromHtml(id: string, bytes: Uint8Array): Promise<ArticleSo
   try {
     parsed = parseSource(`${id}.html`, bytes);
   } catch (err) {
-    throw new ProblemError('invalid-request', `Could not extract an article from the HTML: ${(err as Error).message}`);
+    // The page was read but holds no article we can extract (none found, or markup past the extraction bounds).
+    const detail = (err as Error).message.replace(/^[^:]*\.html: /, '');
+    throw new ProblemError('unprocessable-article', `Could not extract an article from the HTML: ${detail}`);
   }
-  if (parsed.kind !== 'article') throw new ProblemError('invalid-request', 'The HTML did not contain an article.');
+  if (parsed.kind !== 'article') throw new ProblemError('unprocessable-article', 'The HTML did not contain an article.');
   const checked = PublishArticleSchema.safeParse({ ...parsed.source, id: undefined });
   if (!checked.success) throw validationProblem(checked.error, 'extracted article');
   return checked.data as ArticleSource;
@@ -184,7 +186,7 @@ export const publishRoutes = createRouter()
         200: { description: 'Replaced (`updated`) or identical (`unchanged`); `kvPending` keys reach KV within seconds', content: { 'application/json': { schema: PublishedSchema } } },
         201: { description: 'Created', content: { 'application/json': { schema: PublishedSchema } } },
         400: problem('Invalid id or article (`errors` names each bad field)'),
-        422: problem('The article has no usable text'),
+        422: problem('The article has no usable text: no words, no article in the HTML, or HTML past the extraction bounds (nesting is flattened past 48 levels; over 30,000 elements is refused)'),
         ...AUTH_RESPONSES,
         413: problem('Body over 1 MB'),
         415: problem('Body is neither JSON nor HTML'),

@@ -19,8 +19,9 @@ export function validationProblem(error: ZodError, target: string): ProblemError
   return new ProblemError('invalid-request', detail || 'The request is not valid.', { errors });
 }
 
-export function createRouter() {
+export function createRouter(options: { getPath?: (request: Request) => string } = {}) {
   return new OpenAPIHono<AppEnv>({
+    ...options,
     defaultHook: (result) => {
       if (!result.success) throw validationProblem(result.error as ZodError, result.target);
     },

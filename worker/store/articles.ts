@@ -4,6 +4,8 @@
  * and removes whatever the new version no longer uses; the lookup index and the claim-search index
  * are kept in step through their seams (index-store.ts, claims-index.ts).
  */
+import { isoDate } from '../core/dates';
+import { ratingNumbers } from '../core/extract/claim-review';
 import { buildArticleRecords, makesClaim } from '../core/ingest';
 import { claimIdFor, cleanId } from '../core/ids';
 import type { Article, ArticleSource, Claim, ClaimSource, ClaimSummary, Excerpt, Review } from '../core/types';
@@ -31,6 +33,8 @@ export interface ClaimsReport {
   claims: number;
   created: number;
   updated: number;
+  /** Claims already stored exactly so (re-importing the same data writes nothing). */
+  unchanged: number;
   /** Excerpt records that now list one of these claims. */
   excerptsLinked: number;
   keysWritten: number;
@@ -95,7 +99,8 @@ export function claimSummary(claim: Claim): ClaimSummary {
     text: claim.text,
     claimant: claim.claimant,
     claimDate: claim.claimDate,
-    reviews: claim.reviews.map((r) => ({ publisher: r.publisher, url: r.url, textualRating: r.textualRating, reviewDate: r.reviewDate })),
+    // The card shows a verdict with its reason and title, never the rating alone.
+    reviews: claim.reviews.map((r) => ({ publisher: r.publisher, url: r.url, title: r.title, textualRating: r.textualRating, explanation: r.explanation, reviewDate: r.reviewDate })),
   };
 }
 
@@ -264,17 +269,41 @@ function mergeReviews(old: Review[], incoming: Review[]): Review[] {
   return [...byUrl.values()];
 }
 
-function claimFromSource(source: ClaimSource): Claim {
+const trimmed = (v: unknown) => (typeof v === 'string' ? v.replace(/\s+/g, ' ').trim() : '');
+
+/**
+ * A review as stored: every field present, dates ISO 8601 ("2021-7-16" → "2021-07-16",
+ * "28 February 2022" → "2022-02-28"; an unreadable date is unknown, ''), numeric ratings only
+ * inside their declared range.
+ */
+export function normaliseReview(r: Partial<Review>): Review {
+  return {
+    publisher: { name: trimmed(r.publisher?.name), site: trimmed(r.publisher?.site) },
+    url: trimmed(r.url),
+    title: trimmed(r.title),
+    reviewDate: isoDate(r.reviewDate),
+    textualRating: trimmed(r.textualRating),
+    ...ratingNumbers(r.ratingValue, r.bestRating, r.worstRating),
+    explanation: trimmed(r.explanation),
+    languageCode: trimmed(r.languageCode),
+  };
+}
+
+export function claimFromSource(source: ClaimSource): Claim {
   const id = source.id ? cleanId(source.id) : claimIdFor(source.claimant ?? '', source.text);
   if (!ID_PATTERN.test(id)) throw new Error(`claim id "${source.id}" is not a usable id`);
   return {
     id,
     text: source.text.trim(),
-    claimant: (source.claimant ?? '').trim(),
-    claimDate: (source.claimDate ?? '').trim(),
-    languageCode: (source.languageCode ?? '').trim(),
-    appearances: source.appearances ?? [],
-    reviews: source.reviews ?? [],
+    claimant: trimmed(source.claimant),
+    claimDate: isoDate(source.claimDate).slice(0, 10),
+    languageCode: trimmed(source.languageCode),
+    appearances: (source.appearances ?? []).map((a) => ({
+      url: trimmed(a.url),
+      ...(a.articleId ? { articleId: a.articleId } : {}),
+      ...(a.excerptId ? { excerptId: a.excerptId } : {}),
+    })),
+    reviews: (source.reviews ?? []).map(normaliseReview),
     ...(source.sample ? { sample: true } : {}),
   };
 }
@@ -283,7 +312,7 @@ function claimFromSource(source: ClaimSource): Claim {
  * Writes claims (reviews merge into an existing claim with the same id; appearances are unioned) and
  * lists each claim on the excerpts where it appears, so a lookup answer carries its verdicts.
  */
-export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsReport> {
+export async function putClaims(kv: KV, sources: ClaimSource[], options: { replace?: boolean } = {}): Promise<ClaimsReport> {
   const writes = new Writes(kv);
   const incoming = sources.map(claimFromSource);
   const stored = await getMany<Claim>(kv, incoming.map((c) => keys.claim(c.id)));
@@ -292,9 +321,17 @@ export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsR
   const finalClaims: Claim[] = [];
   let created = 0;
   let updated = 0;
+  let unchanged = 0;
+  let unlinked = 0;
   for (const claim of incoming) {
     const existing = stored.get(keys.claim(claim.id));
-    const merged: Claim = existing
+    if (options.replace && existing && JSON.stringify(existing) !== JSON.stringify(claim)) {
+      // A replacement may no longer appear where the old record did: take it out of those excerpts first.
+      unlinked += (await unlinkClaim(kv, writes, existing)).excerpts;
+    }
+    const merged: Claim = options.replace
+      ? claim
+      : existing
       ? {
           ...existing,
           ...claim,
@@ -305,7 +342,10 @@ export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsR
         }
       : claim;
     finalClaims.push(merged);
-    if (existing && JSON.stringify(existing) === JSON.stringify(merged)) continue;
+    if (existing && JSON.stringify(existing) === JSON.stringify(merged)) {
+      unchanged++;
+      continue;
+    }
     if (existing) {
       removed.push(existing);
       updated++;
@@ -340,5 +380,50 @@ export async function putClaims(kv: KV, sources: ClaimSource[]): Promise<ClaimsR
   }
   const cix = added.length ? await updateClaimIndex(kv, { removed, added }) : { keysWritten: 0 };
   // Changed excerpts carry new claim summaries; the lookup index does not depend on them, so it is untouched.
-  return { claims: incoming.length, created, updated, excerptsLinked: changed.size, keysWritten: writes.written + heads + cix.keysWritten };
+  return { claims: incoming.length, created, updated, unchanged, excerptsLinked: changed.size + unlinked, keysWritten: writes.written + heads + cix.keysWritten };
+}
+
+/** Takes a claim out of the excerpts that list it and out of the articles' "claims naming me" lists. */
+async function unlinkClaim(kv: KV, writes: Writes, claim: Claim): Promise<{ excerpts: number; heads: number }> {
+  const articleIds = [...new Set(claim.appearances.map((a) => a.articleId).filter((x): x is string => !!x && ID_PATTERN.test(x)))];
+  if (!articleIds.length) return { excerpts: 0, heads: 0 };
+  const articles = await getMany<Article>(kv, articleIds.map(keys.article));
+  const excerpts = await readExcerpts(kv, articleIds.flatMap((id) => articles.get(keys.article(id))?.excerptIds ?? []));
+  const changed: Excerpt[] = [];
+  for (const e of excerpts) {
+    const kept = e.claims.filter((c) => c.id !== claim.id);
+    if (kept.length === e.claims.length) continue;
+    e.claims = kept;
+    changed.push(e);
+    await writes.put(keys.excerpt(e.id), e);
+  }
+  const heads = changed.length ? await refreshHeads(kv, changed) : 0;
+  const links = await getMany<string[]>(kv, articleIds.map(keys.articleClaims));
+  for (const articleId of articleIds) {
+    const before = links.get(keys.articleClaims(articleId));
+    if (!before?.includes(claim.id)) continue;
+    const after = before.filter((id) => id !== claim.id);
+    if (after.length) await writes.put(keys.articleClaims(articleId), after);
+    else await writes.del(keys.articleClaims(articleId));
+  }
+  return { excerpts: changed.length, heads };
+}
+
+export interface ClaimDeleteReport {
+  id: string;
+  deleted: boolean;
+  excerptsUnlinked: number;
+  keysWritten: number;
+  keysDeleted: number;
+}
+
+/** Retracts a claim: its record, its search-index entries, and its summary on every excerpt that listed it. */
+export async function deleteClaim(kv: KV, id: string): Promise<ClaimDeleteReport> {
+  const claim = ID_PATTERN.test(id) ? await kv.get<Claim>(keys.claim(id), 'json') : null;
+  if (!claim) return { id, deleted: false, excerptsUnlinked: 0, keysWritten: 0, keysDeleted: 0 };
+  const writes = new Writes(kv);
+  const { excerpts, heads } = await unlinkClaim(kv, writes, claim);
+  await writes.del(keys.claim(id));
+  const cix = await updateClaimIndex(kv, { removed: [claim], added: [] });
+  return { id, deleted: true, excerptsUnlinked: excerpts, keysWritten: writes.written + heads + cix.keysWritten, keysDeleted: writes.deleted };
 }

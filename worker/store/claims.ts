@@ -12,6 +12,7 @@ import {
   toGoogleClaim,
   type ClaimSearchParams,
   type GoogleClaimSearchResponse,
+  type GoogleShapeOptions,
   type PostingList,
 } from '../core/claims-search';
 import type { Claim } from '../core/types';
@@ -23,7 +24,8 @@ export async function readClaim(kv: KV, id: string): Promise<Claim | null> {
   return kv.get<Claim>(keys.claim(id), 'json');
 }
 
-export type ClaimSearchRequest = Omit<ClaimSearchParams, 'offset'> & { pageToken?: string };
+/** `offset` is Google's: where to start when there is no `pageToken` (a token carries its own). */
+export type ClaimSearchRequest = Omit<ClaimSearchParams, 'offset'> & { pageToken?: string; offset?: number };
 
 export class InvalidPageToken extends Error {}
 
@@ -32,9 +34,9 @@ export interface ClaimSearchResult {
   stats: { roundTrips: number; keysRead: number; candidates: number };
 }
 
-export async function searchClaims(kv: KV, request: ClaimSearchRequest, today?: number): Promise<ClaimSearchResult> {
+export async function searchClaims(kv: KV, request: ClaimSearchRequest, today?: number, shape: GoogleShapeOptions = {}): Promise<ClaimSearchResult> {
   const fingerprint = searchFingerprint(request);
-  let offset = 0;
+  let offset = request.offset ?? 0;
   if (request.pageToken) {
     const decoded = decodePageToken(request.pageToken, fingerprint);
     if (decoded === null) throw new InvalidPageToken('pageToken is malformed or belongs to a different search; repeat the search without it');
@@ -53,7 +55,7 @@ export async function searchClaims(kv: KV, request: ClaimSearchRequest, today?: 
   const records = page.length ? await getMany<Claim>(kv, page.map((r) => keys.claim(r.id))) : new Map<string, Claim | null>();
   const claims = page.map((r) => records.get(keys.claim(r.id))).filter((c): c is Claim => !!c);
   // Google omits `claims` when empty; we always send the array, which its clients read the same way.
-  const response: GoogleClaimSearchResponse = { claims: claims.map(toGoogleClaim) };
+  const response: GoogleClaimSearchResponse = { claims: claims.map((c) => toGoogleClaim(c, shape)) };
   if (offset + request.pageSize < ranked.length) response.nextPageToken = encodePageToken(offset + request.pageSize, fingerprint);
   return {
     response,

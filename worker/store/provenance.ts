@@ -30,6 +30,7 @@ import {
   appearancesOf,
   compareAppearances,
   compareCopies,
+  editRuns,
   FIRST_APPEARANCES,
   FIRST_COPIES,
   fitWords,
@@ -47,6 +48,7 @@ import { updateUnitIndex, type IndexUnit } from './index-store';
 import { KEY_PREFIX, keys } from './keys';
 import { getMany, type KV } from './kv';
 import { candidateIdsOfWindows, gatherUnits, type LookupStats, type Unit } from './lookup';
+import { addFindings, dropFindings, refreshFindings } from './findings';
 import { pageKeyFor, type PageRecord } from './page';
 
 /** Copies or members per chunk value (≈ 60 KB of JSON at most: well under KV's limits, one read each). */
@@ -89,7 +91,11 @@ class Tx {
    * the only one (see the header), so its own view is current; records are never mutated in place.
    */
   private records = new Map<string, Quotation | null>();
-  constructor(readonly kv: KV) {}
+  constructor(
+    readonly kv: KV,
+    /** The publish's time (findings found now are dated by it). */
+    readonly now: string,
+  ) {}
   async quotation(id: string): Promise<Quotation | null> {
     const key = keys.quotation(id);
     if (this.records.has(key)) return this.records.get(key)!;
@@ -245,7 +251,7 @@ async function removeCopies(tx: Tx, articleId: string, excerpts: Excerpt[]): Pro
 
 /** Keeps passage heads in step when an excerpt record changes in place (claims linked to it). */
 export async function refreshHeads(kv: KV, excerpts: Excerpt[]): Promise<number> {
-  const tx = new Tx(kv);
+  const tx = new Tx(kv, new Date().toISOString());
   const stored = await getMany<Passage>(kv, excerpts.map((e) => keys.passage(e.passageId)));
   for (const e of excerpts) {
     const p = stored.get(keys.passage(e.passageId));
@@ -394,7 +400,7 @@ function eligibleAnchor(passage: Passage, fit: SpanFit, facts: PrintFacts): bool
   const said = speakerAt(passage.head, fit.start, fit.end);
   return mayBeOriginal(
     { published: passage.head.article.published, ...(said ? { speaker: said } : {}) },
-    { published: facts.published, ...(facts.speaker?.name ? { credited: facts.speaker.name } : {}), words: tokenize(facts.wording).length },
+    { published: facts.published, ...(facts.speaker?.name ? { credited: facts.speaker.name } : {}), words: tokenize(facts.wording).length, edits: editRuns(fit.alignment) },
   );
 }
 
@@ -439,16 +445,20 @@ async function unitsFor(tx: Tx, text: string, filter: 'all' | 'quotations' | 'pa
 }
 
 /** Writes a quotation's record, members and index entry (old wording out, new wording in). */
-async function saveQuotation(tx: Tx, q: Quotation, before: Quotation | null, members?: { now: QuotationMember[]; was: QuotationMember[] }) {
+async function saveQuotation(tx: Tx, q: Quotation, before: Quotation | null, members?: { now: QuotationMember[]; was: QuotationMember[] }, all?: QuotationMember[]) {
   await tx.put(keys.quotation(q.id), q);
   if (members) await writeChunks(tx, (n) => keys.quotationMembers(q.id, n), members.now, members.was);
   if (!before || wordingKey(before.original.exact) !== wordingKey(q.original.exact)) {
     await tx.index({ removed: before ? [{ id: q.id, text: before.original.exact }] : [], added: [{ id: q.id, text: q.original.exact }] });
   }
   tx.quotations.add(q.id);
+  // Findings follow the members and the original; a caller that changed neither passes no members.
+  const full = members?.now ?? all;
+  if (full) await refreshFindings(tx, q, full);
 }
 
 async function deleteQuotation(tx: Tx, q: Quotation) {
+  await dropFindings(tx, q.id);
   await tx.del(keys.quotation(q.id));
   for (let n = 0; n < chunkCount(q.appearances.count); n++) await tx.del(keys.quotationMembers(q.id, n));
   await tx.index({ removed: [{ id: q.id, text: q.original.exact }], added: [] });
@@ -549,6 +559,7 @@ async function joinMember(tx: Tx, excerpt: Excerpt, member: QuotationMember, ren
     if (quick) {
       await appendChunk(tx, (n) => keys.quotationMembers(id, n), q.appearances.count, member);
       await saveQuotation(tx, quick, q);
+      await addFindings(tx, quick, [member]);
     } else {
       const was = await readMembers(tx.kv, q);
       const now = [...was, member];
@@ -626,7 +637,7 @@ async function anchorIn(tx: Tx, passageIds: string[]) {
       if (keep.length < members.length) {
         await saveQuotation(tx, next, q, { now: keep, was: members });
         ejected.push(...members.filter((m) => !keep.includes(m)));
-      } else if (JSON.stringify(next) !== JSON.stringify(q)) await saveQuotation(tx, next, q);
+      } else if (JSON.stringify(next) !== JSON.stringify(q)) await saveQuotation(tx, next, q, undefined, members);
       anchoredHere.push({ q: next, members: keep });
     }
     await mergeSameWords(tx, passage, anchoredHere);
@@ -733,7 +744,7 @@ async function reresolve(tx: Tx, q: Quotation, members: QuotationMember[], exclu
   for (const w of wordings) {
     const anchor = bestPrimary(await unitsFor(tx, w, 'passages'), { ...facts, wording: w }, excludePassages);
     if (anchor) {
-      await saveQuotation(tx, quotationFrom(q.id, primaryRef(anchor.passage.head, anchor.fit), members, anchor.passage.id), q);
+      await saveQuotation(tx, quotationFrom(q.id, primaryRef(anchor.passage.head, anchor.fit), members, anchor.passage.id), q, undefined, members);
       return;
     }
   }
@@ -743,7 +754,7 @@ async function reresolve(tx: Tx, q: Quotation, members: QuotationMember[], exclu
     await deleteQuotation(tx, q);
     return;
   }
-  await saveQuotation(tx, quotationFrom(q.id, reportRef(excerpt, earliest), members), q);
+  await saveQuotation(tx, quotationFrom(q.id, reportRef(excerpt, earliest), members), q, undefined, members);
 }
 
 /** A report's quotes leave their quotations; a quotation founded on them falls back to its next earliest print. */
@@ -766,7 +777,7 @@ async function leaveQuotations(tx: Tx, articleId: string) {
     if (q.original.kind === 'earliest-report' && q.original.article.id === articleId) {
       await reresolve(tx, { ...q, appearances: { ...q.appearances, count: now.length } }, now, new Set());
     } else {
-      await saveQuotation(tx, quotationFrom(id, q.original, now, q.anchorPassageId), q);
+      await saveQuotation(tx, quotationFrom(id, q.original, now, q.anchorPassageId), q, undefined, now);
     }
   }
   await tx.del(membershipsKey(articleId));
@@ -795,7 +806,7 @@ async function deletePage(tx: Tx, article: Article) {
 
 /** Files an article's provenance: its passages, its page, its quotes' quotations (a report) or the quotations it anchors (a primary). */
 export async function publishProvenance(kv: KV, article: Article, excerpts: Excerpt[]): Promise<ProvenanceReport> {
-  const tx = new Tx(kv);
+  const tx = new Tx(kv, article.updatedAt || new Date().toISOString());
   const headsChanged = await addCopies(tx, article, excerpts);
   await putPage(tx, article, excerpts);
   if (article.kind === 'report') await joinQuotations(tx, article, excerpts);
@@ -807,7 +818,7 @@ export async function publishProvenance(kv: KV, article: Article, excerpts: Exce
 
 /** Withdraws everything `publishProvenance` filed for an article (retraction, or before an update). */
 export async function retractProvenance(kv: KV, article: Article, excerpts: Excerpt[]): Promise<ProvenanceReport> {
-  const tx = new Tx(kv);
+  const tx = new Tx(kv, article.updatedAt || new Date().toISOString());
   await leaveQuotations(tx, article.id);
   const texts = new Map(excerpts.map((e) => [e.passageId, e.text]));
   const changed = await removeCopies(tx, article.id, excerpts);

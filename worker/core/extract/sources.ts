@@ -1,14 +1,30 @@
 /**
  * Source files → ArticleSource / ClaimSource[]. Formats:
  * - `*.claims.json`: `{ "claims": ClaimSource[] }`
- * - `*.json`: one ArticleSource (`title` and `body` required)
+ * - `*.json` / `*.jsonld`: schema.org ClaimReview data (one object, an array, a `@graph`, a
+ *   `DataFeed`: a fact-check feed), else one ArticleSource (`title` and `body` required)
  * - `*.txt`: first line = title, the rest = body (paragraphs separated by blank lines)
- * - `*.html` / `*.htm`: a raw web page; article text and metadata are extracted
+ * - `*.html` / `*.htm`: a raw web page; article text and metadata are extracted, and the
+ *   ClaimReviews in its JSON-LD (a fact-check page) are imported with the page as their URL
+ * - `*.tsv`: the LIAR dataset; `*.csv`: a ClaimsKG export (extract/claim-review.ts)
  */
 import type { ArticleSource, ClaimSource } from '../types';
+import {
+  claimsFromClaimReviewJson,
+  claimsFromClaimsKg,
+  claimsFromHtml,
+  claimsFromLiar,
+  looksLikeClaimReviewJson,
+  looksLikeClaimsKg,
+  looksLikeLiar,
+  type ClaimImport,
+  type Rejected,
+} from './claim-review';
 import { extractHtml } from './html';
 
-export type ParsedSource = { kind: 'article'; source: ArticleSource } | { kind: 'claims'; claims: ClaimSource[] };
+export type ParsedSource =
+  | { kind: 'article'; source: ArticleSource; imported?: ClaimImport }
+  | { kind: 'claims'; claims: ClaimSource[]; format?: ClaimImport['format'] | 'claims-json'; rejected?: Rejected[]; note?: string };
 
 const STRING_FIELDS = ['id', 'url', 'publisher', 'author', 'published', 'language', 'speaker'] as const;
 
@@ -75,10 +91,30 @@ function validateClaims(value: unknown, fileName: string): ClaimSource[] {
 
 const baseName = (fileName: string) => fileName.split(/[\\/]/).pop() ?? fileName;
 
+const imported = (i: ClaimImport, note?: string): ParsedSource => ({ kind: 'claims', claims: i.claims, format: i.format, rejected: i.rejected, ...(note ? { note } : {}) });
+
 export function parseSource(fileName: string, bytes: Uint8Array | string): ParsedSource {
   const name = baseName(fileName).toLowerCase();
-  if (name.endsWith('.claims.json')) return { kind: 'claims', claims: validateClaims(parseJson(decodeText(bytes, fileName), fileName), fileName) };
-  if (name.endsWith('.json')) return { kind: 'article', source: validateArticleSource(parseJson(decodeText(bytes, fileName), fileName), fileName) };
+  if (name.endsWith('.claims.json')) return { kind: 'claims', format: 'claims-json', claims: validateClaims(parseJson(decodeText(bytes, fileName), fileName), fileName) };
+  if (name.endsWith('.json') || name.endsWith('.jsonld')) {
+    const doc = parseJson(decodeText(bytes, fileName), fileName);
+    if (name.endsWith('.jsonld') || looksLikeClaimReviewJson(doc)) {
+      const got = claimsFromClaimReviewJson(doc);
+      if (!got.claims.length && !got.rejected.length) throw new Error(`${fileName}: no ClaimReview found (expected ClaimReview objects, an array, a @graph or a DataFeed of them)`);
+      return imported(got);
+    }
+    return { kind: 'article', source: validateArticleSource(doc, fileName) };
+  }
+  if (name.endsWith('.tsv')) {
+    const text = decodeText(bytes, fileName);
+    if (!looksLikeLiar(text)) throw new Error(`${fileName}: not the LIAR layout (14 tab-separated columns: "ID.json", label, statement, …)`);
+    return imported(claimsFromLiar(text));
+  }
+  if (name.endsWith('.csv')) {
+    const text = decodeText(bytes, fileName);
+    if (!looksLikeClaimsKg(text)) throw new Error(`${fileName}: not a ClaimsKG export (its header needs claimReview_claimReviewed, claimReview_url, rating_alternateName)`);
+    return imported(claimsFromClaimsKg(text));
+  }
   if (name.endsWith('.txt')) {
     const text = decodeText(bytes, fileName).replace(/\r\n?/g, '\n');
     const nl = text.trimStart().indexOf('\n');
@@ -90,11 +126,18 @@ export function parseSource(fileName: string, bytes: Uint8Array | string): Parse
     return { kind: 'article', source: { title, body } };
   }
   if (name.endsWith('.html') || name.endsWith('.htm')) {
+    let article: ArticleSource;
+    let reviews: ClaimImport & { blocks: number };
     try {
-      return { kind: 'article', source: extractHtml(bytes, baseName(fileName).replace(/\.html?$/i, '')).source };
+      article = extractHtml(bytes, baseName(fileName).replace(/\.html?$/i, '')).source;
     } catch (e) {
+      // A fact-check page whose text cannot be extracted still gives its ClaimReviews.
+      reviews = claimsFromHtml(bytes);
+      if (reviews.claims.length || reviews.rejected.length) return imported(reviews, `no article: ${(e as Error).message}`);
       throw new Error(`${fileName}: ${(e as Error).message}`);
     }
+    reviews = claimsFromHtml(bytes, article.url);
+    return { kind: 'article', source: article, ...(reviews.claims.length || reviews.rejected.length ? { imported: reviews } : {}) };
   }
-  throw new Error(`${fileName}: unsupported file type (expected .json, .claims.json, .txt or .html)`);
+  throw new Error(`${fileName}: unsupported file type (expected .json, .jsonld, .claims.json, .txt, .html, LIAR .tsv or ClaimsKG .csv)`);
 }
