@@ -6,7 +6,8 @@
  *
  * The draft's first three paragraphs are real text from seeds/: the UN press release GA/12404's own
  * sentence, the seed report's paragraph printing "leaders need to move back to peace", and Xinhua's
- * wording of the same remarks. Altered, misattributed and no-record come from fictional people
+ * wording of the same remarks (its first three sentences: with a fourth the quotation differs from
+ * the original in more places than one statement's edits, and the check calls it no record). Altered, misattributed and no-record come from fictional people
  * (tests/harbour.ts and a harbour master invented here): no words are put in a real person's mouth.
  */
 import { createRequire } from 'node:module';
@@ -33,7 +34,7 @@ beforeAll(async () => {
 const UN_PRESS_RELEASE = '“Enough is enough,” said Mr. Guterres, adding:  “The fighting in Ukraine must stop now.”';
 const SEED_REPORT =
   '"Enough is enough, soldiers need to move back to their barracks and leaders need to move back to peace," António Guterres further said, highlighting the need to protect the civilians, and uphold the international human rights laws.';
-const XINHUA = '"Enough is enough. Soldiers need to move back to their barracks. Leaders need to move to peace. Civilians must be protected," said Guterres.';
+const XINHUA = '"Enough is enough. Soldiers need to move back to their barracks. Leaders need to move to peace," said Guterres.';
 const HARBOUR =
   '"The night ferry will be cancelled this winter," Councillor Maren Holt said. Councillor Okonjo said: "The maintenance budget shows a surplus of forty thousand pounds this year."';
 const UNRECORDED = '"The lighthouse will reopen to visitors in the spring," said the harbour master, Ines Calder.';
@@ -149,8 +150,8 @@ describe('/check', () => {
       for (let i = 0; i < EXPECTED.length - 1; i++) await page.keyboard.press('Shift+Tab');
       expect((await active(page)).index).toBe('0');
       await page.keyboard.press('Enter');
-      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Source found');
-      expect(await card(page, '.kind').textContent()).toBe('The source says');
+      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Quoted accurately');
+      expect(await card(page, 'h3').nth(1).textContent()).toBe('The source says');
       expect(await card(page, 'mark').textContent()).toBe('Enough is enough');
       expect(await card(page, '.source a').getAttribute('href')).toBe('https://www.un.org/press/en/2022/ga12404.doc.htm');
       expect(await page.evaluate(() => document.querySelector('quote-source')!.shadowRoot!.activeElement?.tagName)).toBe('QUOTE-SOURCE-CARD');
@@ -163,8 +164,9 @@ describe('/check', () => {
       await page.keyboard.press('Tab');
       expect((await active(page)).index).toBe('2');
       await page.keyboard.press(' ');
-      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Source found');
-      expect(await card(page, '.kind').textContent()).toContain('No primary record');
+      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Quoted accurately');
+      expect(await card(page, '.why').textContent()).toContain('We hold no primary record');
+      expect(await card(page, 'h3').nth(1).textContent()).toBe('Earliest report');
       expect(await card(page, 'mark').textContent()).toContain('leaders need to move back to peace');
       await page.keyboard.press('Escape');
       await card(page).waitFor({ state: 'detached' });
@@ -172,8 +174,8 @@ describe('/check', () => {
 
       // Xinhua's wording, the altered and the misattributed quotations open the card in those states.
       for (const [index, title] of [
-        ['3', 'Quoted with changes'],
-        ['4', 'Altered quote: the meaning changed'],
+        ['3', 'Wording changed'],
+        ['4', 'Meaning changed'],
         ['5', 'Misattributed'],
       ] as const) {
         await page.locator(`#checked-draft .quote[data-index="${index}"]`).focus();
@@ -195,15 +197,21 @@ describe('/check', () => {
     try {
       await checkDraft(page, DRAFT);
       await quotes(page).nth(4).click();
-      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Altered quote: the meaning changed');
-      expect(await card(page, '.edits').textContent()).toContain('Dropped “not”');
+      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Meaning changed');
+      const edit = (await card(page, '.edits li').first().textContent())!.replace(/\s+/g, ' ');
+      expect(edit).toContain('dropped not');
+      expect(edit).toContain('changes the meaning (negation)');
       const quote = (await quotes(page).nth(4).boundingBox())!;
+      // Measured once the card's entrance animation is over.
+      await card(page).evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
       const box = (await card(page).boundingBox())!;
-      expect(box.y >= quote.y + quote.height - 1 || box.y + box.height <= quote.y + 1).toBe(true); // just above or below it
-      expect(Math.min(Math.abs(box.y - (quote.y + quote.height)), Math.abs(quote.y - (box.y + box.height)))).toBeLessThan(40);
-      // The card sits above the altered quotation (it covers those before it); the one below is in reach.
+      // Beside it (below, above, or to a side where neither has room), never over it.
+      const gaps = [box.y - (quote.y + quote.height), quote.y - (box.y + box.height), box.x - (quote.x + quote.width), quote.x - (box.x + box.width)];
+      expect(Math.max(...gaps)).toBeGreaterThanOrEqual(-1);
+      expect(Math.min(...gaps.filter((gap) => gap >= -1))).toBeLessThan(40);
+      // Another quotation clicked while the card is open: its card replaces this one.
       await quotes(page).nth(6).click();
-      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('No reliable source found');
+      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('No reliable source');
       expect(await card(page).count()).toBe(1);
       // Ctrl+Enter in the draft checks it again: the card of the old results closes.
       await page.locator('#draft').focus();
@@ -230,7 +238,7 @@ describe('/check', () => {
       expect(await quotes(page).last().locator('.words').textContent()).toBe('<b>Bold</b> claims need <img src=x onerror=window.__pwned=3> new harbour lights now.');
       // The quotation's card: the lookup finds nothing, and says so in text.
       await quotes(page).last().click();
-      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('No reliable source found');
+      await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('No reliable source');
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await violations()).toEqual([]);
       expect(errors).toEqual([]);
