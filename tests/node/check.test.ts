@@ -24,7 +24,7 @@ describe('a draft checked against the record', () => {
       'The council met on Tuesday. "The night ferry will not be cancelled this winter," Councillor Holt said.',
       'Holt also told members: "The night ferry will be cancelled this winter."',
       'Councillor Okonjo said: "The maintenance budget shows a surplus of forty thousand pounds this year."',
-      'Holt added: "The maintenance budget shows a surplus of forty thousand pounds, and the figures are in the papers."',
+      'Holt added: "The budget shows a surplus of forty thousand pounds this year, and the figures are in the papers for tonight."',
       'A resident said: "The lighthouse keeper has walked the pier every night since the storm began."',
     ].join('\n\n');
     const result = await checkDraft(kv, draft(body));
@@ -34,7 +34,7 @@ describe('a draft checked against the record', () => {
       ['verbatim', 'Holt', 'The night ferry will not be cancelled this winter'],
       ['altered', 'Holt', 'The night ferry will be cancelled this winter.'],
       ['misattributed', 'Okonjo', 'The maintenance budget shows a surplus of forty thousand pounds this year.'],
-      ['changed', 'Holt', 'The maintenance budget shows a surplus of forty thousand pounds, and the figures are in the papers.'],
+      ['changed', 'Holt', 'The budget shows a surplus of forty thousand pounds this year, and the figures are in the papers for tonight.'],
       ['no-record', 'resident', 'The lighthouse keeper has walked the pier every night since the storm began.'],
     ].map(([status, speaker, text]) => [status, expect.stringContaining(speaker), text]));
     for (const q of result.quotations) expect(result.text.slice(q.start, q.end)).toBe(q.text);

@@ -50,7 +50,7 @@ describe('GET /v1/findings', () => {
     expect(await json.json()).toMatchObject({ id: finding.id, kind: 'misquoted', original: { article: { id: TRANSCRIPT.id } } });
     const ld = await api(`/v1/findings/${finding.id}`, { headers: { accept: 'application/ld+json' } });
     expect(ld.headers.get('content-type')).toMatch(/^application\/ld\+json/);
-    expect(await ld.json()).toMatchObject({ '@type': 'ClaimReview', creativeWorkStatus: 'Draft', reviewRating: { alternateName: 'Misquoted' }, url: `https://qs.test/v1/findings/${finding.id}` });
+    expect(await ld.json()).toMatchObject({ '@type': 'ClaimReview', creativeWorkStatus: 'Draft', reviewRating: { alternateName: 'Misquoted' }, url: `https://quotes.test/v1/findings/${finding.id}` }); // links from PUBLIC_ORIGIN, never the Host
   });
 
   it('bad parameters and unknown ids are problems', async () => {

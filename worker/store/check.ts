@@ -27,7 +27,7 @@ export async function checkDraft(kv: KV, draft: ArticleSource): Promise<CheckRes
   if (quotations.length > MAX_DRAFT_QUOTATIONS) {
     throw new DraftTooLargeError(`The draft has ${quotations.length} quotations; at most ${MAX_DRAFT_QUOTATIONS} are checked in one call. Split it.`);
   }
-  const results = quotations.length ? await lookupBatch(kv, quotations.map((q) => q.selector), { limit: 1 }) : [];
+  const results = quotations.length ? await lookupBatch(kv, quotations.map((q) => q.selector), { limit: 1, creditFromPage: false }) : [];
   const checked = quotations.map((q, i) => checkQuotation(q, results[i]?.matches[0]));
   return { text, quotations: checked, counts: countStatuses(checked), stats: results[0]?.stats ?? { roundTrips: 0, keysRead: 0 } };
 }

@@ -543,7 +543,9 @@ async function joinMember(tx: Tx, excerpt: Excerpt, member: QuotationMember, ren
     const s = fit?.alignment.score ?? 0;
     if (fit && (!joined || s > joined.fit.alignment.score + 1e-9 || (Math.abs(s - joined.fit.alignment.score) <= 1e-9 && q.id < joined.q.id))) joined = { q, fit };
   }
-  const anchor = bestPrimary(units, { published: member.published, ...(member.speaker ? { speaker: member.speaker } : {}), wording: member.wording });
+  // Only a quotation anchored in a primary can lose this print to a better primary (a report's
+  // quotation whose words a primary holds was anchored there when that primary was filed).
+  const anchor = !joined || joined.q.original.kind === 'primary' ? bestPrimary(units, { published: member.published, ...(member.speaker ? { speaker: member.speaker } : {}), wording: member.wording }) : null;
   // A primary passage that holds these words clearly better than the joined quotation's original
   // (another speaker's reply built on the same words) is where they belong: the quotation is founded
   // there, as it would have been had that passage been filed first.
