@@ -8,6 +8,8 @@
  *  - one module per language of widget/locales/ → dist/public/widget-<lang>-<hash>.js.
  * Fails when widget.js is over the 14 KB gzip budget or a language over 1.5 KB. Names carry a
  * content hash, so a cached widget.js never meets a card or language of another build.
+ * And the /check page's script, pages/check.ts, into dist/public/check.js (no Lit: it opens the
+ * widget's card through the `<quote-source>` that widget.js puts on the page).
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +18,7 @@ import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 export const WIDGET_OUT = 'dist/public/widget.js';
+export const CHECK_PAGE_OUT = 'dist/public/check.js';
 export const GZIP_BUDGET = 14 * 1024;
 /** What one language may add (issue 10): its words only, numbers and dates come from Intl. */
 export const LOCALE_GZIP_BUDGET = 1.5 * 1024;
@@ -135,7 +138,27 @@ export async function buildWidget(): Promise<WidgetBuild> {
   return main;
 }
 
+/** The /check page's script: plain DOM, one small module. */
+export async function buildCheckPage(): Promise<{ bytes: number }> {
+  await mkdir('dist/public', { recursive: true });
+  const result = await build({
+    entryPoints: ['pages/check.ts'],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    platform: 'browser',
+    legalComments: 'none',
+    write: false,
+  });
+  const code = new TextEncoder().encode(result.outputFiles[0].text);
+  await writeFile(CHECK_PAGE_OUT, code);
+  return { bytes: code.byteLength };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const page = await buildCheckPage();
+  console.log(`check page: ${CHECK_PAGE_OUT} ${(page.bytes / 1024).toFixed(2)} KB minified`);
   const { bytes, gzip, locales, card } = await buildWidget();
   const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
   console.log(`widget: ${WIDGET_OUT} ${kb(bytes)} minified, ${kb(gzip)} gzip (${gzip} B; budget ${GZIP_BUDGET} B)`);

@@ -62,7 +62,7 @@ const BADGE = 24;
  * @cssproperty --quote-source-font - Font family.
  * @cssproperty --quote-source-radius - Corner radius of the card.
  * @cssproperty --quote-source-z-index - Stacking level (default: the maximum).
- * @event quote-source-open - A lookup starts. detail: { selector, origin: 'selection' | 'badge' }.
+ * @event quote-source-open - A lookup starts. detail: { selector, origin: 'selection' | 'badge' } ('badge' also for `show()`).
  * @event quote-source-result - The card settled. detail: { selector, state, verdict, matches }.
  * @event quote-source-close - The card closed.
  * @event quote-source-scan - An auto-scan batch came back. detail: { scanned, found }.
@@ -386,9 +386,19 @@ export class QuoteSource extends LitElement {
     return this.toHost({ top: last.top - BADGE / 2, left: Math.min(last.right - BADGE / 2, vw - BADGE - 4) });
   }
 
-  private openBadge(badge: Badge, event: Event) {
-    const { selector, response } = badge.result;
-    void this.open({ selector, preset: response, origin: 'badge' }, event.currentTarget as HTMLElement, badge.at);
+  /**
+   * Public: opens the card for `selector` beside `anchor`, as a badge does (pages that mark their
+   * quotations themselves call it, e.g. /check): the lookup runs unless `preset` (its answer) is
+   * given, focus moves into the card, and Escape or its close button puts focus back on `anchor`.
+   */
+  show(selector: TextQuoteSelector, anchor: HTMLElement, preset?: LookupResponse) {
+    // A first position only: place() moves the card beside `anchor` once its size is known.
+    void this.open({ selector, preset, origin: 'badge' }, anchor, this.toHost(anchor.getBoundingClientRect()));
+  }
+
+  /** Public: closes the card, if one is open, leaving focus where it is. */
+  hide() {
+    if (this._request) this.close(false);
   }
 
   /* ---------- placement ---------- */
@@ -458,7 +468,7 @@ export class QuoteSource extends LitElement {
     return html`${this._badges.map(
         (badge) => html`<button class="badge b-${badge.verdict}" part="badge" lang=${lang} dir=${dir} .style=${at(badge.at)}
           aria-label=${fill(m.badge, badge.result.selector.exact.slice(0, 60), m[badge.verdict])}
-          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.openBadge(badge, e)}><span aria-hidden="true">${ICON[badge.verdict]}</span> ${m[badge.verdict]}</button>`,
+          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.show(badge.result.selector, e.currentTarget as HTMLElement, badge.result.response)}><span aria-hidden="true">${ICON[badge.verdict]}</span> ${m[badge.verdict]}</button>`,
       )}${this._trigger && !this._request
         ? html`<button class="trigger" part="trigger" lang=${lang} dir=${dir} .style=${at(this._trigger)} @mousedown=${(e: Event) => e.preventDefault()}
             @click=${this.openFromTrigger}>❝ ${m.find}</button>`

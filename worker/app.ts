@@ -14,6 +14,7 @@ import { problemErrorHandler, problemNotFound } from './middleware/errors';
 import { articleRoutes } from './routes/articles';
 import { assets } from './routes/assets';
 import { checkRoutes } from './routes/check';
+import { checkPage } from './routes/check-page';
 import { claimRoutes } from './routes/claims';
 import { claimPublishRoutes, ClaimInputSchema, ClaimReviewInputSchema } from './routes/claims-publish';
 import { excerptRoutes } from './routes/excerpts';
@@ -68,6 +69,7 @@ const routes = app
   .route('/', googleClaimRoutes)
   .route('/', problemRoutes)
   .route('/', assets)
+  .route('/', checkPage)
   .route('/', publishRoutes)
   .route('/', claimPublishRoutes);
 

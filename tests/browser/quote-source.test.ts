@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { page as viewer, userEvent } from 'vitest/browser';
 import { LookupError } from '../../widget/api';
 import { CONTEXT_CHARS } from '../../widget/selection';
 import { ScriptedClient, altered, cardRoot, cleanup, found, mount, none, placedCard, reworded, selectWords, shadow, trigger, until, card } from './fixtures';
@@ -246,6 +246,58 @@ describe('auto-scan', () => {
     expect(client.batches[2][0].exact).toBe('Enough is enough, the Secretary-General said.');
     await until(() => shadow(element).querySelectorAll('[part=badge]').length === 4);
     scrollTo(0, 0);
+  });
+});
+
+describe('show() and hide(): pages that mark their quotations themselves (the /check page)', () => {
+  const page = `<p>The Secretary-General said: <span id="mark" tabindex="0" role="button">The fighting in Ukraine must stop now.</span> That was it.</p>
+    <div style="height: 1500px"></div><p><span id="low" tabindex="0" role="button">Soldiers need to move back to their barracks.</span></p>`;
+
+  test('show() looks the selector up, opens the card beside the anchor with focus in it; Escape puts focus back on the anchor', async () => {
+    const client = new ScriptedClient([found]);
+    const element = await mount(client, page);
+    const anchor = document.getElementById('mark')!;
+    anchor.focus();
+    const opened: unknown[] = [];
+    element.addEventListener('quote-source-open', (e) => opened.push((e as CustomEvent).detail));
+    element.show({ exact: 'The fighting in Ukraine must stop now.', prefix: 'The Secretary-General said: ', suffix: ' That was it.' }, anchor);
+    await until(() => heading(element) === 'Quoted accurately');
+    expect(client.calls).toEqual([{ exact: 'The fighting in Ukraine must stop now.', prefix: 'The Secretary-General said: ', suffix: ' That was it.' }]);
+    expect(opened).toEqual([{ selector: client.calls[0], origin: 'badge' }]);
+    expect(shadow(element).activeElement?.tagName).toBe('QUOTE-SOURCE-CARD');
+    // Beside the anchor: just below or above it, overlapping it horizontally, inside the viewport.
+    const a = anchor.getBoundingClientRect();
+    const c = (await placedCard(element)).getBoundingClientRect(); // once its entrance animation is over
+    expect(c.top >= a.bottom - 1 || c.bottom <= a.top + 1).toBe(true);
+    expect(c.left).toBeLessThan(a.right);
+    expect(c.right).toBeGreaterThan(a.left);
+    await userEvent.keyboard('{Escape}');
+    await until(() => !card(element));
+    expect(document.activeElement).toBe(anchor);
+  });
+
+  test('show() with an answer needs no request; show() for another anchor replaces the card and places it there; hide() closes it', async () => {
+    // A desktop window: below 600 px the card is a sheet along the screen's edge, not beside the anchor (card-placement.test.ts).
+    const [width, height] = [innerWidth, innerHeight];
+    await viewer.viewport(1280, 800);
+    const client = new ScriptedClient([altered]);
+    const element = await mount(client, page);
+    const first = document.getElementById('mark')!;
+    element.show({ exact: 'The fighting in Ukraine must stop now.' }, first, found);
+    await until(() => heading(element) === 'Quoted accurately');
+    expect(client.calls).toHaveLength(0);
+    const low = document.getElementById('low')!;
+    low.scrollIntoView({ block: 'center' });
+    element.show({ exact: 'Soldiers need to move back to their barracks.' }, low);
+    await until(() => heading(element) === 'Meaning changed');
+    const a = low.getBoundingClientRect();
+    const c = (await placedCard(element)).getBoundingClientRect(); // once its entrance animation is over
+    expect(c.top >= a.bottom - 1 || c.bottom <= a.top + 1).toBe(true);
+    expect(Math.min(Math.abs(c.top - a.bottom), Math.abs(a.top - c.bottom))).toBeLessThan(40);
+    element.hide();
+    await until(() => !card(element));
+    scrollTo(0, 0);
+    await viewer.viewport(width, height);
   });
 });
 

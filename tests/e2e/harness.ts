@@ -3,10 +3,11 @@
  * own local KV directory) and Debian's Chromium driven by playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { buildWidget } from '../../scripts/build-widget';
+import { buildCheckPage, buildWidget } from '../../scripts/build-widget';
 import { ingest } from '../../scripts/ingest';
 import { chromiumLaunch } from '../chromium';
 
@@ -33,7 +34,6 @@ export async function freePort(): Promise<number> {
 }
 const PERSIST = '.wrangler/e2e-widget';
 
-
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ ...chromiumLaunch, headless: true });
 }
@@ -41,6 +41,8 @@ export function launchChromium(): Promise<Browser> {
 export interface Worker {
   url: string;
   port: number;
+  /** This run's ADMIN_TOKEN (random), for suites that publish through PUT /v1/articles/:id. */
+  adminToken: string;
   stop(): Promise<void>;
 }
 
@@ -57,12 +59,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   const port = await freePort();
   const inspectorPort = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  const adminToken = randomBytes(24).toString('hex');
   await buildWidget();
+  await buildCheckPage();
   await ingest({ target: { kind: 'local', persistTo }, paths: options.paths ?? [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
   const child: ChildProcess = spawn(
     'npx',
     ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--inspector-port', String(inspectorPort),
-      '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:off'],
+      '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:off', '--var', `ADMIN_TOKEN:${adminToken}`],
     { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   let output = '';
@@ -88,7 +92,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url: origin, port, stop };
+  return { url: origin, port, adminToken, stop };
 }
 
 /** Viewport coordinates of the start and end of `words` inside the element matched by `selector`. */

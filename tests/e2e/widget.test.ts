@@ -6,5 +6,6 @@ import { afterAll } from 'vitest';
 import { stopShared } from './harness';
 import './demo.suite';
 import './hostile-hosts.suite';
+import './check-page.suite';
 
 afterAll(stopShared);

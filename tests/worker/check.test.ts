@@ -17,7 +17,16 @@ const check = (body: BodyInit, type = 'application/json') => api('/v1/check', { 
 
 interface CheckBody {
   text: string;
-  quotations: { start: number; end: number; text: string; speaker: string; status: string; original?: { kind: string; title: string; url: string; exact: string }; differences: { meaning?: string }[] }[];
+  quotations: {
+    start: number;
+    end: number;
+    text: string;
+    speaker: string;
+    selector: { exact: string; prefix?: string; suffix?: string };
+    status: string;
+    original?: { kind: string; title: string; url: string; exact: string; excerptId: string };
+    differences: { meaning?: string }[];
+  }[];
   counts: Record<string, number>;
 }
 
@@ -37,6 +46,19 @@ describe('POST /v1/check', () => {
     expect(body.quotations[0].original).toMatchObject({ kind: 'primary', title: 'Harbour council meeting, 12 March 2024: transcript', url: 'https://council.example/minutes/2024-03-12' });
     expect(body.quotations[0].differences).toEqual([expect.objectContaining({ meaning: 'negation' })]);
     expect(body.counts).toMatchObject({ altered: 1, misattributed: 1, verbatim: 1, changed: 0, 'no-record': 0 });
+  });
+
+  it('gives each quotation the selector it looked up, which POST /v1/lookup answers with the same original (the /check page\'s card)', async () => {
+    const body = (await (await check(JSON.stringify({ text: DRAFT }))).json()) as CheckBody;
+    expect(body.quotations).toHaveLength(3);
+    for (const q of body.quotations) {
+      expect(q.selector.exact).toBe(q.text);
+      expect(body.text.slice(0, q.start).endsWith(q.selector.prefix!)).toBe(true);
+      expect(body.text.slice(q.end).startsWith(q.selector.suffix!)).toBe(true);
+      const res = await api('/v1/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(q.selector) });
+      const { matches } = (await res.json()) as { matches: { source: { excerpt: { id: string } } }[] };
+      expect(matches[0].source.excerpt.id).toBe(q.original!.excerptId);
+    }
   });
 
   it('takes an HTML page and checks its article text', async () => {

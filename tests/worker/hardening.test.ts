@@ -127,6 +127,27 @@ describe('security headers', () => {
   });
 });
 
+describe('/check (the quote check page)', () => {
+  it('is static HTML under the demo\'s CSP: no inline script, styles by a fresh nonce, Trusted Types, nothing from the request echoed', async () => {
+    const [first, second] = [await request('/check?text=%3Cscript%3Ealert(1)%3C/script%3E'), await request('/check')];
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(first.headers.get('x-frame-options')).toBe('DENY');
+    const csp = first.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("require-trusted-types-for 'script'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const nonce = csp.match(/'nonce-([^']+)'/)![1];
+    expect(second.headers.get('content-security-policy')).not.toContain(nonce);
+    const html = await first.text();
+    expect(html).toContain(`<style nonce="${nonce}">`);
+    expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual(['<script type="module" src="/widget.js">', '<script type="module" src="/check.js">']);
+    expect(html).not.toContain('alert(1)');
+    expect(html).toMatch(/<textarea id="draft"/);
+  });
+});
+
 describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
   const limited = (ip: string, rateLimit: string) => async (path: string) => {
     const ctx = createExecutionContext();
@@ -154,6 +175,16 @@ describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
     expect(first429!.headers.get('access-control-expose-headers')).toMatch(/Retry-After/i);
     await expectProblem(first429!, 429, /try again in 60 seconds/);
     expect((await limited('203.0.113.8', 'on')('/v1/lookup')).status).toBe(400);
+    // The quote check looks quotations up too: same bucket, same answer (the /check page shows it).
+    const ctx = createExecutionContext();
+    const check = await app.fetch(
+      new Request('https://qs.test/v1/check', { method: 'POST', headers: { 'cf-connecting-ip': '203.0.113.7', 'content-type': 'application/json' }, body: JSON.stringify({ text: '"Enough is enough," he said.' }) }),
+      { ...env, RATE_LIMIT: 'on' },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(check.headers.get('retry-after')).toBe('60');
+    await expectProblem(check, 429, /try again in 60 seconds/);
     // Reads other than lookups are not limited.
     expect((await fetchAs('/healthz')).status).toBe(200);
   });

@@ -63,6 +63,8 @@ export interface CheckedQuotation {
   text: string;
   /** The speaker the draft credits ('' when it credits nobody). */
   speaker: string;
+  /** What was looked up (the words and their context in the draft): `POST /v1/lookup` with it gives the full Match, as the /check page's card does. */
+  selector: TextQuoteSelector & { url?: string };
   status: CheckStatus;
   /** Calibrated confidence of the match (absent for `no-record`). */
   score?: number;
@@ -123,7 +125,7 @@ function sameStatement(q: DraftQuotation, match: Match): boolean {
 
 /** The status of one quotation given the lookup's best match (or none). */
 export function checkQuotation(q: DraftQuotation, match: Match | undefined): CheckedQuotation {
-  const base = { start: q.start, end: q.end, text: q.text, speaker: q.speaker?.name ?? '' };
+  const base = { start: q.start, end: q.end, text: q.text, speaker: q.speaker?.name ?? '', selector: q.selector };
   if (!match || !sameStatement(q, match)) return { ...base, status: 'no-record', differences: [] };
   const source = match.source;
   const original: CheckOriginal = {

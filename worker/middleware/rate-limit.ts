@@ -23,8 +23,12 @@ export const rateLimitOff = (setting: string | undefined) => /^(off|false|0|no|d
 /** Who is counted: the client's IP as Cloudflare reports it (tests and local tools without it share one bucket). */
 export const clientKey = (headers: Headers) => headers.get('cf-connecting-ip') ?? headers.get('x-real-ip') ?? 'local';
 
-/** The paths that cost lookups: quote lookups (single and batch) and claim search. */
-export const LIMITED_PATHS = /^\/(v1\/(lookup(\/batch)?|claims\/search)|v1alpha1\/claims:search)\/?$/;
+/**
+ * The paths that cost lookups: quote lookups (single and batch), claim search (ours and Google's
+ * claims:search shape), and the quote check (one call looks up to 200 quotations; unlimited, it
+ * would be a way around the lookup limit).
+ */
+export const LIMITED_PATHS = /^\/(v1\/(lookup(\/batch)?|check|claims\/search)|v1alpha1\/claims:search)\/?$/;
 
 export function lookupRateLimit(paths: RegExp = LIMITED_PATHS): MiddlewareHandler<{ Bindings: RateLimitBindings }> {
   return async (c, next) => {

@@ -1,9 +1,10 @@
 /**
- * `GET /widget.js` (the embeddable widget bundle, from the ASSETS binding) and `GET /demo`
- * (the seed document as given, with the widget embedded, under a strict CSP with Trusted Types
- * enforced). Mounted in worker/app.ts with `app.route('/', assets)`.
+ * `GET /widget.js` (the embeddable widget bundle, from the ASSETS binding) with the modules it
+ * loads on demand, and `GET /demo` (the seed document as given, with the widget embedded, under a
+ * strict CSP with Trusted Types enforced). `builtScript` and `pageHeaders` also serve the /check
+ * page and its script (routes/check-page.ts). Mounted in worker/app.ts with `app.route('/', assets)`.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import seedText from '../../seeds/articles/000_f31f24ae895fee86.txt';
 
 const WIDGET_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
@@ -19,7 +20,7 @@ async function strongEtag(body: ArrayBuffer): Promise<string> {
   return `"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
 }
 
-/** The demo page's CSP: no inline script, no eval, styles only by nonce, Trusted Types enforced (Lit's policy is `lit-html`). */
+/** The CSP of the HTML pages (/demo, /check): no inline script, no eval, styles only by nonce, Trusted Types enforced (Lit's policy is `lit-html`). */
 export function demoCsp(nonce: string): string {
   return [
     "default-src 'none'",
@@ -39,50 +40,65 @@ export function demoCsp(nonce: string): string {
 /**
  * `widget.js` and the modules it loads on demand: the card (`widget-card-<hash>.js`) and one per
  * language (`widget-<lang>-<HASH>.js`); see scripts/build-widget.ts. Those names carry a content
- * hash, so they may be cached for a year; widget.js itself keeps a short max-age.
+ * hash, so they may be cached for a year; widget.js itself (and check.js) keeps a short max-age.
  */
 const WIDGET_MODULE = /^widget(?:-[a-z]{2}-[A-Z0-9]{8}|-card-[a-f0-9]{8})?\.js$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/**
+ * A script built into dist/public (`npm run build:widget`) served from the ASSETS binding: strong
+ * ETag (304 on a match), loadable from any origin (the widget is embedded on publishers' pages),
+ * and only ever as JavaScript. Entry scripts (widget.js, check.js) keep WIDGET_CACHE, and their
+ * absence is the deployment's fault (503); a content-hashed module is IMMUTABLE, and a name this
+ * build does not hold is simply not found (404: an old page asking for a replaced module).
+ */
+export async function builtScript(c: Context<{ Bindings: Env }>, file: string, contentHashed = false): Promise<Response> {
+  if (!c.env.ASSETS) return problem(503, 'Script unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
+  const stored = await c.env.ASSETS.fetch(new Request(new URL(`/${file}`, c.req.url)));
+  if (!stored.ok)
+    return contentHashed
+      ? problem(404, 'Not Found', `No widget module named ${file} in this build.`)
+      : problem(503, 'Script unavailable', `dist/public/${file} is missing; run \`npm run build:widget\`.`);
+  const body = await stored.arrayBuffer();
+  const etag = await strongEtag(body);
+  const headers = new Headers({
+    'content-type': 'text/javascript; charset=utf-8',
+    'cache-control': contentHashed ? IMMUTABLE : WIDGET_CACHE,
+    etag,
+    vary: 'Accept-Encoding',
+    'access-control-allow-origin': '*',
+    'cross-origin-resource-policy': 'cross-origin',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  const ifNoneMatch = c.req.header('if-none-match') ?? '';
+  if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*'))
+    return new Response(null, { status: 304, headers });
+  return new Response(body, { status: 200, headers });
+}
+
+/** Headers of the HTML pages (/demo, /check): never cached (each carries its own nonce), never framed. */
+export const pageHeaders = (nonce: string) => ({
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': demoCsp(nonce),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+});
+
+/** A fresh CSP nonce: 128 random bits, base64. */
+export const newNonce = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+
 export const assets = new Hono<{ Bindings: Env }>()
-  .get('/:file{widget[a-zA-Z0-9-]*\\.js}', async (c) => {
+  .get('/:file{widget[a-zA-Z0-9-]*\\.js}', (c) => {
     const file = c.req.param('file');
     if (!WIDGET_MODULE.test(file)) return problem(404, 'Not Found', `No widget module named ${file}.`);
-    if (!c.env.ASSETS) return problem(503, 'Widget unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
-    const stored = await c.env.ASSETS.fetch(new Request(new URL(`/${file}`, c.req.url)));
-    if (!stored.ok)
-      return file === 'widget.js'
-        ? problem(503, 'Widget unavailable', 'dist/public/widget.js is missing; run `npm run build:widget`.')
-        : problem(404, 'Not Found', `No widget module named ${file} in this build.`);
-    const body = await stored.arrayBuffer();
-    const etag = await strongEtag(body);
-    const headers = new Headers({
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': file === 'widget.js' ? WIDGET_CACHE : IMMUTABLE,
-      etag,
-      vary: 'Accept-Encoding',
-      'access-control-allow-origin': '*',
-      'cross-origin-resource-policy': 'cross-origin',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    });
-    const ifNoneMatch = c.req.header('if-none-match') ?? '';
-    if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*'))
-      return new Response(null, { status: 304, headers });
-    return new Response(body, { status: 200, headers });
+    return builtScript(c, file, file !== 'widget.js');
   })
   .get('/demo', (c) => {
-    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-    return new Response(demoPage(nonce), {
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        'content-security-policy': demoCsp(nonce),
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'x-frame-options': 'DENY',
-      },
-    });
+    const nonce = newNonce();
+    return new Response(demoPage(nonce), { headers: pageHeaders(nonce) });
   });
 
 /** Text for HTML element content: the seed is data, never markup. */

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { CHECK_STATUSES } from '../core/check';
 import { ARTICLE_FIELD_POLICY, ARTICLE_TEXT_POLICY, rejectHostileText } from '../core/validate';
-import { DifferenceSchema, SpeakerSchema } from './schemas';
+import { DifferenceSchema, SelectorSchema, SpeakerSchema } from './schemas';
 
 export const CheckRequestSchema = z
   .object({
@@ -42,6 +42,7 @@ export const CheckedQuotationSchema = z
     end: z.number().int(),
     text: z.string().openapi({ description: 'The quotation as the draft prints it: text.slice(start, end)' }),
     speaker: z.string().openapi({ description: "Who the draft credits ('' when nobody)" }),
+    selector: SelectorSchema.openapi({ description: 'What was looked up: the words and their context in the draft. POST it to /v1/lookup for the full Match (the /check page does, for its card).' }),
     status: CheckStatusSchema,
     score: z.number().min(0).max(1).optional().openapi({ description: 'Calibrated confidence of the match (absent for no-record)' }),
     original: CheckOriginalSchema.optional(),
