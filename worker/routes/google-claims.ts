@@ -21,6 +21,7 @@ import { withCacheTtl } from '../store/cached-kv';
 import { InvalidPageToken, searchClaims } from '../store/claims';
 import { READ_MAX_AGE } from './articles';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './claims';
+import { NOT_MODIFIED } from './schemas';
 import { createRouter } from './router';
 
 /** Offsets past this are not a search anyone pages through (and keep page tokens short). */
@@ -124,6 +125,8 @@ export const googleClaimRoutes = createRouter().openapi(
     middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
     request: { query: GoogleSearchQuery },
     responses: {
+      ...NOT_MODIFIED,
+      429: googleError('Too many searches from this client (status RESOURCE_EXHAUSTED; `Retry-After` in seconds)'),
       200: { description: 'Reviewed claims, best first; `nextPageToken` when there are more', content: { 'application/json': { schema: GoogleSearchResponse } } },
       400: googleError('A parameter is invalid (Google error shape, status INVALID_ARGUMENT)'),
     },

@@ -159,6 +159,7 @@ export const publishRoutes = createRouter()
     createRoute({
       method: 'put',
       path: '/v1/articles/{id}',
+      operationId: 'putArticle',
       tags: ['publish'],
       summary: 'Publish or replace an article (bearer token)',
       security: [{ bearerAuth: [] }],
@@ -212,6 +213,7 @@ export const publishRoutes = createRouter()
     createRoute({
       method: 'delete',
       path: '/v1/articles/{id}',
+      operationId: 'deleteArticle',
       tags: ['publish'],
       summary: 'Retract an article with its excerpts and index entries (bearer token)',
       security: [{ bearerAuth: [] }],
@@ -234,6 +236,7 @@ export const publishRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/v1/admin/coordinator',
+      operationId: 'coordinatorStatus',
       tags: ['publish'],
       summary: 'Publishing coordinator status: keys not yet mirrored to KV, operations, KV writes (bearer token)',
       security: [{ bearerAuth: [] }],
