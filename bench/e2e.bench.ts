@@ -231,7 +231,7 @@ async function putInBulk(changed: [string, string][], persistTo: string, namespa
 }
 
 /** Writes `changed` (the keys whose value differs from what was written before); returns how many and how. */
-async function writeLocalKV(changed: [string, string][], written: Map<string, string>, persistTo: string, namespaceId: string): Promise<{ keys: number; path: string }> {
+export async function writeLocalKV(changed: [string, string][], written: Map<string, string>, persistTo: string, namespaceId: string): Promise<{ keys: number; path: string }> {
   let path = 'bulk (SQLite rows + blob files, sample read back through Miniflare)';
   try {
     if (changed.length) await putInBulk(changed, persistTo, namespaceId);

@@ -500,7 +500,7 @@ ${answerDiffs.length ? `\n| quote | transcripts first | articles first |\n|---|-
 
 Keys by kind (transcripts first): ${prefixes(A.ingest.size)}.
 
-Where the articles-first transcript ingest goes (CPU profile of that phase, 2026-11-30, engine at commit dca27fb; not re-measured by this run): ≈ 85% in \`worker/store/provenance.ts\` \`anchorIn\`, ≈ 77% in \`fitAny\` → \`core/provenance.ts\` \`fitSpan\` (tokenize ≈ 39%, align ≈ 29%). A primary passage looks for quotations window by window (10,882 windows of 40 words over the 4,287 transcript passages), takes up to 24 quotations per window that share any feature with it (no candidate floor), and checks each with a full \`fitSpan\` per wording tried — which re-tokenises the whole passage and aligns, with no cheap pre-filter like the lookup's \`scoreUpperBound\`. Transcripts first, there are no quotations yet to check: 7 s instead of 176 s.
+Where the articles-first transcript ingest goes (profiled 2026-11-30 at commit 95d32de, not re-measured by this run): a primary passage checks every quotation sharing words with it, window by window (274,407 candidate checks for the 4,091 transcript passages, 201 of which fit). Before, each check re-tokenised the passage and aligned (151 s); now postings are read once per passage, a wording is prepared once per publish, a word-presence bound (\`core/match.ts\` \`mayScoreIn\`, misspellings checked only for the heaviest absent words) rejects most candidates in linear time, and the writer caches the quotation records it reads: 22 s of CPU on a quiet run, ≈ 4× the transcripts-first time (no quotations exist yet to check). Wall times in the table above are from a shared 2-core machine under load (load average 7–9).
 `;
   return { title: TITLE, markdown: md, figures };
 }

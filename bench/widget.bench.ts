@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildWidget, GZIP_BUDGET, WIDGET_OUT } from '../scripts/build-widget';
+import { buildWidget, GZIP_BUDGET, LOCALE_GZIP_BUDGET, WIDGET_OUT } from '../scripts/build-widget';
 import { launchChromium, PROJECT_DIR, startWorker } from '../tests/e2e/harness';
 
 const RUNS = 20;
@@ -50,7 +50,9 @@ const percentile = (values: number[], p: number) => {
 };
 
 export async function run() {
-  const { bytes, gzip } = await buildWidget();
+  const { bytes, gzip, card, locales } = await buildWidget();
+  /** What a reader's first card costs in all: widget.js, its language (English here) and the card module. */
+  const firstCard = gzip + locales.en + card.gzip;
   const hypothesis = await hypothesisSize();
   const hypothesisTotal = hypothesis.boot + hypothesis.annotator + hypothesis.css;
 
@@ -115,13 +117,19 @@ export async function run() {
   const found = states.filter((s) => s === 'found' || s === 'altered').length;
   const figures = {
     widget: { file: WIDGET_OUT, minifiedBytes: bytes, gzipBytes: gzip, budgetBytes: GZIP_BUDGET, withinBudget: gzip <= GZIP_BUDGET },
+    card: { file: card.file, gzipBytes: card.gzip },
+    locales: { gzipBytes: locales, budgetBytes: LOCALE_GZIP_BUDGET, withinBudget: Object.values(locales).every((n) => n <= LOCALE_GZIP_BUDGET) },
+    firstCardGzipBytes: firstCard,
     hypothesis: { ...hypothesis, totalGzipBytes: hypothesisTotal },
     clickToCard: { runs: timings.length, p50Ms: Math.round(percentile(timings, 50)), p90Ms: Math.round(percentile(timings, 90)), requestP50Ms: Math.round(percentile(requests, 50)), maxMs: Math.round(Math.max(...timings)), found, states },
   };
   const markdown = `| bundle | gzip | |
 |---|---:|---|
 | QuoteSource \`widget.js\` (Lit included) | **${kb(gzip)}** (${gzip} B) | budget ${kb(GZIP_BUDGET)}: ${gzip <= GZIP_BUDGET ? 'within' : '**over**'} (${kb(bytes)} minified) |
-| Hypothesis client, in-page part (boot ${kb(hypothesis.boot)} + annotator ${kb(hypothesis.annotator)} + CSS ${kb(hypothesis.css)}) | ${kb(hypothesisTotal)} | ${hypothesis.source}; ours is ${(hypothesisTotal / gzip).toFixed(1)}× smaller |
+| the card module (loaded when a trigger or badge first shows) | ${kb(card.gzip)} (${card.gzip} B) | \`${card.file}\` |
+| each language's words (loaded on demand) | ${Object.entries(locales).map(([l, n]) => `${l} ${n} B`).join(', ')} | budget ${LOCALE_GZIP_BUDGET} B each |
+| all a first card loads (widget.js + English + card) | ${kb(firstCard)} (${firstCard} B) | |
+| Hypothesis client, in-page part (boot ${kb(hypothesis.boot)} + annotator ${kb(hypothesis.annotator)} + CSS ${kb(hypothesis.css)}) | ${kb(hypothesisTotal)} | ${hypothesis.source}; ours (first card, all in) is ${(hypothesisTotal / firstCard).toFixed(1)}× smaller |
 
 Click on the trigger → card with its answer painted, over the local worker (\`wrangler dev\`, seed in local KV,
 Chromium headless on this 2-core machine), ${timings.length} distinct selections from \`/demo\` (each a fresh lookup):

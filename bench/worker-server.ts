@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -112,6 +112,7 @@ export async function buildWorkerSnapshot(prefix: string): Promise<string> {
     const { buildWidget } = await import('../scripts/build-widget');
     await buildWidget();
   }
+  await mkdir(join(ROOT, '.wrangler'), { recursive: true }); // absent in a fresh checkout
   const dir = await mkdtemp(join(ROOT, '.wrangler', prefix));
   await promisify(execFile)(WRANGLER, ['deploy', '--dry-run', '--outdir', join(dir, 'bundle')], { cwd: ROOT, env: WRANGLER_ENV, maxBuffer: 64 * 1024 * 1024 });
   await cp(join(ROOT, 'dist/public'), join(dir, 'public'), { recursive: true });

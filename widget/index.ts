@@ -6,6 +6,13 @@
  */
 import { QuoteSource } from './quote-source';
 
+// What the card module (built separately, loaded on demand) takes from this one, so one copy of Lit
+// and of these helpers serves both (scripts/build-widget.ts maps the card's imports of them here).
+export { LitElement, css, html, nothing } from 'lit';
+export { LookupError } from './api';
+export { fill, isRtl, plural } from './i18n';
+export { ICON, verdictOf } from './verdict';
+
 function ownScript(): HTMLScriptElement | undefined {
   const scripts = [...document.querySelectorAll<HTMLScriptElement>('script[src]')];
   return scripts.find((s) => s.src === import.meta.url) ?? scripts.find((s) => /\/widget\.js(\?|#|$)/.test(s.src));

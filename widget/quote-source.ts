@@ -1,13 +1,27 @@
 import { LitElement, html, nothing } from 'lit';
-import { Task, TaskStatus, initialState } from '@lit/task';
 import type { LookupResponse, Match, TextQuoteSelector } from '../worker/core/types';
 import { LookupError, createClient, type LookupClient } from './api';
 import { AutoScan, type ScanResult } from './autoscan';
-import { placeNear, type Box } from './placement';
+import { fill, isRtl, loadMessages, pickLang, type Lang, type Messages } from './i18n';
+import { placeCard, placeNear, type Box, type CardPlace } from './placement';
 import { currentSelection, selectorFor } from './selection';
-import { cardTitle, type CardState } from './source-card';
+import type { CardState, QuoteSourceCard } from './source-card';
 import { hostStyles } from './quote-source.styles';
-import './source-card';
+import { ICON, verdictOf, type Verdict } from './verdict';
+
+/**
+ * The card's code is a module of its own (dist/public/widget-card-<hash>.js): a page pays for it only
+ * once a reader selects a quote or a badge shows; it loads while the lookup runs.
+ */
+let cardModule: Promise<unknown> | undefined;
+const loadCard = () =>
+  (cardModule ??= import('./source-card').catch((error) => {
+    cardModule = undefined;
+    throw error;
+  }));
+
+/** What `quote-source-result` reports as `state` (kept as it was; `verdict` says more). */
+type ResultState = 'found' | 'altered' | 'misattributed' | 'none' | 'error' | 'offline';
 
 interface Request {
   selector: TextQuoteSelector;
@@ -18,12 +32,13 @@ interface Request {
 
 interface Badge {
   result: ScanResult;
+  verdict: Verdict;
   at: Box;
 }
 
 const SETTLE_MS = 120;
 const TRIGGER = { width: 132, height: 34 };
-const BADGE = 22;
+const BADGE = 24;
 
 /**
  * `<quote-source>`: highlight a quote, click the trigger, see where it comes from and whether it
@@ -31,8 +46,9 @@ const BADGE = 22;
  *
  * @csspart trigger - The button that appears by a selection.
  * @csspart card - The source card (a non-modal dialog).
- * @csspart badge - The marker auto-scan puts by quotes that have a source.
- * @csspart card-title - The card's heading.
+ * @csspart badge - The marker auto-scan puts by quotes that have a source: its shape, icon and label say the verdict.
+ * @csspart banner - The card's verdict banner.
+ * @csspart card-title - The card's heading (the verdict).
  * @csspart mark - The matched words in the source paragraph.
  * @csspart diff - The source wording with the edits shown in place.
  * @csspart close - The card's close button.
@@ -47,7 +63,7 @@ const BADGE = 22;
  * @cssproperty --quote-source-radius - Corner radius of the card.
  * @cssproperty --quote-source-z-index - Stacking level (default: the maximum).
  * @event quote-source-open - A lookup starts. detail: { selector, origin: 'selection' | 'badge' }.
- * @event quote-source-result - The card settled. detail: { selector, state, matches }.
+ * @event quote-source-result - The card settled. detail: { selector, state, verdict, matches }.
  * @event quote-source-close - The card closed.
  * @event quote-source-scan - An auto-scan batch came back. detail: { scanned, found }.
  */
@@ -64,12 +80,16 @@ export class QuoteSource extends LitElement {
     _card: { state: true },
     _badges: { state: true },
     _announce: { state: true },
+    _phase: { state: true },
+    _msgs: { state: true },
+    _place: { state: true },
+    _kb: { state: true },
   };
   /** API base URL; `widget.js` sets it to its own origin unless `data-api` says otherwise. */
   declare api: string;
   /** CSS selectors of quotes to scan automatically (`data-auto`), e.g. `blockquote,q`. */
   declare auto: string;
-  /** BCP 47 language for dates (`data-lang`); defaults to the page's. */
+  /** BCP 47 language of the widget's words, dates and numbers (`data-lang`); else the page's `lang`, else the browser's. */
   declare locale: string;
   /** `light`, `dark` or `auto` (follow the reader's colour scheme). */
   declare theme: string;
@@ -80,29 +100,55 @@ export class QuoteSource extends LitElement {
   declare private _card: Box | null;
   declare private _badges: Badge[];
   declare private _announce: string;
+  declare private _phase: CardState;
+  /** The words in the reader's language, once loaded (until then no trigger or badge is shown). */
+  declare private _msgs: Messages | undefined;
+  declare private _place: CardPlace | null;
+  /** The card was opened from the keyboard: its heading shows a focus ring (a mouse or touch opening shows none). */
+  declare private _kb: boolean;
+  private response: LookupResponse | undefined;
+  private failure: unknown;
+  private running: AbortController | null = null;
 
   private range: Range | null = null;
   private touch = false;
+  /**
+   * The reader's last input was a key, not a pointer. Tracked here rather than left to the browser's
+   * :focus-visible guess, which rings a heading focused by script after a click whose mousedown we
+   * cancel (to keep the selection) as if the reader were on the keyboard.
+   */
+  private keyboard = false;
   private pointerDown = false;
   private settle = 0;
   private frame = 0;
   private pageFocus: Element | null = null;
   private returnFocus: HTMLElement | null = null;
   private scan: AutoScan | null = null;
-  private lastState: CardState | null = null;
+  private lastState: ResultState | null = null;
+  /** [full tag for Intl, our language]. */
+  private language: [string, Lang] = ['en', 'en'];
   private resized = new ResizeObserver(() => this.reposition());
   private listening: AbortController | null = null;
 
-  private lookup = new Task(this, {
-    args: () => [this._request] as const,
-    task: async ([request], { signal }) => {
-      if (!request) return initialState;
-      return request.preset ?? (await this.lookupClient().lookup(request.selector, signal));
-    },
-    // Task calls these just before it records its new status; report once it has.
-    onComplete: () => void Promise.resolve().then(this.settled),
-    onError: () => void Promise.resolve().then(this.settled),
-  });
+  /** Looks the current request up (again); a newer request or a close aborts it. */
+  private async run() {
+    const request = this._request;
+    this.running?.abort();
+    if (!request) return;
+    const running = (this.running = new AbortController());
+    this._phase = 'loading';
+    this.response = this.failure = undefined;
+    try {
+      this.response = request.preset ?? (await this.lookupClient().lookup(request.selector, running.signal));
+      if (running.signal.aborted) return;
+      this._phase = 'done';
+    } catch (error) {
+      if (running.signal.aborted) return;
+      this.failure = error;
+      this._phase = 'error';
+    }
+    this.settled();
+  }
 
   constructor() {
     super();
@@ -115,6 +161,17 @@ export class QuoteSource extends LitElement {
     this._card = null;
     this._badges = [];
     this._announce = '';
+    this._phase = 'loading';
+    this._place = null;
+    this._kb = false;
+  }
+
+  /** The reader's language: `locale`, else the page's, else the browser's; its words load on demand. */
+  private useLanguage() {
+    const lang = (this.language = pickLang([this.locale, document.documentElement.lang, ...navigator.languages]));
+    void loadMessages(lang[1]).then((msgs) => {
+      if (this.language === lang) this._msgs = msgs;
+    });
   }
 
   private lookupClient(): LookupClient {
@@ -152,11 +209,15 @@ export class QuoteSource extends LitElement {
     this.scan?.stop();
     this.scan = null;
     this._request = null;
+    this.running?.abort();
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('locale')) this.useLanguage();
   }
 
   override updated(changed: Map<string, unknown>) {
     if (changed.has('auto') || changed.has('client') || changed.has('api')) this.startScan();
-    if (changed.has('_card') && this._card && !changed.get('_card')) this.place();
   }
 
   private startScan() {
@@ -185,7 +246,8 @@ export class QuoteSource extends LitElement {
     this.range = document.getSelection()!.getRangeAt(0).cloneRange();
     this.pageFocus = document.activeElement;
     this._trigger = this.toHost(placeNear(selected.first, selected.last, TRIGGER.width, TRIGGER.height, this.touch));
-    if (!this.touch && document.activeElement === document.body) this._announce = 'Quote selected. Press Tab to find its source.';
+    void loadCard().catch(() => {});
+    if (!this.touch && document.activeElement === document.body) this._announce = this._msgs?.selected ?? '';
   };
 
   private hideTrigger() {
@@ -195,6 +257,7 @@ export class QuoteSource extends LitElement {
 
   private onPointerDown = (event: PointerEvent) => {
     this.touch = event.pointerType === 'touch' || event.pointerType === 'pen';
+    this.keyboard = false;
     if (event.composedPath().includes(this)) return;
     this.pointerDown = true;
     if (this._request) this.close(false);
@@ -206,6 +269,7 @@ export class QuoteSource extends LitElement {
   };
 
   private onKeyDown = (event: KeyboardEvent) => {
+    this.keyboard = true;
     const inside = event.composedPath().includes(this);
     if (event.key === 'Escape') {
       if (this._request) this.close(true);
@@ -226,29 +290,46 @@ export class QuoteSource extends LitElement {
   };
 
   private onOnline = () => {
-    if (this.lastState === 'offline') void this.lookup.run();
+    if (this.lastState === 'offline') void this.run();
   };
 
   /* ---------- card ---------- */
 
-  private open(request: Request, returnFocus: HTMLElement | null, anchor: Box) {
+  private async open(request: Request, returnFocus: HTMLElement | null, anchor: Box) {
     this.returnFocus = returnFocus;
     this._request = request;
-    this._card = anchor;
-    this.lastState = 'loading';
-    this._announce = cardTitle('loading');
+    this._place = null;
+    this._kb = this.keyboard;
+    this.lastState = null;
+    this._announce = this._msgs?.loading ?? '';
     this.emit('quote-source-open', { selector: request.selector, origin: request.origin });
-    void this.updateComplete.then(() => this.cardElement()?.focus());
+    void this.run();
+    try {
+      await loadCard();
+    } catch {
+      if (this._request === request) this.close(true); // no card code (offline): back to where the reader was
+      return;
+    }
+    if (this._request !== request) return;
+    this._card = anchor;
+    await this.updateComplete;
+    const card = this.cardElement();
+    card?.focus();
+    // Placed as soon as it has rendered (again once the answer is in: settled). Called here, not from
+    // updated(): the build shortens private property names, so `changed.has('_card')` never matches there.
+    await card?.updateComplete;
+    this.place();
   }
 
   private openFromTrigger = (event: Event) => {
     // Rebuilt from the stored range at click time: the page may have changed since the selection.
     const selector = this.range && selectorFor(this.range);
     if (!selector || !this._trigger) return;
-    this.open({ selector, origin: 'selection' }, event.currentTarget as HTMLElement, this._trigger);
+    void this.open({ selector, origin: 'selection' }, event.currentTarget as HTMLElement, this._trigger);
   };
 
   private close(restoreFocus: boolean) {
+    this.running?.abort();
     this._request = null;
     this._card = null;
     this.lastState = null;
@@ -262,40 +343,39 @@ export class QuoteSource extends LitElement {
       );
   }
 
-  private cardElement() {
+  private cardElement(): QuoteSourceCard | null {
     return this.renderRoot.querySelector('quote-source-card');
   }
 
-  private state(): CardState {
-    const { status, value, error } = this.lookup;
-    if (status === TaskStatus.ERROR) return error instanceof LookupError && error.kind === 'offline' ? 'offline' : 'error';
-    if (status !== TaskStatus.COMPLETE || !value) return 'loading';
-    const best = (value as LookupResponse).matches[0];
-    if (!best) return 'none';
-    return best.speakerMismatch ? 'misattributed' : best.differences.length ? 'altered' : 'found';
-  }
-
   private best(): Match | undefined {
-    return this.lookup.status === TaskStatus.COMPLETE ? (this.lookup.value as LookupResponse | undefined)?.matches[0] : undefined;
+    return this._phase === 'done' ? this.response?.matches[0] : undefined;
   }
 
-  private settled = () => {
+  private settled() {
     const request = this._request;
     if (!request) return;
-    const state = this.state();
-    this.lastState = state;
     const match = this.best();
-    this._announce = cardTitle(state, match) + (match?.speaker?.name ? `. Said by ${match.speaker.name}` : '');
-    const matches = this.lookup.status === TaskStatus.COMPLETE ? (this.lookup.value as LookupResponse).matches : [];
-    this.emit('quote-source-result', { selector: request.selector, state, matches });
-    void this.updateComplete.then(() => this.place());
-  };
+    const verdict = this._phase === 'done' ? verdictOf(match) : undefined;
+    const e = this.failure;
+    const state: ResultState = verdict
+      ? match
+        ? match.speakerMismatch ? 'misattributed' : match.differences.length ? 'altered' : 'found'
+        : 'none'
+      : e instanceof LookupError && e.kind === 'offline' ? 'offline' : 'error';
+    this.lastState = state;
+    const m = this._msgs!;
+    this._announce = verdict ? m[verdict] + (match?.source.speaker?.name ? `. ${fill(m.saidBy, match.source.speaker.name)}` : '') : m.failed;
+    this.emit('quote-source-result', { selector: request.selector, state, verdict: verdict ?? 'error', matches: this.response?.matches ?? [] });
+    // Placed once the card itself has rendered the answer (its size is known only then).
+    void this.updateComplete.then(() => this.cardElement()?.updateComplete).then(() => this.place());
+  }
 
   /* ---------- auto-scan badges ---------- */
 
   private onScan(results: ScanResult[]) {
     const found = results.filter((r) => r.response.matches.length);
-    this._badges = [...this._badges, ...found.map((result) => ({ result, at: this.badgeBox(result.element) }))];
+    if (found.length) void loadCard().catch(() => {});
+    this._badges = [...this._badges, ...found.map((result) => ({ result, verdict: verdictOf(result.response.matches[0]), at: this.badgeBox(result.element) }))];
     this.emit('quote-source-scan', { scanned: results.length, found: found.length });
   }
 
@@ -308,7 +388,7 @@ export class QuoteSource extends LitElement {
 
   private openBadge(badge: Badge, event: Event) {
     const { selector, response } = badge.result;
-    this.open({ selector, preset: response, origin: 'badge' }, event.currentTarget as HTMLElement, badge.at);
+    void this.open({ selector, preset: response, origin: 'badge' }, event.currentTarget as HTMLElement, badge.at);
   }
 
   /* ---------- placement ---------- */
@@ -332,23 +412,33 @@ export class QuoteSource extends LitElement {
     });
   };
 
-  /** Put the card beside what opened it, inside the viewport, now that its size is known. */
+  /**
+   * Put the card beside what opened it, never over it, inside the viewport, now that its size is
+   * known (a sheet on narrow viewports). Its natural height is measured without the last cut.
+   */
   private place() {
     const card = this.cardElement();
     if (!card || !this._request) return;
-    const host = this.getBoundingClientRect();
-    let first: DOMRect;
-    let last: DOMRect;
-    if (this._request.origin === 'selection' && this.range) {
-      const rects = [...this.range.getClientRects()];
-      first = rects[0] ?? this.range.getBoundingClientRect();
-      last = rects[rects.length - 1] ?? first;
-    } else {
-      const anchor = this.returnFocus?.getBoundingClientRect() ?? new DOMRect(host.left + (this._card?.left ?? 0), host.top + (this._card?.top ?? 0), BADGE, BADGE);
-      first = last = anchor;
+    let box: DOMRect;
+    if (this._request.origin === 'selection' && this.range) box = this.range.getBoundingClientRect();
+    else {
+      const host = this.getBoundingClientRect();
+      box = this.returnFocus?.isConnected ? this.returnFocus.getBoundingClientRect() : new DOMRect(host.left + (this._card?.left ?? 0), host.top + (this._card?.top ?? 0), BADGE, BADGE);
+      // A badge stands for its whole quote: the card keeps clear of the quote, not just of the badge.
+      const quote = this._request.origin === 'badge' ? this._badges.find((b) => b.result.selector === this._request!.selector)?.result.element : undefined;
+      if (quote) {
+        const q = quote.getBoundingClientRect();
+        box = new DOMRect(Math.min(q.left, box.left), Math.min(q.top, box.top), Math.max(q.right, box.right) - Math.min(q.left, box.left), Math.max(q.bottom, box.bottom) - Math.min(q.top, box.top));
+      }
     }
-    const next = this.toHost(placeNear(first, last, card.offsetWidth, card.offsetHeight, true));
-    if (!this._card || Math.abs(next.top - this._card.top) > 0.5 || Math.abs(next.left - this._card.left) > 0.5) this._card = next;
+    const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
+    const next = placeCard(box, card.offsetWidth, natural);
+    const at = next.sheet ? { top: 0, left: 0 } : this.toHost(next);
+    const prev = this._place;
+    if (!prev || prev.sheet !== next.sheet || Math.abs(prev.maxHeight - next.maxHeight) > 0.5 || !this._card || Math.abs(at.top - this._card.top) > 0.5 || Math.abs(at.left - this._card.left) > 0.5) {
+      this._place = next;
+      this._card = at;
+    }
   }
 
   private emit(name: string, detail: unknown) {
@@ -358,24 +448,29 @@ export class QuoteSource extends LitElement {
   /* ---------- render ---------- */
 
   override render() {
-    const locale = this.locale || document.documentElement.lang || navigator.language;
+    const m = this._msgs;
+    if (!m) return nothing;
+    const [tag, lang] = this.language;
+    const dir = isRtl(lang) ? 'rtl' : 'ltr';
     const at = (box: Box) => `top:${box.top}px;left:${box.left}px`;
+    const place = this._place;
+    const cardStyle = !this._card ? '' : place?.sheet ? `max-height:${place.maxHeight}px` : `${at(this._card)}${place ? `;max-height:${place.maxHeight}px` : ''}`;
     return html`${this._badges.map(
-        (badge) => html`<button class="badge" part="badge" .style=${at(badge.at)}
-          aria-label=${`Source found for “${badge.result.selector.exact.slice(0, 60)}”`}
-          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.openBadge(badge, e)}>❝</button>`,
+        (badge) => html`<button class="badge b-${badge.verdict}" part="badge" lang=${lang} dir=${dir} .style=${at(badge.at)}
+          aria-label=${fill(m.badge, badge.result.selector.exact.slice(0, 60), m[badge.verdict])}
+          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.openBadge(badge, e)}><span aria-hidden="true">${ICON[badge.verdict]}</span> ${m[badge.verdict]}</button>`,
       )}${this._trigger && !this._request
-        ? html`<button class="trigger" part="trigger" .style=${at(this._trigger)} @mousedown=${(e: Event) => e.preventDefault()}
-            @click=${this.openFromTrigger}>❝ Find source</button>`
+        ? html`<button class="trigger" part="trigger" lang=${lang} dir=${dir} .style=${at(this._trigger)} @mousedown=${(e: Event) => e.preventDefault()}
+            @click=${this.openFromTrigger}>❝ ${m.find}</button>`
         : nothing}${this._request && this._card
-        ? html`<quote-source-card part="card" exportparts="card-title,mark,diff,close,retry" .style=${at(this._card)}
-            .state=${this.state()} .match=${this.best()} .locale=${locale}
-            @qs-close=${() => this.close(true)} @qs-retry=${() => void this.lookup.run()}
+        ? html`<quote-source-card part="card" exportparts="banner,card-title,mark,diff,close,retry" .style=${cardStyle}
+            sheet=${place?.sheet ?? nothing} ?kb=${this._kb} .state=${this._phase} .match=${this.best()} .error=${this.failure} .quoted=${this._request.selector.exact}
+            .locale=${tag} .ui=${lang} .msgs=${m}
+            @qs-close=${() => this.close(true)} @qs-retry=${() => void this.run()}
             @mousedown=${(e: Event) => e.stopPropagation()}></quote-source-card>`
-        : nothing}<div class="vh" role="status" aria-live="polite">${this._announce}</div>`;
+        : nothing}<div class="vh" role="status" aria-live="polite" lang=${lang} dir=${dir}>${this._announce}</div>`;
   }
 }
-
 
 if (!customElements.get('quote-source')) customElements.define('quote-source', QuoteSource);
 

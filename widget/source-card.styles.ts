@@ -1,6 +1,9 @@
 import { css } from 'lit';
 
-/** Card styles. Colours come from variables set on `<quote-source>` (light/dark, overridable). */
+/**
+ * Card styles. Colours come from variables set on `<quote-source>` (light/dark, overridable). Every
+ * inherited property the card relies on is set here: the host cuts inheritance from the page.
+ */
 export const cardStyles = css`
   :host {
     display: block;
@@ -18,22 +21,34 @@ export const cardStyles = css`
     overflow-wrap: anywhere;
   }
   * { box-sizing: border-box; }
-  .card { padding: 12px 14px 14px; }
-  .head { display: flex; align-items: start; gap: 8px; }
-  h2 { flex: 1; margin: 0; font-size: 1.05em; line-height: 1.3; }
-  h3 { margin: 12px 0 4px; font-size: 0.95em; }
-  p, ul, blockquote { margin: 8px 0 0; }
+  .card { padding: 0 14px 14px; }
+  .banner { display: flex; align-items: center; gap: 8px; margin: 0 -14px; padding: 10px 8px 10px 14px; border-bottom: 3px solid var(--_v, var(--_border)); }
+  .icon { display: inline-grid; place-items: center; width: 28px; height: 28px; border-radius: 50%; font-weight: 700; color: var(--_bg); background: var(--_v); }
+  .v-accurate { --_v: var(--_ok); }
+  .v-changed { --_v: var(--_chg); }
+  .v-meaning, .v-error { --_v: var(--_warn); }
+  .v-meaning .icon, .v-error .icon { border-radius: 4px; }
+  .v-misattributed { --_v: var(--_who); }
+  .v-none { --_v: var(--_muted); }
+  .v-changed .icon { border-radius: 0; }
+  h2 { flex: 1; margin: 0; font-size: 1.1em; line-height: 1.3; color: var(--_v, var(--_fg)); }
+  h3 { margin: 12px 0 2px; font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; color: var(--_muted); }
+  p, ul, blockquote { margin: 6px 0 0; }
   ul { padding-inline-start: 1.2em; }
-  bdi, .para { unicode-bidi: isolate; }
+  bdi, .para, .said { unicode-bidi: isolate; }
+  .why { margin-top: 10px; }
+  .said { font-size: 1.05em; }
   .para { padding-inline-start: 10px; border-inline-start: 3px solid var(--_border); color: var(--_muted); }
   mark, ins, del { color: var(--_fg); }
   mark { background: var(--_mark); font-weight: 600; padding: 0 1px; }
   del { text-decoration: line-through 2px; background: var(--_del); }
   ins { text-decoration: underline 2px; background: var(--_ins); }
+  .tag { font-size: 0.85em; color: var(--_muted); }
   .meaning strong { text-decoration: underline; }
-  .meaning::marker { content: '⚠ '; }
   .spread summary { cursor: pointer; margin-top: 10px; }
-  .label, .muted { color: var(--_muted); }
+  .muted { color: var(--_muted); }
+  .who { font-size: 0.92em; }
+  .review { margin-top: 6px; padding: 6px 10px; border-inline-start: 3px solid var(--_accent); }
   a { color: var(--_accent); }
   button {
     font: inherit; color: inherit; background: transparent; cursor: pointer;
@@ -41,8 +56,13 @@ export const cardStyles = css`
   }
   .close { border-color: transparent; padding: 2px 8px; }
   .retry { margin-top: 10px; background: var(--_accent); color: var(--_bg); border-color: var(--_accent); }
-  :focus-visible, h2:focus { outline: 3px solid var(--_accent); outline-offset: 2px; }
-  h2:focus:not(:focus-visible) { outline: none; }
+  .retry:disabled { opacity: 0.6; cursor: not-allowed; }
+  :host([sheet]) button, :host([sheet]) summary { min-height: 44px; min-width: 44px; }
+  :host([sheet]) a { display: inline-block; padding-block: 10px; }
+  :focus-visible { outline: 3px solid var(--_accent); outline-offset: 2px; }
+  /* The heading takes focus by script when the card opens: a ring only for a keyboard opening (kb). */
+  h2:focus, h2:focus-visible { outline: none; }
+  :host([kb]) h2:focus { outline: 3px solid var(--_accent); outline-offset: 2px; }
   .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-  .bar { height: 3px; margin-top: 10px; background: var(--_accent); }
+  .bar { height: 3px; margin-top: 12px; background: var(--_accent); }
 `;

@@ -3,6 +3,7 @@
  * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
 import { getPath } from 'hono/utils/url';
+import { publicOrigin } from './core/public-origin';
 import { cacheable } from './middleware/cache';
 import { publicReadCors } from './middleware/cors';
 import { googleErrors } from './middleware/google-errors';
@@ -12,9 +13,11 @@ import { securityHeaders } from './middleware/security-headers';
 import { problemErrorHandler, problemNotFound } from './middleware/errors';
 import { articleRoutes } from './routes/articles';
 import { assets } from './routes/assets';
+import { checkRoutes } from './routes/check';
 import { claimRoutes } from './routes/claims';
 import { claimPublishRoutes, ClaimInputSchema, ClaimReviewInputSchema } from './routes/claims-publish';
 import { excerptRoutes } from './routes/excerpts';
+import { findingRoutes } from './routes/findings';
 import { googleClaimRoutes } from './routes/google-claims';
 import { API_VERSION, healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
@@ -51,9 +54,9 @@ app.use('/v1alpha1/*', publicReadCors());
 app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
-// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation. Its
-// `servers` entry names the host asked, so the host is part of the cache identity.
-const openApiCache = cacheable({ maxAge: OPENAPI_MAX_AGE, key: (c) => `openapi|${new URL(c.req.url).origin}` });
+// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation.
+// Its `servers` entry comes from configuration, not the request, so one cache entry serves every host.
+const openApiCache = cacheable({ maxAge: OPENAPI_MAX_AGE, key: () => 'openapi' });
 // Reads only: another method must reach the router (405), never a cached document.
 app.use('/openapi.json', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? openApiCache(c, next) : next()));
 
@@ -62,6 +65,8 @@ const routes = app
   .route('/', articleRoutes)
   .route('/', excerptRoutes)
   .route('/', lookupRoutes)
+  .route('/', checkRoutes)
+  .route('/', findingRoutes)
   .route('/', claimRoutes)
   .route('/', googleClaimRoutes)
   .route('/', problemRoutes)
@@ -88,7 +93,8 @@ app.get('/openapi.json', (c) =>
             "claim search (Google Fact Check Tools' own GET /v1alpha1/claims:search, and /v1/claims/search) and ClaimReview JSON-LD in and out. " +
             'Errors are RFC 9457 application/problem+json (Google error shape on /v1alpha1).',
         },
-        servers: [{ url: new URL(c.req.url).origin }],
+        // The configured public origin, never the request's Host (worker/core/public-origin.ts); relative otherwise.
+        servers: [{ url: publicOrigin(c.env.PUBLIC_ORIGIN) ?? '/' }],
       }),
     ),
   ),

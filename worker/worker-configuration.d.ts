@@ -6,6 +6,7 @@ interface __BaseEnv_Env {
 	LOOKUP_RATE_LIMITER: RateLimit;
 	ASSETS: Fetcher;
 	ALLOWED_ORIGINS: "*";
+	PUBLIC_ORIGIN: string;
 	RATE_LIMIT: "on";
 	RATE_LIMIT_PERIOD: "60";
 	ADMIN_TOKEN: string;
@@ -23,7 +24,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ALLOWED_ORIGINS" | "RATE_LIMIT" | "RATE_LIMIT_PERIOD" | "ADMIN_TOKEN">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ALLOWED_ORIGINS" | "PUBLIC_ORIGIN" | "RATE_LIMIT" | "RATE_LIMIT_PERIOD" | "ADMIN_TOKEN">> {}
 }
 declare module "*.txt" {
 	const value: string;

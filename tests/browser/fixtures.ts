@@ -75,7 +75,16 @@ export const reworded: LookupResponse = {
           text: 'Leaders need to move back to peace.',
           claimant: 'António Guterres',
           claimDate: '2022-02-28',
-          reviews: [{ publisher: { name: 'QuoteSource samples', site: 'quotesource.example' }, url: 'https://www.un.org/press/en/2022/ga12404.doc.htm', textualRating: 'Misquoted', reviewDate: '2022-02-28' }],
+          reviews: [
+            {
+              publisher: { name: 'QuoteSource samples', site: 'quotesource.example' },
+              url: 'https://www.un.org/press/en/2022/ga12404.doc.htm',
+              title: 'Sample review: coverage of the speech gives "Leaders need to move to peace", without "back"',
+              textualRating: 'Misquoted',
+              explanation: 'Sample. Coverage quoting the speech gives: "Soldiers need to move back to their barracks. Leaders need to move to peace." The text adds "back" to the second sentence.',
+              reviewDate: '2022-02-28',
+            },
+          ],
         },
       ],
     }, SEED_REPORT),
@@ -181,3 +190,69 @@ export function cleanup() {
   document.body.innerHTML = '';
   scrollTo(0, 0);
 }
+
+/** The card once placed and its entrance animation is over (its box is then final). */
+export async function placedCard(element: QuoteSource) {
+  const c = await until(() => card(element));
+  await Promise.all(c.getAnimations().map((a) => a.finished));
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await element.updateComplete;
+  return c;
+}
+
+/**
+ * The seed report's "leaders need to move back to peace" against Xinhua's "Leaders need to move to
+ * peace" (both verbatim from seeds/): the page adds "back". With the sample review of exactly those
+ * words, and the sample review of a neighbouring sentence of the same excerpt (Medinsky), which is
+ * not about the highlight.
+ */
+const XINHUA = '"Enough is enough. Soldiers need to move back to their barracks. Leaders need to move to peace. Civilians must be protected. International humanitarian and human rights law must be upheld. The sovereignty, independence and territorial integrity of Ukraine, within its internationally recognized borders, must be respected," said Guterres.';
+const toPeace = XINHUA.indexOf('to peace');
+export const addedBackWithReviews: LookupResponse = {
+  matches: [
+    match('Leaders need to move to peace', {
+      differences: [{ kind: 'insert', source: '', quoted: 'back', sourceStart: toPeace, sourceEnd: toPeace }],
+      claims: [
+        reworded.matches[0].claims[0],
+        {
+          id: 'sample-medinsky-head-of-delegation',
+          text: 'Vladimir Medinsky was the head of the Russian delegation at the talks from the Ukrainian side.',
+          claimant: '',
+          claimDate: '2022-02-28',
+          reviews: [
+            {
+              publisher: { name: 'QuoteSource samples', site: 'quotesource.example' },
+              url: 'https://sputniknews.com/20220228/points-of-contact-for-common-positions-found-at-russia-ukraine-talks-delegation-head-says-1093456750.html',
+              title: 'Sample review: Medinsky, an aide to the Russian president, headed the Russian delegation',
+              textualRating: 'Garbled',
+              explanation: 'Sample. Vladimir Medinsky, an aide to the Russian president, headed the Russian delegation.',
+              reviewDate: '2022-02-28',
+            },
+          ],
+        },
+      ],
+    }, XINHUA),
+  ],
+};
+
+/**
+ * A fictional speaker (the diff tests' Port Wenlow chair), so a changed word can be put in a
+ * mouth without inventing words for a real person: the page prints "war" for "peace".
+ */
+const WENLOW = 'Opening the session, the chair of the (fictional) Port Wenlow assembly said: "Leaders need to move back to peace."';
+const peace = WENLOW.indexOf('peace');
+export const peaceToWar: LookupResponse = {
+  matches: [
+    match('Leaders need to move back to peace', {
+      speaker: { name: 'Ada Wenlow' },
+      altered: true,
+      differences: [{ kind: 'replace', source: 'peace', quoted: 'war', sourceStart: peace, sourceEnd: peace + 5, meaning: 'opposite' }],
+      source: { ...match('Leaders need to move back to peace', {}, WENLOW).source, kind: 'primary', speaker: { name: 'Ada Wenlow', role: 'chair of the Port Wenlow assembly' } },
+    }, WENLOW),
+  ],
+};
+
+/** The same fictional words credited by the page to someone else (another fictional person). */
+export const misattributed: LookupResponse = {
+  matches: [{ ...peaceToWar.matches[0], altered: false, differences: [], speakerMismatch: { credited: 'Bo Harrow', original: 'Ada Wenlow' } }],
+};

@@ -39,7 +39,7 @@ function hostile(url: string, reviewUrl: string): LookupResponse {
         },
         speakerMismatch: { credited: IMG, original: SCRIPT },
         differences: [{ kind: 'replace', source: IMG, quoted: SCRIPT, sourceStart: m.quote.start + prefix.length, sourceEnd: m.quote.start + prefix.length + 3, meaning: 'number' }],
-        claims: [{ id: 'c', text: IMG, claimant: SCRIPT, claimDate: '', reviews: [{ publisher: { name: SCRIPT, site: '' }, url: reviewUrl, textualRating: IMG, reviewDate: '' }] }],
+        claims: [{ id: 'c', text: IMG, claimant: SCRIPT, claimDate: '', reviews: [{ publisher: { name: SCRIPT, site: '' }, url: reviewUrl, title: SCRIPT, textualRating: IMG, explanation: IMG, reviewDate: '' }] }],
       },
     ],
   };

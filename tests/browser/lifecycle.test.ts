@@ -25,9 +25,9 @@ test('offline: when the connection comes back the lookup is retried by itself', 
   const element = await mount(client);
   selectWords(document.getElementById('quote')!, 'The fighting in Ukraine must stop now.');
   await userEvent.click(await until(() => trigger(element)));
-  await until(() => cardRoot(element)?.querySelector('h2')?.textContent === 'You are offline');
+  await until(() => cardRoot(element)?.querySelector('.why')?.textContent === 'You are offline. Try again when you are back online.');
   dispatchEvent(new Event('online'));
-  await until(() => cardRoot(element)?.querySelector('h2')?.textContent === 'Source found');
+  await until(() => cardRoot(element)?.querySelector('h2')?.textContent === 'Quoted accurately');
 });
 
 test('every listener and observer the element adds is removed when it leaves the page', async () => {

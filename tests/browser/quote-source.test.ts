@@ -2,14 +2,14 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { LookupError } from '../../widget/api';
 import { CONTEXT_CHARS } from '../../widget/selection';
-import { ScriptedClient, altered, cardRoot, cleanup, found, mount, none, reworded, selectWords, shadow, trigger, until, card } from './fixtures';
+import { ScriptedClient, altered, cardRoot, cleanup, found, mount, none, placedCard, reworded, selectWords, shadow, trigger, until, card } from './fixtures';
 
 afterEach(cleanup);
 
 const heading = (el: Parameters<typeof cardRoot>[0]) => cardRoot(el)?.querySelector('h2')?.textContent?.trim();
 
-async function openCardFor(client: ScriptedClient, words = 'The fighting in Ukraine must stop now.') {
-  const element = await mount(client);
+async function openCardFor(client: ScriptedClient, words = 'The fighting in Ukraine must stop now.', body?: string) {
+  const element = await mount(client, body);
   selectWords(document.getElementById('quote')!, words);
   const button = await until(() => trigger(element));
   await userEvent.click(button);
@@ -29,7 +29,7 @@ describe('selection → trigger → card', () => {
     expect(button.textContent).toContain('Find source');
 
     await userEvent.click(button);
-    await until(() => heading(element) === 'Source found');
+    await until(() => heading(element) === 'Quoted accurately');
     const root = cardRoot(element)!;
     expect(root.querySelector('mark')!.textContent).toBe('The fighting in Ukraine must stop now.');
     expect(root.querySelector('blockquote')!.textContent).toContain('“Enough is enough,” said Mr. Guterres');
@@ -41,6 +41,8 @@ describe('selection → trigger → card', () => {
     expect(root.querySelector('.source')!.textContent).toContain('Example News');
     expect(root.querySelector('time')!.textContent).toBe('28 February 2022');
     expect(root.querySelector('.confidence')!.textContent).toContain('Match: 97%');
+    expect(root.querySelector('.banner .icon')!.textContent).toBe('✓');
+    expect(root.querySelector('.said.page')!.textContent).toBe(document.getElementById('quote')!.textContent!.trim());
     expect(root.querySelector('[role=dialog]')!.getAttribute('aria-labelledby')).toBe('qs-title');
   });
 
@@ -79,65 +81,67 @@ describe('card states', () => {
     await until(() => heading(element) === 'Looking up the source…');
     expect(cardRoot(element)!.querySelector('[aria-busy=true]')).not.toBeNull();
     client.release();
-    await until(() => heading(element) === 'Source found');
+    await until(() => heading(element) === 'Quoted accurately');
   });
 
-  test('altered: the edit is shown word by word, labelled in words, and the meaning change is called out', async () => {
-    const element = await openCardFor(new ScriptedClient([altered]), 'The fighting in Ukraine must stop now.');
-    await until(() => heading(element) === 'Altered quote: the meaning changed');
+  test('altered: the verdict comes first, the added word is marked in what this page says and called out as a meaning change', async () => {
+    const body = '<p id="quote">The Secretary-General said: The fighting in Ukraine must not stop now. That was the message.</p>';
+    const element = await openCardFor(new ScriptedClient([altered]), 'The fighting in Ukraine must not stop now.', body);
+    await until(() => heading(element) === 'Meaning changed');
     const root = cardRoot(element)!;
-    const ins = root.querySelector('.diff ins')!;
+    expect(root.querySelector('.banner .icon')!.textContent).toBe('⚠'); // an icon and words, not colour alone
+    expect(root.querySelector('.why')!.textContent).toContain('This page changes what the source says.');
+    const ins = root.querySelector('.said.page ins')!;
     expect(ins.textContent).toContain('not');
-    expect(ins.textContent).toContain('added'); // a text label, not colour alone
+    expect(ins.textContent).toContain('added'); // a text label for screen readers
     const edit = root.querySelector('.edits li')!.textContent!.replace(/\s+/g, ' ');
-    expect(edit).toContain('Added “not”');
+    expect(edit).toContain('added not');
     expect(edit).toContain('changes the meaning');
     expect(edit).toContain('negation');
     expect(getComputedStyle(ins).textDecorationLine).toContain('underline');
   });
 
-  test('quoted with changes that keep the meaning: dropped words struck through and listed, claim reviews shown with their rating', async () => {
-    const element = await openCardFor(new ScriptedClient([reworded]));
-    await until(() => heading(element) === 'Quoted with changes');
+  test('wording changed: dropped words struck through in what the source says and listed; a review of the source’s own wording is not shown', async () => {
+    const body = '<p id="quote">He said leaders need to move to peace, and so on.</p>';
+    const element = await openCardFor(new ScriptedClient([reworded]), 'leaders need to move to peace', body);
+    await until(() => heading(element) === 'Wording changed');
     const root = cardRoot(element)!;
-    const del = root.querySelector('.diff del')!;
+    const del = root.querySelector('.said.src del')!;
     expect(del.textContent).toContain('back');
     expect(getComputedStyle(del).textDecorationLine).toContain('line-through');
-    expect(root.querySelector('.edits')!.textContent).toContain('Dropped “back”');
+    expect(root.querySelector('.edits')!.textContent!.replace(/\s+/g, ' ')).toContain('dropped back');
     expect(root.querySelector('.edits')!.textContent).not.toContain('changes the meaning');
-    const review = root.querySelector('.review')!;
-    expect(review.textContent).toContain('Misquoted');
-    expect(review.querySelector('a')!.href).toBe('https://www.un.org/press/en/2022/ga12404.doc.htm');
+    // The sample review rates "Leaders need to move back to peace" (with "back"): not a verdict on words without it.
+    expect(root.querySelector('.review')).toBeNull();
   });
 
   test('no reliable source', async () => {
     const element = await openCardFor(new ScriptedClient([none]));
-    await until(() => heading(element) === 'No reliable source found');
+    await until(() => heading(element) === 'No reliable source');
     expect(cardRoot(element)!.querySelector('mark')).toBeNull();
   });
 
   test('error with retry: the retry asks again and shows the answer', async () => {
     const client = new ScriptedClient([new LookupError('http', 503), found]);
     const element = await openCardFor(client);
-    await until(() => heading(element) === 'The lookup failed');
+    await until(() => heading(element) === 'Lookup failed');
     await userEvent.click(cardRoot(element)!.querySelector('[part=retry]')!);
-    await until(() => heading(element) === 'Source found');
+    await until(() => heading(element) === 'Quoted accurately');
     expect(client.calls).toHaveLength(2);
   });
 
   test('offline, with retry', async () => {
     const client = new ScriptedClient([new LookupError('offline'), found]);
     const element = await openCardFor(client);
-    await until(() => heading(element) === 'You are offline');
+    await until(() => heading(element) === 'Lookup failed' && cardRoot(element)!.textContent!.includes('You are offline'));
     await userEvent.click(cardRoot(element)!.querySelector('[part=retry]')!);
-    await until(() => heading(element) === 'Source found');
+    await until(() => heading(element) === 'Quoted accurately');
   });
 
   test('the card is placed inside the viewport', async () => {
     const element = await openCardFor(new ScriptedClient([reworded]));
-    await until(() => heading(element) === 'Quoted with changes');
-    await new Promise((r) => requestAnimationFrame(r));
-    const box = card(element)!.getBoundingClientRect();
+    await until(() => heading(element) === 'Wording changed');
+    const box = (await placedCard(element)).getBoundingClientRect();
     expect(box.left).toBeGreaterThanOrEqual(0);
     expect(box.right).toBeLessThanOrEqual(innerWidth);
     expect(box.top).toBeGreaterThanOrEqual(0);
@@ -153,7 +157,7 @@ describe('keyboard, focus and dismissal', () => {
     await userEvent.keyboard('{Tab}');
     expect(element.shadowRoot!.activeElement).toBe(button);
     await userEvent.keyboard('{Enter}');
-    await until(() => heading(element) === 'Source found');
+    await until(() => heading(element) === 'Quoted accurately');
     await until(() => cardRoot(element)!.activeElement?.tagName === 'H2');
     await userEvent.keyboard('{Escape}');
     await until(() => !card(element));
@@ -164,21 +168,21 @@ describe('keyboard, focus and dismissal', () => {
 
   test('the close button closes the card', async () => {
     const element = await openCardFor(new ScriptedClient([found]));
-    await until(() => heading(element) === 'Source found');
+    await until(() => heading(element) === 'Quoted accurately');
     await userEvent.click(cardRoot(element)!.querySelector('[part=close]')!);
     await until(() => !card(element));
   });
 
   test('a click elsewhere on the page closes the card', async () => {
     const element = await openCardFor(new ScriptedClient([found]));
-    await until(() => heading(element) === 'Source found');
+    await until(() => heading(element) === 'Quoted accurately');
     await userEvent.click(document.getElementById('intro')!);
     await until(() => !card(element));
   });
 
   test('the live region announces the result', async () => {
     const element = await openCardFor(new ScriptedClient([found]));
-    await until(() => shadow(element).querySelector('[role=status]')!.textContent!.includes('Source found'));
+    await until(() => shadow(element).querySelector('[role=status]')!.textContent!.includes('Quoted accurately'));
     expect(shadow(element).querySelector('[role=status]')!.textContent).toContain('Said by António Guterres');
   });
 });
@@ -224,7 +228,7 @@ describe('auto-scan', () => {
     const badge = shadow(element).querySelector<HTMLElement>('[part=badge]')!;
     expect(badge.getAttribute('aria-label')).toContain('Soldiers need to move');
     await userEvent.click(badge);
-    await until(() => heading(element) === 'Quoted with changes');
+    await until(() => heading(element) === 'Wording changed');
     expect(client.calls).toHaveLength(0);
   });
 

@@ -61,9 +61,10 @@ describe('/demo', () => {
       await trigger.waitFor();
       const started = Date.now();
       await trigger.click();
-      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Source found');
+      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Quoted accurately');
       console.log(`e2e: click to card ${Date.now() - started} ms`);
-      expect(await cardText(page, '.kind').textContent()).toContain('No primary record');
+      expect(await cardText(page, '.why').textContent()).toContain('We hold no primary record');
+      expect(await cardText(page, 'h3').nth(1).textContent()).toBe('Earliest report');
       expect(await cardText(page, 'mark').textContent()).toBe('leaders need to move back to peace');
       expect(await cardText(page, 'blockquote').textContent()).toContain('Enough is enough, soldiers need to move back to their barracks');
       expect(await cardText(page, '.speaker').textContent()).toContain('António Guterres');
@@ -91,8 +92,8 @@ describe('/demo', () => {
     try {
       await dragSelect(page, '#seed-5', 'Enough is enough');
       await page.locator('quote-source [part=trigger]').click();
-      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Source found');
-      expect(await cardText(page, '.kind').textContent()).toBe('The source says');
+      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Quoted accurately');
+      expect(await cardText(page, 'h3').nth(1).textContent()).toBe('The source says');
       expect(await cardText(page, 'mark').textContent()).toBe('Enough is enough');
       expect(await cardText(page, '.source').textContent()).toContain('United Nations Stands with People of Ukraine');
       expect(await cardText(page, '.source a').getAttribute('href')).toBe('https://www.un.org/press/en/2022/ga12404.doc.htm');
@@ -112,9 +113,12 @@ describe('/demo', () => {
       await page.locator('#seed-5').scrollIntoViewIfNeeded();
       await expect.poll(() => badges.count(), { timeout: 10_000 }).toBe(2);
       await badges.nth(1).click();
-      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Source found');
+      await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Quoted accurately');
       expect(await cardText(page, 'mark').textContent()).toContain('leaders need to move back to peace');
-      expect(await cardText(page, '.reviews').textContent()).toContain('Misquoted');
+      // The sample fact-check of these very words, with its reason and link.
+      expect(await cardText(page, '.review').textContent()).toContain('rates it “Misquoted”');
+      expect(await cardText(page, '.review').textContent()).toContain('adds "back"');
+      expect(await cardText(page, '.review a').getAttribute('href')).toBe('https://www.un.org/press/en/2022/ga12404.doc.htm');
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -130,7 +134,7 @@ describe('/demo', () => {
       try {
         await dragSelect(page, '#seed-5', 'leaders need to move back to peace');
         await page.locator('quote-source [part=trigger]').click();
-        await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Source found');
+        await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Quoted accurately');
         await cardText(page, '.spread summary').click();
         const animation = await page.evaluate(() => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).animationName);
         expect(animation).toBe(reducedMotion === 'reduce' ? 'none' : 'qs-in');
@@ -160,6 +164,21 @@ describe('/demo', () => {
     expect(await response.text()).toContain('quote-source');
     const again = await fetch(`${worker.url}/widget.js`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
+    // The modules it loads on demand: the card and each language, content-hashed and cached for good.
+    const body = await (await fetch(`${worker.url}/widget.js`)).text();
+    const modules = [...body.matchAll(/\.\/(widget-[\w-]+\.js)/g)].map((m) => m[1]);
+    expect(modules.filter((m) => m.startsWith('widget-card-'))).toHaveLength(1);
+    expect(new Set(modules.filter((m) => !m.startsWith('widget-card-')).map((m) => m.split('-')[1]))).toEqual(new Set(['en', 'fr', 'de', 'es', 'ru', 'uk', 'ar', 'zh']));
+    for (const name of modules) {
+      const module = await fetch(`${worker.url}/${name}`);
+      expect(module.status, name).toBe(200);
+      expect(module.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(module.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(module.headers.get('access-control-allow-origin')).toBe('*');
+      await module.arrayBuffer();
+    }
+    expect((await fetch(`${worker.url}/widget-xx-ABCDEFGH.js`)).status).toBe(404);
+    expect((await fetch(`${worker.url}/widget-card-..%2fwrangler.js`)).status).toBeGreaterThanOrEqual(400);
     const demo = await fetch(`${worker.url}/demo`);
     const csp = demo.headers.get('content-security-policy')!;
     expect(csp).toContain("require-trusted-types-for 'script'");

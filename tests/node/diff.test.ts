@@ -47,10 +47,10 @@ describe('word-level differences', () => {
     expect(droppedLeadingNegation(source, after, src, undefined)).toBeNull();
   });
 
-  test('numbers and dates changed are flagged', () => {
+  test('numbers changed are flagged (a weekday changed is a time)', () => {
     expect(diffWords('after about five hours of discussions', 'after about seven hours of discussions')[0].meaning).toBe('number');
     expect(diffWords('more than 100 speakers inscribed before the vote', 'more than 200 speakers inscribed before the vote')[0].meaning).toBe('number');
-    expect(diffWords('the talks ended on Monday in the Gomel region', 'the talks ended on Tuesday in the Gomel region')[0].meaning).toBe('number');
+    expect(diffWords('the talks ended on Monday in the Gomel region', 'the talks ended on Tuesday in the Gomel region')[0].meaning).toBe('time');
   });
 
   test('quantifiers changed are flagged', () => {
@@ -71,5 +71,46 @@ describe('word-level differences', () => {
     for (const w of ['not', 'never', 'no', "didn't", "can't", 'dont', 'nobody']) expect(isNegation(w)).toBe(true);
     for (const w of ['note', 'now', 'know', 'nothingness']) expect(isNegation(w)).toBe(false);
     expect(meaningOf(["don't"], ['do', 'not'])).toBeUndefined();
+  });
+});
+
+describe('edges and meaning read right', () => {
+  test('a changed last word is a replacement with both sides, not an added word', () => {
+    expect(diffWords(GUTERRES, 'Leaders need to move back to war')).toEqual([
+      expect.objectContaining({ kind: 'replace', source: 'peace', quoted: 'war', meaning: 'opposite' }),
+    ]);
+    expect(diffWords('fewer than 100 speakers were inscribed', 'fewer than 1,000')).toEqual([
+      expect.objectContaining({ kind: 'replace', source: '100', quoted: '1,000', meaning: 'number' }),
+    ]);
+  });
+
+  test('a word added at the start is an addition, not the previous sentence’s last word changed', () => {
+    const ds = diffWords(GUTERRES, 'Indeed the fighting in Ukraine must stop now');
+    expect(ds).toEqual([expect.objectContaining({ kind: 'insert', quoted: 'Indeed', source: '' })]);
+    expect(ds[0].meaning).toBeUndefined();
+  });
+
+  test('a changed first word inside the sentence is a replacement', () => {
+    expect(diffWords(GUTERRES, 'Soldiers want to move back to their barracks')).toEqual([
+      expect.objectContaining({ kind: 'replace', source: 'need', quoted: 'want' }),
+    ]);
+  });
+
+  test('"tomorrow" is a time, not a number', () => {
+    expect(diffWords('the talks will resume tomorrow in Gomel', 'the talks will resume today in Gomel')[0].meaning).toBe('time');
+    expect(meaningOf(['tomorrow'], ['today'])).toBe('time');
+  });
+
+  test('opposites, modal strength and intensity change the meaning; synonyms and typos do not', () => {
+    expect(meaningOf(['peace'], ['war'])).toBe('opposite');
+    expect(meaningOf(['condemn'], ['praise'])).toBe('opposite');
+    expect(meaningOf(['increased'], ['decreased'])).toBe('opposite');
+    expect(meaningOf(['must'], ['may'])).toBe('modality');
+    expect(meaningOf(['will'], ['might'])).toBe('modality');
+    expect(meaningOf([], ['allegedly'])).toBe('modality');
+    expect(meaningOf(['hurting'], ['killing'])).toBe('intensity');
+    expect(meaningOf(['all'], ['some'])).toBe('quantifier');
+    for (const [a, b] of [['difficult', 'hard'], ['big', 'large'], ['said', 'told'], ['will', 'would'], ['talks', 'negotiations'], ['stop', 'stops']])
+      expect(meaningOf([a], [b]), `${a} → ${b}`).toBeUndefined();
   });
 });

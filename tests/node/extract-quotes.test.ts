@@ -24,6 +24,11 @@ describe('attribution patterns', () => {
     expect(q.speaker).toEqual({ name: 'Omar Keita', role: 'the head of the bus company' });
   });
 
+  test('"…," said X, adding / noting that: the participle goes on with the speech, it is no role', () => {
+    expect(extractQuotes(splitParagraphs('"The road is open," said Omar Keita, adding: "The buses run again."')).find((q) => q.kind === 'direct')!.speaker).toEqual({ name: 'Omar Keita' });
+    expect(one('"The fares stay as they are," said Omar Keita, noting that the council had agreed.').speaker).toEqual({ name: 'Omar Keita' });
+  });
+
   test('X said: "…"', () => {
     const q = one('Mayor Ada Quist said: "The budget is balanced for the first time in ten years."');
     expect(q.speaker).toEqual({ name: 'Ada Quist', role: 'Mayor' });

@@ -165,7 +165,17 @@ describe('putClaims', () => {
         text: 'The ferry carried fewer than forty passengers on most weeknights.',
         claimant: 'Edwin Szabo',
         claimDate: '2024-03-12',
-        reviews: [{ publisher: { name: 'Fixture Checks', site: 'checks.example' }, url: 'https://checks.example/ferry-passengers', textualRating: 'Mostly true', reviewDate: '2024-03-20' }],
+        // The summary carries the review's title and explanation: the card shows a verdict with its reason.
+        reviews: [
+          {
+            publisher: { name: 'Fixture Checks', site: 'checks.example' },
+            url: 'https://checks.example/ferry-passengers',
+            title: 'Fixture review of the ferry passenger figure',
+            textualRating: 'Mostly true',
+            explanation: 'Fixture. Invented for tests.',
+            reviewDate: '2024-03-20',
+          },
+        ],
       },
     ]);
     for (const other of [0, 1, 2, 3, 4, 6, 7, 8, 9]) expect((await readExcerpt(kv, `fixture-harbour-council~${other}`))!.claims).toEqual([]);

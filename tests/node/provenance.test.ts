@@ -11,37 +11,7 @@ import { MemoryKV } from '../../worker/store/kv';
 import { lookup } from '../../worker/store/lookup';
 import { SEED_ARTICLES } from '../seed-sources';
 
-const TRANSCRIPT = {
-  id: 'harbour-council-transcript-2024-03-12',
-  kind: 'primary',
-  title: 'Harbour council meeting, 12 March 2024: transcript',
-  url: 'https://council.example/minutes/2024-03-12',
-  publisher: 'Harbour Council',
-  published: '2024-03-12',
-  body: [
-    'CHAIR: The meeting is open. Councillor Holt has the floor on the ferry timetable.',
-    'HOLT: Thank you, Chair. The night ferry will not be cancelled this winter. We found the money in the harbour maintenance budget, and every crossing will run as scheduled.',
-    'CHAIR: Thank you, Councillor. Councillor Okonjo?',
-    'OKONJO: I would like to see the figures for the maintenance budget before we vote on anything else tonight.',
-    'HOLT: The maintenance budget shows a surplus of forty thousand pounds this year, and the figures are in the papers for tonight.',
-    'CHAIR: The figures will be circulated. The meeting is closed.',
-  ].join('\n'),
-} satisfies ArticleSource;
-
-const report = (id: string, published: string, body: string): ArticleSource & { id: string; url: string } => ({
-  id,
-  title: `Coast news ${id}`,
-  url: `https://news.example/${id}`,
-  publisher: 'Example Coast News',
-  published,
-  body,
-});
-
-/** Drops the "not": a misquote that changes meaning. */
-const MISQUOTE = report('ferry-misquote', '2024-03-13', '"The night ferry will be cancelled this winter," Councillor Maren Holt said on Tuesday evening at the harbour council.');
-const VERBATIM = report('ferry-verbatim', '2024-03-14', 'The council kept the service. "The night ferry will not be cancelled this winter," Holt told the meeting.');
-const CREDITED_ELSEWHERE = report('ferry-okonjo', '2024-03-15', 'Councillor Okonjo said: "The night ferry will not be cancelled this winter." The vote is next week.');
-const ARTICLES = [TRANSCRIPT, MISQUOTE, VERBATIM, CREDITED_ELSEWHERE];
+import { ARTICLES, CREDITED_ELSEWHERE, MISQUOTE, report, TRANSCRIPT, VERBATIM } from '../harbour';
 
 async function load(sources: ArticleSource[]) {
   const kv = new MemoryKV();
@@ -99,6 +69,36 @@ describe('the original, not the copy', () => {
     for (const order of permutations(ARTICLES)) {
       expect(quotations(await load(order)), order.map((a) => a.id).join(' → ')).toEqual(reference);
     }
+  });
+
+  test("a reply that matched a report's quote only through its paragraph leaves when the transcript arrives (same records in every order)", async () => {
+    const transcript = {
+      ...TRANSCRIPT,
+      id: 'harbour-fees-transcript',
+      url: 'https://council.example/minutes/fees',
+      body: [
+        'CHAIR: Councillor Holt, the harbour fees?',
+        'HOLT: I paid none of them. That makes me smart.',
+        'OKONJO: If she thinks that makes her smart, the harbour will pay for it.',
+        'CHAIR: The meeting is closed.',
+      ].join('\n'),
+    } satisfies ArticleSource;
+    // The first report's paragraph holds "if she thinks" too: against it, the reply looks like the same words.
+    const first = report('fees-holt', '2024-03-13', 'If she thinks nobody noticed the unpaid fees, she is wrong. "That makes me smart," Holt told the meeting.');
+    const reply = report('fees-okonjo', '2024-03-14', 'Okonjo answered her: "If she thinks that makes her smart," and the room went quiet.');
+    const again = report('fees-again', '2024-03-15', 'Holt shrugged: "That makes me smart." The vote is next week.');
+    const reference = quotations(await load([transcript, first, reply, again]));
+    expect(reference.map((q) => [q.original.exact, q.appearances.count]).sort()).toEqual([
+      ['If she thinks that makes her smart', 1],
+      ['That makes me smart', 2],
+    ]);
+    for (const order of permutations([transcript, first, reply, again])) {
+      expect(quotations(await load(order)), order.map((a) => a.id).join(' → ')).toEqual(reference);
+    }
+    // Each report's membership follows its quote (retracting the reply leaves the other quotation whole).
+    const kv = await load([first, reply, again, transcript]);
+    await deleteArticle(kv, reply.id);
+    expect(quotations(kv).map((q) => [q.original.exact, q.appearances.count])).toEqual([['That makes me smart', 2]]);
   });
 
   test('with no primary held, the earliest report is the original and every wording is listed with its count', async () => {

@@ -1,5 +1,5 @@
 /** Claim search (Google Fact Check Tools claims:search shape) and ClaimReview JSON-LD, in workerd. */
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ClaimSource } from '../../worker/core/types';
 import { putClaims } from '../../worker/store/articles';
@@ -27,9 +27,30 @@ const EXTRA: ClaimSource[] = Array.from({ length: 25 }, (_, i) => ({
   ],
 }));
 
+/** Hostile data in every field JSON-LD shows, and an appearance with no URL of its own (linked to this API's article record). */
+const HOSTILE_CLAIMANT = 'Eve</script><img src=x onerror=alert(1)>';
+const HOSTILE: ClaimSource = {
+  id: 'test-hostile-jsonld',
+  text: 'Tolls & fees fell <!-- to zero --> in </SCRIPT> year 3000.',
+  claimant: HOSTILE_CLAIMANT,
+  claimDate: '2021-05-01',
+  appearances: [{ url: '', articleId: 'never-had-a-url' }],
+  reviews: [
+    {
+      publisher: { name: 'Checker </script><script>alert(2)</script>', site: 'checker-one.example' },
+      url: 'https://checker.example/reviews/hostile',
+      title: 'A & B > C',
+      reviewDate: '2021-05-03',
+      textualRating: 'False',
+      explanation: 'Test fixture written for QuoteSource tests.',
+      languageCode: 'en',
+    },
+  ],
+};
+
 beforeAll(async () => {
   await seedKv();
-  await putClaims(env.QS_KV, EXTRA);
+  await putClaims(env.QS_KV, [...EXTRA, HOSTILE]);
 }, 120_000);
 
 type Search = { claims: any[]; nextPageToken?: string };
@@ -187,6 +208,34 @@ describe('GET /v1/claims/:id', () => {
     const ld = await api(`/v1/claims/${ID}`, { headers: { accept: 'application/ld+json' } });
     expect(json.headers.get('etag')).not.toBe(ld.headers.get('etag'));
     expect(ld.headers.get('content-type')).toMatch(/ld\+json/);
+  });
+
+  test('JSON-LD is safe to embed in a <script> element: < > & escaped, still the same JSON', async () => {
+    const res = await api(`/v1/claims/${HOSTILE.id}`, { headers: { accept: 'application/ld+json' } });
+    expect(res.status).toBe(200);
+    const raw = await res.text();
+    expect(raw).not.toMatch(/[<>&]/);
+    expect(raw).toContain('Eve\\u003c/script\\u003e');
+    const doc = JSON.parse(raw);
+    expect(doc.itemReviewed.author.name).toBe(HOSTILE_CLAIMANT);
+    expect(doc.claimReviewed).toBe(HOSTILE.text);
+    expect(doc.name).toBe('A & B > C');
+    expect(doc.author.name).toBe(HOSTILE.reviews![0].publisher.name);
+  });
+
+  test('links come from PUBLIC_ORIGIN, never from the Host: a poisoning request changes nothing for the next reader', async () => {
+    const ld = { accept: 'application/ld+json' };
+    // The attacker's request comes first, so it is the one that fills the edge cache.
+    const poisoned = await exports.default.fetch(new Request(`http://evil.example/v1/claims/${HOSTILE.id}`, { headers: { ...ld, 'x-forwarded-host': 'evil.example' } }));
+    const reader = await api(`/v1/claims/${HOSTILE.id}`, { headers: ld });
+    for (const res of [poisoned, reader]) {
+      const text = await res.text();
+      expect(text).not.toContain('evil.example');
+      expect(JSON.parse(text).itemReviewed.appearance).toEqual([{ '@type': 'CreativeWork', url: 'https://quotes.test/v1/articles/never-had-a-url' }]);
+    }
+    expect(reader.headers.get('x-cache')).toBe('HIT');
+    const spec = (await (await exports.default.fetch(new Request('http://evil.example/openapi.json'))).json()) as { servers: { url: string }[] };
+    expect(spec.servers).toEqual([{ url: 'https://quotes.test' }]);
   });
 
   test('unknown claim → 404, malformed id → 400', async () => {

@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { ArticleSchema, ExcerptContextSchema, LookupResponseSchema } from '../../worker/routes/schemas';
-import { XINHUA } from '../seed-sources';
+import { CheckResponseSchema } from '../../worker/routes/check-schemas';
+import { SEED_ARTICLES, SEED_REPORT_ID, XINHUA } from '../seed-sources';
 import { checkContract } from './contract-check';
 import { api, SEED_ARTICLE_ID, seedKv } from './seed';
 
@@ -59,6 +60,16 @@ describe('responses match the declared contract exactly', () => {
     expect(undeclared(ArticleSchema, article)).toEqual([]);
     const excerpt = await (await api(`/v1/excerpts/${SEED_ARTICLE_ID}~5`)).json();
     expect(undeclared(ExcerptContextSchema, excerpt)).toEqual([]);
+  });
+
+  test('the quote check (the seed report checked as a draft)', async () => {
+    const report = SEED_ARTICLES.find((a) => a.id === SEED_REPORT_ID)!;
+    const res = await api('/v1/check', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: report.body }) });
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as { quotations: unknown[] };
+    expect(CheckResponseSchema.safeParse(json).success).toBe(true);
+    expect(undeclared(CheckResponseSchema, json)).toEqual([]);
+    expect(json.quotations.length).toBeGreaterThan(0);
   });
 
   test('the misattribution case names both speakers', async () => {

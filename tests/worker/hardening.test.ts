@@ -130,7 +130,7 @@ describe('security headers', () => {
 describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
   const limited = (ip: string, rateLimit: string) => async (path: string) => {
     const ctx = createExecutionContext();
-    const res = await app.fetch(new Request(`https://qs.test${path}`, { headers: { 'cf-connecting-ip': ip } }), { ...env, RATE_LIMIT: rateLimit }, ctx);
+    const res = await app.fetch(new Request(`https://qs.test${path}`, { headers: { 'cf-connecting-ip': ip, origin: 'https://news.example' } }), { ...env, RATE_LIMIT: rateLimit }, ctx);
     await waitOnExecutionContext(ctx);
     return res;
   };
@@ -149,6 +149,9 @@ describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
     expect(first429, 'no 429 after 601 lookups').toBeDefined();
     expect(allowed).toBeGreaterThanOrEqual(300);
     expect(first429!.headers.get('retry-after')).toBe('60');
+    // A page on another origin can read it: the widget counts down "try again in N s".
+    expect(first429!.headers.get('access-control-allow-origin')).toBe('*');
+    expect(first429!.headers.get('access-control-expose-headers')).toMatch(/Retry-After/i);
     await expectProblem(first429!, 429, /try again in 60 seconds/);
     expect((await limited('203.0.113.8', 'on')('/v1/lookup')).status).toBe(400);
     // Reads other than lookups are not limited.

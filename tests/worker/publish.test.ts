@@ -89,6 +89,21 @@ describe('publishing: input', () => {
     expect(await foundIn('window.tracker')).toEqual([]);
   });
 
+  it('hostile markup is extracted within bounds: 1,500 nested <div>s publish (201, words found); 100,000 elements are refused with 422 naming the limit', async () => {
+    const h = { authorization: 'Bearer test-admin-token', 'content-type': 'text/html' };
+    const quote = 'The lighthouse keeper logged forty-one storms on the northern cape during the long winter';
+    const deep = `<html><head><title>Storm log</title></head><body>${'<div>'.repeat(1500)}<p>${quote}, the harbour office reported on Friday.</p><p>Repairs to the lamp are planned for May.</p>${'</div>'.repeat(1500)}</body></html>`;
+    const published = await request('/v1/articles/deep-nesting', { method: 'PUT', headers: h, body: deep });
+    expect(published.status, await published.clone().text()).toBe(201);
+    expect(await foundIn(quote)).toContain('deep-nesting');
+
+    const wide = `<html><body><p>${quote}.</p>${'<b>'.repeat(100_000)}</body></html>`;
+    const refused = await request('/v1/articles/too-many-elements', { method: 'PUT', headers: h, body: wide });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/more than 30,000 elements/);
+  });
+
   it('rejects wrong content type (415), malformed JSON (400), wrong types and unknown fields (400), id mismatch (400)', async () => {
     const h = { authorization: 'Bearer test-admin-token' };
     const text = await request('/v1/articles/bad', { method: 'PUT', headers: { ...h, 'content-type': 'text/plain' }, body: 'hello' });
@@ -111,6 +126,30 @@ describe('publishing: input', () => {
     expect((await putJson('bad', { ...article('bad'), body: 'lone \ud800 surrogate' })).status).toBe(400);
     expect((await putJson('Bad_ID', article('bad'))).status).toBe(400);
     expect((await putJson('a~1', article('bad'))).status).toBe(400);
+  });
+
+  it('an article without words (only punctuation, symbols, spaces) is refused with 422 saying why, and nothing is stored', async () => {
+    for (const body of ['… … ... ---', '* * *\n\n— — —\n\n!!! ???', '\u00a0•\u00a0•\u00a0• 🙂 🙂']) {
+      const res = await putJson('no-words', { ...article('no-words'), body });
+      expect(res.status, body).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/no words/);
+    }
+    expect((await request('/v1/articles/no-words')).status).toBe(404);
+    // One word is enough to be an article.
+    expect((await putJson('one-word', { ...article('one-word'), body: '… Ja …' })).status).toBe(201);
+  });
+
+  it('an article text over 50,000 characters is refused (400 naming body and the limit) before any index work', async () => {
+    const paragraph = 'The ferry board published its full minutes for every meeting of the year, word for word.';
+    const long = Array.from({ length: 600 }, () => paragraph).join('\n\n');
+    expect(long.length).toBeGreaterThan(50_000);
+    const res = await putJson('too-long', { ...article('too-long'), body: long });
+    expect(res.status).toBe(400);
+    const detail = ((await res.json()) as { detail: string }).detail;
+    expect(detail).toMatch(/body/);
+    expect(detail).toMatch(/50[,.]?000/);
+    expect((await request('/v1/articles/too-long')).status).toBe(404);
   });
 
   it('refuses bodies over 1 MB with 413 before parsing', async () => {

@@ -19,6 +19,16 @@ interface Entry {
   v: string | null;
 }
 
+/**
+ * Storage operations between two yields to the event loop. SQLite-backed storage answers from the
+ * same thread without real I/O, so an operation that reads and buffers thousands of keys would
+ * otherwise run start to finish without letting anything else in — and in `wrangler dev` (one
+ * process for the worker and the object) every lookup waited for it. A yield costs well under a
+ * millisecond; 20 operations are about a millisecond of work.
+ */
+const OPS_PER_YIELD = 20;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Durable Object storage batch limit for get/put/delete of several keys. */
 const STORAGE_BATCH = 128;
 export const VALUE_PREFIX = 'kv:';
@@ -31,6 +41,7 @@ export class CoordinatedKV implements KV {
   readThroughs = 0;
   /** Writes of the current operation, applied to storage only by `commit()`. */
   private readonly buffer = new Map<string, string | null>();
+  private opsSinceYield = 0;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -90,6 +101,7 @@ export class CoordinatedKV implements KV {
     const out = new Map<string, string | null>();
     const unique = [...new Set(names)];
     this.reads += unique.length;
+    await this.pace(unique.length);
     const missing: string[] = [];
     const unbuffered = unique.filter((k) => {
       if (!this.buffer.has(k)) return true;
@@ -119,9 +131,23 @@ export class CoordinatedKV implements KV {
     return out;
   }
 
+  /** Lets other requests run every OPS_PER_YIELD storage operations (see there). Never called inside `commit()`. */
+  private async pace(ops: number): Promise<void> {
+    this.opsSinceYield += ops;
+    if (this.opsSinceYield < OPS_PER_YIELD) return;
+    this.opsSinceYield = 0;
+    await yieldToEventLoop();
+  }
+
   private async write(key: string, value: string | null): Promise<void> {
+    await this.pace(1);
     this.touched.add(key);
     this.buffer.set(key, value);
+  }
+
+  /** Keys this operation would change if committed now. */
+  get pendingWrites(): number {
+    return this.buffer.size;
   }
 
   /** Whether this operation wrote anything. */
@@ -130,18 +156,22 @@ export class CoordinatedKV implements KV {
   }
 
   /**
-   * Commits every buffered write, with its "still to mirror to KV" mark, in one atomic storage write
-   * (puts issued without awaiting anything in between are coalesced into a single transaction). An
-   * operation that throws before this leaves the object's state untouched.
+   * Commits every buffered write, with its "still to mirror to KV" mark (and, given `alarmAt`, the
+   * alarm that will mirror it), in one atomic storage write (storage operations issued without
+   * awaiting anything in between are coalesced into a single transaction). An operation that throws
+   * before this leaves the object's state untouched.
    */
-  async commit(): Promise<string[]> {
+  async commit(options: { alarmAt?: number } = {}): Promise<string[]> {
     const entries: Record<string, Entry | number> = {};
     const now = Date.now();
     for (const [key, v] of this.buffer) {
       entries[VALUE_PREFIX + key] = { v };
       entries[DIRTY_PREFIX + key] = now;
     }
-    await putAll(this.storage, entries);
+    // The alarm is set in the same batch as the marks (nothing awaited in between), so no dirty mark is
+    // ever committed without an alarm to mirror it.
+    const alarm = options.alarmAt !== undefined && this.buffer.size > 0 ? this.storage.setAlarm(options.alarmAt) : undefined;
+    await Promise.all([putAll(this.storage, entries), alarm]);
     const written = [...this.buffer.keys()];
     this.buffer.clear();
     return written;

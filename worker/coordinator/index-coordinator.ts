@@ -8,13 +8,23 @@
  * 2. Atomic in the object: an operation's writes are committed to storage together, or not at all.
  * 3. Mirrored to KV: changed keys are marked dirty and written to Workers KV by a mirror loop that
  *    writes each key at most once per second (KV's per-key write limit) — later changes to a hot
- *    posting list are coalesced into its next write — retries on failure, and is backed by an alarm
- *    so a restart never strands a dirty key.
+ *    posting list are coalesced into its next write — and retries on failure.
+ * 4. Never stranded: the loop lives only as long as this instance, so an alarm is armed whenever
+ *    dirty keys exist — in the same atomic storage write that commits them, and again on start-up
+ *    when a previous instance left marks behind. A crash, a restart or an idle eviction therefore
+ *    ends with the alarm waking a new instance, which drains the marks with no request needed.
+ * 5. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
+ *    retraction); the object's KV yields to the event loop every few storage operations and the mirror
+ *    rests between batches, so a large operation never holds the thread that lookups need.
+ *
+ * Invariants: (a) dirty mark in storage ⇒ an alarm is armed (or the loop holding it is running
+ * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value;
+ * (c) nothing is ever acknowledged to a client before its writes are committed with their marks.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ArticleSource, ClaimSource } from '../core/types';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
-import { applyOperation, type CoordinatorOperation, type OperationResult } from './operations';
+import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
 
 /** KV accepts about one write per second to the same key. */
 export const KV_KEY_WRITE_INTERVAL_MS = 1000;
@@ -24,6 +34,24 @@ export const MIRROR_WAIT_MS = 8000;
 const MIRROR_ROUND_MAX = 400;
 /** Parallel KV writes within a round. */
 const MIRROR_PARALLEL = 32;
+/** Longest rest between two batches of a round (the rest equals the batch's own time, up to this). */
+const MIRROR_REST_MAX_MS = 200;
+/**
+ * When the alarm armed with a commit fires. Long enough that an ordinary publish's own mirror loop
+ * has usually drained (and disarmed it) first; short enough that after a crash committed writes
+ * reach KV within seconds. If it fires while the loop runs, it simply waits for the loop — which
+ * also keeps the instance alive until the keys are out.
+ */
+export const MIRROR_ALARM_DELAY_MS = 2000;
+/** Back-off before the alarm retries after KV refused writes (rate limit, outage). */
+export const MIRROR_RETRY_MS = 5000;
+/**
+ * Keys one publish may change (a retraction is never refused). Each becomes a storage write here and a KV write to mirror (400 a
+ * round), so this bounds how long one publish keeps the object and the mirror busy. An article within
+ * the text limit (50,000 characters) changes up to ~8,000; more is refused before anything is
+ * committed, not queued.
+ */
+export const MAX_OPERATION_KEYS = 10_000;
 
 export interface MirrorStatus {
   /** Keys changed by this operation that are not in KV yet (0 = everything visible at this location). */
@@ -52,13 +80,18 @@ export class IndexCoordinator extends DurableObject<Env> {
   private mirroring: Promise<void> | null = null;
   private readonly waiters = new Set<() => void>();
   private readonly counters = { operations: 0, kvWrites: 0, kvWriteFailures: 0, readThroughs: 0 };
+  /** MAX_OPERATION_KEYS; a field so a test can lower it instead of publishing 10,000 keys' worth of text. */
+  private maxOperationKeys = MAX_OPERATION_KEYS;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // A previous instance may have died with keys still to mirror: pick them up before any request.
+    // The alarm wakes this new instance to write them, even if no request ever comes (an alarm
+    // left by the commit is normally there already; marks left by an older version may have none).
     ctx.blockConcurrencyWhile(async () => {
       const marks = await ctx.storage.list({ prefix: DIRTY_PREFIX });
       for (const name of marks.keys()) this.dirty.set(name.slice(DIRTY_PREFIX.length), ++this.version);
+      if (this.dirty.size > 0 && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
     });
   }
 
@@ -92,27 +125,43 @@ export class IndexCoordinator extends DurableObject<Env> {
     return { dirty: this.dirty.size, ...this.counters };
   }
 
-  /** Backup for the mirror loop: runs after a restart or when the loop gave up on failing writes. */
+  /**
+   * Armed whenever dirty keys exist: after a crash, a restart or an eviction it wakes a new instance
+   * (whose constructor has loaded the marks); otherwise it finds the loop running or done. Waits
+   * until everything is written, or the loop gave up on failing writes and re-armed it.
+   */
   async alarm(): Promise<void> {
     await this.mirror();
   }
 
   private async run(op: CoordinatorOperation): Promise<CoordinatorReply> {
-    const done = this.exclusive(async () => {
-      const kv = new CoordinatedKV(this.ctx.storage, this.env.QS_KV);
-      const reply = await applyOperation(kv, op);
-      this.counters.operations++;
-      this.counters.readThroughs += kv.readThroughs;
-      if (!reply.ok) return { reply, written: [] as string[] };
-      const written = await kv.commit();
-      for (const key of written) this.dirty.set(key, ++this.version);
-      return { reply, written };
-    });
-    const { reply, written } = await done;
+    const { reply, written } = await this.exclusive(() => this.commitOperation(op));
     if (!reply.ok) return reply;
     void this.mirror();
     const kvPending = await this.waitMirrored(written, MIRROR_WAIT_MS);
     return { ...reply, kvPending };
+  }
+
+  /**
+   * Applies one operation and commits its writes, their dirty marks and the alarm that will mirror
+   * them in one atomic storage write. Mirroring is left to the caller (`run` starts the loop; a
+   * crash right after this leaves the alarm to do it).
+   */
+  private async commitOperation(op: CoordinatorOperation): Promise<{ reply: OperationReply; written: string[] }> {
+    const kv = new CoordinatedKV(this.ctx.storage, this.env.QS_KV);
+    const reply = await applyOperation(kv, op);
+    this.counters.operations++;
+    this.counters.readThroughs += kv.readThroughs;
+    if (!reply.ok) return { reply, written: [] };
+    // Publishes only: a retraction must always be possible, even of a long text loaded by the CLI.
+    if (op.kind === 'publish' && kv.pendingWrites > this.maxOperationKeys) {
+      // Nothing is committed: the buffered writes are dropped with `kv`.
+      const detail = `this article would change ${kv.pendingWrites.toLocaleString('en')} index keys; one publish may change at most ${this.maxOperationKeys.toLocaleString('en')} (publish a long text as several articles, or load it with npm run ingest)`;
+      return { reply: { ok: false, status: 422, detail }, written: [] };
+    }
+    const written = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
+    for (const key of written) this.dirty.set(key, ++this.version);
+    return { reply, written };
   }
 
   /** Runs `fn` after every earlier operation has finished (whether it succeeded or not). */
@@ -158,11 +207,14 @@ export class IndexCoordinator extends DurableObject<Env> {
       const failures = await this.mirrorRound(false);
       if (failures > 0) {
         // KV is refusing writes (rate limit, outage): back off and let the alarm retry.
-        await this.ctx.storage.setAlarm(Date.now() + 5000);
+        await this.ctx.storage.setAlarm(Date.now() + MIRROR_RETRY_MS);
         return;
       }
       if (this.dirty.size > 0) await sleep(this.nextDueIn());
     }
+    // Nothing left to strand: disarm (checked and issued with no await in between, so a commit that
+    // arrives later re-arms after this).
+    if (this.dirty.size === 0) await this.ctx.storage.deleteAlarm();
   }
 
   private nextDueIn(): number {
@@ -183,6 +235,7 @@ export class IndexCoordinator extends DurableObject<Env> {
       .slice(0, force ? undefined : MIRROR_ROUND_MAX);
     let failures = 0;
     for (let i = 0; i < due.length; i += MIRROR_PARALLEL) {
+      const batchStarted = Date.now();
       const batch = due.slice(i, i + MIRROR_PARALLEL);
       const versions = new Map(batch.map((k) => [k, this.dirty.get(k)]));
       const entries = await this.ctx.storage.get<{ v: string | null }>(batch.map((k) => VALUE_PREFIX + k));
@@ -207,6 +260,10 @@ export class IndexCoordinator extends DurableObject<Env> {
         }),
       );
       for (const wake of [...this.waiters]) wake();
+      // At most half the time writing: rest as long as the batch took (capped), so lookups reading KV
+      // meanwhile are not queued behind thousands of writes — in `wrangler dev` the local KV shares
+      // this process, and back-to-back batches of a large publish held lookups at seconds.
+      if (!force && i + MIRROR_PARALLEL < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, Date.now() - batchStarted));
     }
     this.pruneWriteTimes();
     return failures;

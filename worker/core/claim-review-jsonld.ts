@@ -107,3 +107,13 @@ export function claimJsonLd(claim: Claim, origin?: string): ClaimJsonLd {
   if (reviews.length === 1) return { '@context': 'https://schema.org', ...(reviews[0] as object) } as WithContext<ClaimReview>;
   return { '@context': 'https://schema.org', '@graph': reviews };
 }
+
+/**
+ * JSON-LD text that is safe to paste into `<script type="application/ld+json">`: `<`, `>` and `&` (and
+ * the line separators U+2028/U+2029) written as \u escapes. Still the same JSON value, but no data —
+ * a claimant named `Eve</script><img src=x onerror=…>` — can close the script element or open a
+ * comment (`<!--`) in it.
+ */
+export function serializeJsonLd(doc: unknown): string {
+  return JSON.stringify(doc).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

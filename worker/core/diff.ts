@@ -1,9 +1,17 @@
 /**
  * Misquote detection: the word-level edits from the source wording to the highlighted text, taken
  * from a match's alignment, each flagged when it changes meaning (negation added or removed, a
- * number or date changed, a quantifier changed). Pure.
+ * number changed, a date or time changed, a quantifier changed, an opposite, another modal strength
+ * or hedge, another degree on a scale: see meaning.ts). Pure.
+ *
+ * Edges are read as a reader would: the alignment may end anywhere in the source for free, so a
+ * changed last word comes out of it as an added word ("Added 'war'", "peace" lost) and a word added
+ * before the first one can come out as the previous sentence's last word changed. `differencesOf`
+ * pairs a trailing (leading) addition with the source words that follow (precede) it in the same
+ * sentence, and reads a substitution across a sentence boundary at either edge as an addition.
  */
-import { align, prepare, type Alignment } from './match';
+import { align, prepare, type Alignment, type Op } from './match';
+import { lexicalChange } from './meaning';
 import { tokenize, type Token } from './normalise';
 import type { Difference, MeaningChange } from './types';
 
@@ -23,15 +31,25 @@ const NUMBER_WORDS = new Set(
     'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen ' +
     'eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million ' +
     'millions billion billions trillion trillions dozen dozens first second third fourth fifth sixth seventh eighth ' +
-    'ninth tenth once twice double triple half quarter percent ' +
-    'january february march april may june july august september october november december ' +
-    'jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday ' +
-    'yesterday today tomorrow tonight'
+    'ninth tenth once twice double triple half quarter percent'
   ).split(' '),
 );
 
 export function isNumberish(word: string): boolean {
   return /\p{N}/u.test(word) || NUMBER_WORDS.has(word);
+}
+
+/** Words that say when: months, weekdays, relative days ("tomorrow" is a time, not a number). "may" and "march" are left to context: they are verbs far more often. */
+const TIME_WORDS = new Set(
+  (
+    'january february april june july august september october november december ' +
+    'jan feb apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday ' +
+    'yesterday today tomorrow tonight morning afternoon evening night week weekend month year decade century'
+  ).split(' '),
+);
+
+export function isTimeWord(word: string): boolean {
+  return TIME_WORDS.has(word);
 }
 
 const QUANTIFIERS = new Set(
@@ -53,9 +71,62 @@ export function meaningOf(source: string[], quoted: string[]): MeaningChange | u
   if (neg(source) !== neg(quoted)) return 'negation';
   const nums = (ws: string[]) => ws.filter(isNumberish).join(' ');
   if (nums(source) !== nums(quoted)) return 'number';
+  const times = (ws: string[]) => ws.filter(isTimeWord).join(' ');
+  if (times(source) !== times(quoted)) return 'time';
   const qs = (ws: string[]) => ws.filter(isQuantifier).join(' ');
   if (qs(source) !== qs(quoted)) return 'quantifier';
-  return undefined;
+  return lexicalChange(source, quoted);
+}
+
+/** A sentence or paragraph ends between these two offsets of `text`. */
+const boundaryBetween = (text: string, from: number, to: number) => /[.!?\n]/.test(text.slice(from, to));
+
+/**
+ * The alignment's operations with the edges read right (see the header): a trailing run of added
+ * words is paired with the source words right after the span, a leading run with those right before
+ * it, while they stay in the sentence; a substitution separated from the rest by a sentence end is an
+ * addition.
+ */
+function edgesReadRight(alignment: Alignment, source: Token[], sourceText: string): Op[] {
+  const ops = alignment.ops.slice();
+  const firstS = ops.findIndex((o) => o.s !== undefined && o.kind !== 'skip');
+  if (firstS < 0) return ops;
+  let lastS = ops.length - 1;
+  while (ops[lastS].s === undefined || ops[lastS].kind === 'skip') lastS--;
+  // A substitution at the very start or end whose source word is cut off by a sentence end: the
+  // highlight added a word there (reported against the next / previous word inside the span).
+  while (firstS < lastS && ops[firstS].kind === 'sub') {
+    const next = ops.slice(firstS + 1).find((o) => o.s !== undefined);
+    if (!next || !boundaryBetween(sourceText, source[ops[firstS].s!].end, source[next.s!].start)) break;
+    ops[firstS] = { kind: 'ins', q: ops[firstS].q };
+    return edgesReadRight({ ...alignment, ops }, source, sourceText);
+  }
+  if (lastS > firstS && ops[lastS].kind === 'sub') {
+    const prev = ops.slice(0, lastS).reverse().find((o) => o.s !== undefined);
+    if (prev && boundaryBetween(sourceText, source[prev.s!].end, source[ops[lastS].s!].start)) {
+      ops[lastS] = { kind: 'ins', q: ops[lastS].q };
+      return edgesReadRight({ ...alignment, ops }, source, sourceText);
+    }
+  }
+  // Trailing additions → replacements of the words that follow in the source, same sentence only.
+  let end = ops.length;
+  while (end > 0 && ops[end - 1].kind === 'ins') end--;
+  let nextS = ops[lastS].s! + 1;
+  for (let k = end; k < ops.length && nextS < source.length; k++, nextS++) {
+    const t = source[nextS];
+    if (t.gap || boundaryBetween(sourceText, source[nextS - 1].end, t.start)) break;
+    ops[k] = { kind: 'sub', q: ops[k].q, s: nextS };
+  }
+  // Leading additions → replacements of the words just before, nearest first.
+  let start = 0;
+  while (start < ops.length && ops[start].kind === 'ins') start++;
+  let prevS = ops[firstS].s! - 1;
+  for (let k = start - 1; k >= 0 && prevS >= 0; k--, prevS--) {
+    const t = source[prevS];
+    if (t.gap || boundaryBetween(sourceText, t.end, source[prevS + 1].start)) break;
+    ops[k] = { kind: 'sub', q: ops[k].q, s: prevS };
+  }
+  return ops;
 }
 
 /**
@@ -95,7 +166,10 @@ export function differencesOf(
     out.push(diff);
     run = null;
   };
-  for (const op of alignment.ops) {
+  const ops = edgesReadRight(alignment, source, sourceText);
+  const firstSource = ops.find((o) => o.s !== undefined)?.s;
+  if (firstSource !== undefined) lastSourceEnd = source[firstSource].start;
+  for (const op of ops) {
     if (op.kind === 'match' || op.kind === 'skip') {
       const at = op.s !== undefined ? source[op.s].start : lastSourceEnd;
       flush(at);

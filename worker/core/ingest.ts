@@ -80,12 +80,19 @@ export function articleKindOf(source: { kind?: unknown }): ArticleKind {
   throw new UnknownKindError(source.kind);
 }
 
+/** A letter or a digit in any script: what makes text something a reader can highlight and look up. */
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
 export async function buildArticleRecords(source: ArticleSource, opts: { now?: string } = {}): Promise<ArticleRecords> {
   const id = articleIdFor(source);
   const kind = articleKindOf(source);
   const { paragraphs: attributed, warnings } = paragraphsOf(source, kind);
   const paragraphs = attributed.map((p) => p.text);
   if (!paragraphs.length) throw new Error(`article "${source.title}" has no body text`);
+  // Text with nothing to look up ("… … ... ---") would be stored and indexed as an article nobody can find.
+  if (!paragraphs.some((p) => HAS_WORD.test(p))) {
+    throw new Error(`article "${source.title}" has no words: its body text is only punctuation, symbols or spaces`);
+  }
   const meta = {
     url: clean(source.url),
     title: clean(source.title),

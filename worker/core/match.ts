@@ -269,6 +269,107 @@ export function scoreUpperBound(query: PreparedQuery, source: Token[]): number {
 }
 
 /**
+ * A long text's words, for checking many highlights against it cheaply (`mayScoreIn`): which
+ * words occur, and whether some word of it may be a misspelling of a given word (by the same test as
+ * `Vocabulary.findTypos`: within two letters in length, the first or the last letter kept, at most
+ * four letters of the letter set changed, `isTypo` either way). Answers are cached per word.
+ */
+export class TextWords {
+  readonly words = new Set<string>();
+  /** Words of four letters or more by `${first letter}<${length}` and `${last letter}>${length}`. */
+  private byShape = new Map<string, string[]>();
+  private misspelt = new Map<string, boolean>();
+
+  constructor(tokens: Token[]) {
+    for (const t of tokens) {
+      if (this.words.has(t.norm)) continue;
+      this.words.add(t.norm);
+      if (t.norm.length < 4) continue;
+      for (const k of TextWords.shapes(t.norm, t.norm.length)) {
+        const list = this.byShape.get(k);
+        if (list) list.push(t.norm);
+        else this.byShape.set(k, [t.norm]);
+      }
+    }
+  }
+
+  private static shapes(w: string, len: number): [string, string] {
+    return [`${w[0]}<${len}`, `${w[w.length - 1]}>${len}`];
+  }
+
+  /** Whether some word of the text may be a misspelling of `w` (or `w` of it). */
+  hasMisspellingOf(w: string): boolean {
+    let known = this.misspelt.get(w);
+    if (known !== undefined) return known;
+    known = false;
+    const bits = letterBits(w);
+    search: for (let len = Math.max(4, w.length - 2); len <= w.length + 2; len++) {
+      for (const k of TextWords.shapes(w, len)) {
+        for (const s of this.byShape.get(k) ?? []) {
+          if (s !== w && popcount(letterBits(s) ^ bits) <= 4 && (isTypo(w, s) || isTypo(s, w))) {
+            known = true;
+            break search;
+          }
+        }
+      }
+    }
+    this.misspelt.set(w, known);
+    return known;
+  }
+}
+
+/**
+ * Whether the highlight may score `minScore` in the text, by `scoreUpperBound`'s reasoning, from the
+ * text's cached `TextWords` instead of interning the text into the highlight's vocabulary: for a
+ * writer that tries thousands of highlights against one long text, almost all of them far off.
+ * Absent words of four letters or more start as misspellings (the cheapest case the bound allows);
+ * the heaviest are then checked against the text (`TextWords.hasMisspellingOf`, the test of
+ * `Vocabulary.findTypos` applied to every such word, not the content words only) and turned absent
+ * one by one, which only lowers the bound (more cost, less evidence, fewer misspellings), until it
+ * falls below `minScore` or the words run out. Every term stays at least as favourable as in
+ * `scoreUpperBound`, so false only when that bound is below `minScore` too.
+ */
+export function mayScoreIn(query: PreparedQuery, text: TextWords, minScore: number): boolean {
+  const { tokens, weights, gaps, totalWeight } = query;
+  const typos = tokens.length <= TYPO_MAX_QUERY_WORDS;
+  let minCost = 0;
+  let maxEvidence = 0;
+  let absentWeight = 0;
+  let typoWords = 0;
+  const maybeMisspelt: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (gaps[i]) continue;
+    const w = weights[i];
+    if (text.words.has(tokens[i].norm)) {
+      maxEvidence += w;
+      continue;
+    }
+    absentWeight += w;
+    if (typos && tokens[i].norm.length >= 4) {
+      maybeMisspelt.push(i);
+      typoWords++;
+      minCost += w * TYPO_FACTOR;
+      maxEvidence += w * 0.5;
+    } else minCost += w;
+  }
+  const bound = () => {
+    const cost = Math.max(0, minCost - 1e-6);
+    const size = Math.max(totalWeight, totalWeight - absentWeight + cost + Math.min(typoWords, cost / TYPO_FACTOR)) + 1e-6;
+    return calibrate(Math.max(0, 1 - cost / size), maxEvidence + 1e-6);
+  };
+  if (bound() < minScore) return false;
+  maybeMisspelt.sort((x, y) => weights[y] - weights[x]);
+  for (const i of maybeMisspelt) {
+    if (text.hasMisspellingOf(tokens[i].norm)) continue;
+    typoWords--;
+    minCost += weights[i] * (1 - TYPO_FACTOR);
+    maxEvidence -= weights[i] * 0.5;
+    if (bound() < minScore) return false;
+  }
+  return true;
+}
+
+/**
  * The alignment's cost table, reused across calls: a long highlight against a long paragraph needs
  * ~50k cells (400 KB), and allocating (and zeroing) that afresh for every candidate costs more than
  * filling it. `align` reads it only until it returns.

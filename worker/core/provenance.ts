@@ -20,7 +20,7 @@
  */
 import { diffWords, isAltered } from './diff';
 import { featureKey } from './features';
-import { align, prepare, type Alignment } from './match';
+import { align, prepare, mayScoreIn, scoreUpperBound, type Alignment, type PreparedQuery, type TextWords } from './match';
 import { normaliseWords, tokenize, type Token } from './normalise';
 import type { Appearance, Appearances, ArticleKind, PassageCopy, QuotationMember, SourceRef, Speaker, Variant } from './types';
 
@@ -158,13 +158,32 @@ export interface SpanFit {
   words: [number, number];
 }
 
-/** Where `quoted` best sits inside `text` (semi-global word alignment), or null when it does not. */
-export function fitSpan(text: string, quoted: string, minScore: number): SpanFit | null {
-  const source = tokenize(text);
-  const query = prepare(tokenize(quoted));
+/**
+ * Where `quoted` best sits inside `text` (semi-global word alignment), or null when it does not.
+ * Word presence rules most non-fits out in linear time (`scoreUpperBound`) before the quadratic
+ * alignment runs. Callers that fit many quotes into one text pass it tokenised (`source`) with its
+ * `TextWords` (`words`: cheaper still, `mayScoreIn`), and each quote prepared once.
+ */
+export function fitSpan(text: string, quoted: string | PreparedQuery, minScore: number, source: Token[] = tokenize(text), words?: TextWords): SpanFit | null {
+  const query = typeof quoted === 'string' ? prepare(tokenize(quoted)) : quoted;
+  if (words && !mayScoreIn(query, words, minScore)) return null;
+  if (scoreUpperBound(query, source) < minScore) return null;
   const [best] = align(query, source, 1);
   if (!best || best.score < minScore || best.to <= best.from) return null;
   return { alignment: best, start: source[best.from].start, end: source[best.to - 1].end, words: [best.from, best.to] };
+}
+
+/**
+ * Where `quoted` sits in `text` as the same words, a misquote at most (`MAX_EDIT_RUNS`; a phrase
+ * under SHORT_QUOTE_WORDS exactly): the fit a print must have to join a quotation, and a primary
+ * passage to be a quotation's original.
+ */
+export function fitWords(text: string, quoted: string | PreparedQuery, minScore: number, source?: Token[], words?: TextWords): SpanFit | null {
+  const fit = fitSpan(text, quoted, minScore, source, words);
+  if (!fit) return null;
+  // A short phrase is the same words only as is: "We need change" is not "What we need to change".
+  const length = typeof quoted === 'string' ? tokenize(quoted).length : quoted.tokens.length;
+  return editRuns(fit.alignment) <= (length < SHORT_QUOTE_WORDS ? 0 : MAX_EDIT_RUNS) ? fit : null;
 }
 
 /**
@@ -172,8 +191,8 @@ export function fitSpan(text: string, quoted: string, minScore: number): SpanFit
  * inside the original's excerpt with at least `minScore`, over the original's own span.
  */
 export function printsSameWords(original: SourceRef, quoted: string, minScore: number): SpanFit | null {
-  const fit = fitSpan(original.excerpt.text, quoted, minScore);
-  if (!fit || editRuns(fit.alignment) > MAX_EDIT_RUNS) return null;
+  const fit = fitWords(original.excerpt.text, quoted, minScore);
+  if (!fit) return null;
   const tokens = tokenize(original.excerpt.text);
   const own = wordRange(tokens, original.start, original.end);
   return sameWords(fit.words, own) ? fit : null;
@@ -214,12 +233,16 @@ export const SHORT_QUOTE_WORDS = 8;
 
 /**
  * Whether a primary record can be the original of a print: made no later than the print (dates
- * known), and, for a short quote, said by whoever the print credits.
+ * known), and, for a short quote, said by whoever the print credits and in its very words (`edits`:
+ * separate runs of changed words, when the caller aligned them).
  */
-export function mayBeOriginal(record: { published: string; speaker?: Speaker }, print: { published?: string; credited?: string; words: number }): boolean {
+export function mayBeOriginal(record: { published: string; speaker?: Speaker }, print: { published?: string; credited?: string; words: number; edits?: number }): boolean {
   const day = (d: string | undefined) => (d ? d.slice(0, 10) : '');
   if (day(print.published) && day(record.published) && day(record.published) > day(print.published)) return false;
   if (print.words < SHORT_QUOTE_WORDS && print.credited && record.speaker?.name && !sameSpeaker(print.credited, record.speaker)) return false;
+  // A short phrase that a record holds only with words changed ("every single debate" in "every
+  // single …") is a common turn of phrase, not evidence that the record is where it was said.
+  if (print.words < SHORT_QUOTE_WORDS && (print.edits ?? 0) > 0) return false;
   return true;
 }
 

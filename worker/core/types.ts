@@ -121,7 +121,7 @@ export interface Claim {
 }
 
 export type ClaimSummary = Pick<Claim, 'id' | 'text' | 'claimant' | 'claimDate'> & {
-  reviews: Pick<Review, 'publisher' | 'url' | 'textualRating' | 'reviewDate'>[];
+  reviews: Pick<Review, 'publisher' | 'url' | 'title' | 'textualRating' | 'explanation' | 'reviewDate'>[];
 };
 
 /* ---------- source formats (what ingestion reads) ---------- */
@@ -172,7 +172,8 @@ export interface TextQuoteSelector {
 export type EditKind = 'insert' | 'delete' | 'replace';
 
 /** Why an edit changes meaning. */
-export type MeaningChange = 'negation' | 'number' | 'quantifier';
+export type MeaningChange = 'negation' | 'number' | 'time' | 'quantifier' | 'opposite' | 'modality' | 'intensity';
+export const MEANING_CHANGES: readonly MeaningChange[] = ['negation', 'number', 'time', 'quantifier', 'opposite', 'modality', 'intensity'];
 
 /** A word-level edit from the source wording to the highlighted text. */
 export interface Difference {
@@ -198,7 +199,7 @@ export interface Match {
   quote: { exact: string; prefix: string; suffix: string; start: number; end: number };
   speaker?: Speaker;
   differences: Difference[];
-  /** True when any difference changes meaning (negation, number, quantifier). */
+  /** True when any difference changes meaning (see MeaningChange). */
   altered: boolean;
   claims: ClaimSummary[];
   /**

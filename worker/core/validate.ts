@@ -101,7 +101,15 @@ export const MAX_BATCH = 50;
 export const MAX_HEADER_BYTES = 16 * 1024;
 /** Published article limits. */
 export const MAX_ARTICLE_FIELD_CHARS = 20_000;
-export const MAX_ARTICLE_BODY_CHARS = 900_000;
+/**
+ * Article text per publish through the API. Above the longest news article in the shared corpus
+ * (PolNeAR: ~30,000 characters) with room to spare; 46 of the 51 primary transcripts fit too (the
+ * full debates, ~95,000, go in with `npm run ingest`). The index work grows faster than the text —
+ * in-process, 50,000 characters of debate take ~1 s and ~7,700 KV keys, 100,000 take ~4.5 s and
+ * ~14,000 — and an 880 KB article once wrote 93,628 keys and held the coordinator for minutes while
+ * lookups timed out (docs/publish.md "Limits").
+ */
+export const MAX_ARTICLE_BODY_CHARS = 50_000;
 
 /* ---------- zod building blocks (plain zod; @hono/zod-openapi schemas accept them) ---------- */
 

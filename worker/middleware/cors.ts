@@ -18,7 +18,7 @@ export function publicReadCors(): MiddlewareHandler<{ Bindings: { ALLOWED_ORIGIN
       origin: allowed === '*' ? '*' : (origin) => (allowed.includes(origin) ? origin : null),
       allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'If-None-Match', 'Accept'],
-      // Retry-After: a 429 tells a browser client when to try again only if it may read the header.
+      // Retry-After: a 429 tells a browser client (the widget's countdown) when to try again only if it may read the header.
       exposeHeaders: ['ETag', 'Cache-Control', 'X-Cache', 'Content-Type', 'Retry-After'],
       maxAge: 86400,
     });

@@ -36,16 +36,29 @@ export function demoCsp(nonce: string): string {
   ].join('; ');
 }
 
+/**
+ * `widget.js` and the modules it loads on demand: the card (`widget-card-<hash>.js`) and one per
+ * language (`widget-<lang>-<HASH>.js`); see scripts/build-widget.ts. Those names carry a content
+ * hash, so they may be cached for a year; widget.js itself keeps a short max-age.
+ */
+const WIDGET_MODULE = /^widget(?:-[a-z]{2}-[A-Z0-9]{8}|-card-[a-f0-9]{8})?\.js$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 export const assets = new Hono<{ Bindings: Env }>()
-  .get('/widget.js', async (c) => {
+  .get('/:file{widget[a-zA-Z0-9-]*\\.js}', async (c) => {
+    const file = c.req.param('file');
+    if (!WIDGET_MODULE.test(file)) return problem(404, 'Not Found', `No widget module named ${file}.`);
     if (!c.env.ASSETS) return problem(503, 'Widget unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
-    const stored = await c.env.ASSETS.fetch(new Request(new URL('/widget.js', c.req.url)));
-    if (!stored.ok) return problem(503, 'Widget unavailable', 'dist/public/widget.js is missing; run `npm run build:widget`.');
+    const stored = await c.env.ASSETS.fetch(new Request(new URL(`/${file}`, c.req.url)));
+    if (!stored.ok)
+      return file === 'widget.js'
+        ? problem(503, 'Widget unavailable', 'dist/public/widget.js is missing; run `npm run build:widget`.')
+        : problem(404, 'Not Found', `No widget module named ${file} in this build.`);
     const body = await stored.arrayBuffer();
     const etag = await strongEtag(body);
     const headers = new Headers({
       'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': WIDGET_CACHE,
+      'cache-control': file === 'widget.js' ? WIDGET_CACHE : IMMUTABLE,
       etag,
       vary: 'Accept-Encoding',
       'access-control-allow-origin': '*',

@@ -6,7 +6,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { rejectHostileText } from '../core/validate';
 import type { Context } from 'hono';
 import { negotiate } from '../core/accept';
-import { claimJsonLd } from '../core/claim-review-jsonld';
+import { claimJsonLd, serializeJsonLd } from '../core/claim-review-jsonld';
+import { publicOrigin } from '../core/public-origin';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
@@ -156,6 +157,8 @@ export const claimRoutes = createRouter()
       tags: ['claims'],
       summary: 'A claim with its reviews; schema.org ClaimReview JSON-LD with Accept: application/ld+json',
       middleware: [
+        // The JSON-LD's links come from configuration (PUBLIC_ORIGIN), never the request's Host, so one
+        // identity per representation holds for every request (and PUT/DELETE purge exactly these).
         cacheable({ maxAge: READ_MAX_AGE, key: (c) => claimCacheIdentities(c.req.param('id') ?? '')[wantsJsonLd(c) ? 1 : 0] }),
       ] as const,
       request: { params: IdParam('claim', 'sample-guterres-leaders-move-back-to-peace') },
@@ -176,9 +179,9 @@ export const claimRoutes = createRouter()
       const claim = await readClaim(withCacheTtl(c.env.QS_KV), id);
       if (!claim) throw new ProblemError('not-found', `No claim with id "${id}".`);
       if (wantsJsonLd(c)) {
-        // c.json keeps an explicit content-type, so the body is served as JSON-LD.
-        const doc = claimJsonLd(claim, new URL(c.req.url).origin) as unknown as z.infer<typeof ClaimJsonLdSchema>;
-        return c.json(doc, 200, { 'content-type': 'application/ld+json; charset=utf-8', vary: 'Accept' });
+        // Links from configuration only; escaped so the body can be pasted into a <script> element.
+        const doc = claimJsonLd(claim, publicOrigin(c.env.PUBLIC_ORIGIN));
+        return c.body(serializeJsonLd(doc), 200, { 'content-type': 'application/ld+json; charset=utf-8', vary: 'Accept' }) as never;
       }
       c.header('vary', 'Accept');
       return c.json(claim, 200);

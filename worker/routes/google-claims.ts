@@ -14,6 +14,7 @@
  * `/v1/claims/search` keeps the project's own conventions (problem+json, claims always present).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { publicOrigin } from '../core/public-origin';
 import { rejectHostileText } from '../core/validate';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
@@ -135,7 +136,8 @@ export const googleClaimRoutes = createRouter().openapi(
     const q = c.req.valid('query');
     const size = q.pageSize ?? q.page_size;
     const token = q.pageToken ?? q.page_token;
-    const origin = new URL(c.req.url).origin;
+    // Links come from PUBLIC_ORIGIN only, never the request's Host (core/public-origin.ts); relative otherwise.
+    const origin = publicOrigin(c.env.PUBLIC_ORIGIN) ?? '';
     try {
       const { response } = await searchClaims(
         withCacheTtl(c.env.QS_KV),

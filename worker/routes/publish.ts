@@ -146,9 +146,11 @@ async function articleFromHtml(id: string, bytes: Uint8Array): Promise<ArticleSo
   try {
     parsed = parseSource(`${id}.html`, bytes);
   } catch (err) {
-    throw new ProblemError('invalid-request', `Could not extract an article from the HTML: ${(err as Error).message}`);
+    // The page was read but holds no article we can extract (none found, or markup past the extraction bounds).
+    const detail = (err as Error).message.replace(/^[^:]*\.html: /, '');
+    throw new ProblemError('unprocessable-article', `Could not extract an article from the HTML: ${detail}`);
   }
-  if (parsed.kind !== 'article') throw new ProblemError('invalid-request', 'The HTML did not contain an article.');
+  if (parsed.kind !== 'article') throw new ProblemError('unprocessable-article', 'The HTML did not contain an article.');
   const checked = PublishArticleSchema.safeParse({ ...parsed.source, id: undefined });
   if (!checked.success) throw validationProblem(checked.error, 'extracted article');
   return checked.data as ArticleSource;
@@ -185,7 +187,7 @@ export const publishRoutes = createRouter()
         200: { description: 'Replaced (`updated`) or identical (`unchanged`); `kvPending` keys reach KV within seconds', content: { 'application/json': { schema: PublishedSchema } } },
         201: { description: 'Created', content: { 'application/json': { schema: PublishedSchema } } },
         400: problem('Invalid id or article (`errors` names each bad field)'),
-        422: problem('The article has no usable text'),
+        422: problem('The article has no usable text: no words, no article in the HTML, or HTML past the extraction bounds (nesting is flattened past 48 levels; over 30,000 elements is refused)'),
         ...AUTH_RESPONSES,
         413: problem('Body over 1 MB'),
         415: problem('Body is neither JSON nor HTML'),

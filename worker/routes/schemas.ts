@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { rejectHostileText } from '../core/validate';
 import { ID_PATTERN } from '../store/keys';
+import { MEANING_CHANGES, type MeaningChange } from '../core/types';
 
 export const ProblemSchema = z
   .object({
@@ -109,7 +110,7 @@ export const ClaimSummarySchema = z
     text: z.string(),
     claimant: z.string(),
     claimDate: z.string(),
-    reviews: z.array(ReviewSchema.pick({ publisher: true, url: true, textualRating: true, reviewDate: true })),
+    reviews: z.array(ReviewSchema.pick({ publisher: true, url: true, title: true, textualRating: true, explanation: true, reviewDate: true })),
   })
   .openapi('ClaimSummary');
 
@@ -159,7 +160,7 @@ export const DifferenceSchema = z
     quoted: z.string(),
     sourceStart: z.number().int(),
     sourceEnd: z.number().int(),
-    meaning: z.enum(['negation', 'number', 'quantifier']).optional(),
+    meaning: z.enum(MEANING_CHANGES as [MeaningChange, ...MeaningChange[]]).optional(),
     excerptId: z.string().optional().openapi({ description: 'Set when the edit lies in the next paragraph (offsets are then in that one)' }),
   })
   .openapi('Difference');

@@ -99,7 +99,8 @@ export function claimSummary(claim: Claim): ClaimSummary {
     text: claim.text,
     claimant: claim.claimant,
     claimDate: claim.claimDate,
-    reviews: claim.reviews.map((r) => ({ publisher: r.publisher, url: r.url, textualRating: r.textualRating, reviewDate: r.reviewDate })),
+    // The card shows a verdict with its reason and title, never the rating alone.
+    reviews: claim.reviews.map((r) => ({ publisher: r.publisher, url: r.url, title: r.title, textualRating: r.textualRating, explanation: r.explanation, reviewDate: r.reviewDate })),
   };
 }
 

@@ -28,6 +28,14 @@ export const keys = {
   articleQuotations: (articleId: string) => `${KEY_VERSION}:aq:${articleId}`,
   /** Ingestion sequence counter: the tie-break between reports of the same date. */
   sequence: () => `${KEY_VERSION}:meta:seq`,
+  /** A finding: a report's print altered or misattributed against the primary record. */
+  finding: (id: string) => `${KEY_VERSION}:finding:${id}`,
+  /** The listing of findings, newest first (`order` sorts newest first as a string). */
+  findingsByTime: (order: string, id: string) => `${KEY_VERSION}:findings:${order}:${id}`,
+  /** The same listing for one site (the report's host). */
+  findingsBySite: (site: string, order: string, id: string) => `${KEY_VERSION}:findings-site:${site}:${order}:${id}`,
+  /** The findings a quotation gives (so a recompute knows what to withdraw). */
+  quotationFindings: (quotationId: string) => `${KEY_VERSION}:qf:${quotationId}`,
 } as const;
 
 export const KEY_PREFIX = {
@@ -43,6 +51,10 @@ export const KEY_PREFIX = {
   quotationMembers: `${KEY_VERSION}:qm:`,
   page: `${KEY_VERSION}:page:`,
   articleQuotations: `${KEY_VERSION}:aq:`,
+  finding: `${KEY_VERSION}:finding:`,
+  findingsByTime: `${KEY_VERSION}:findings:`,
+  findingsBySite: `${KEY_VERSION}:findings-site:`,
+  quotationFindings: `${KEY_VERSION}:qf:`,
 } as const;
 
 /** Ids used in keys and URLs: lowercase ASCII letters, digits, '-', '~' and '.' only. */

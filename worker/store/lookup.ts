@@ -48,6 +48,12 @@ export interface LookupOptions {
   limit?: number;
   /** Diagnostics only (bench calibration): report matches down to this score instead of SCORE_THRESHOLD. */
   minScore?: number;
+  /**
+   * Whether the page's own stored attribution may credit the words when the context names no one
+   * (default true: a reader's page). The quote check passes false: it judges the draft's own words
+   * and context, not a copy of the page the record may already hold.
+   */
+  creditFromPage?: boolean;
 }
 
 export interface LookupStats {
@@ -325,7 +331,7 @@ function sourceOtherThanPage(s: Scored, source: SourceRef, pageArticle: string):
   };
 }
 
-function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, page: PageRecord | null, prefix: Token[] | undefined): Match | null {
+function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, page: PageRecord | null, prefix: Token[] | undefined, creditFromPage = true): Match | null {
   let source = sourceOf(s);
   const thisPage = page ? pageHolds(page, s, source) : false;
   if (page && thisPage) {
@@ -376,7 +382,7 @@ function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, pag
   // Misattribution: the page or the highlight's context credits someone else with the original's words.
   // (The page's own attribution counts only when we hold the page's copy: another report's is not this page's word.)
   const pageCopy = !!(page && here.unit.passage && page.excerpts[here.unit.id]);
-  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (pageCopy && head ? speakerAt(head, start, end)?.name : undefined);
+  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (creditFromPage && pageCopy && head ? speakerAt(head, start, end)?.name : undefined);
   if (credited && source.speaker?.name && !sameSpeaker(credited, source.speaker)) {
     match.speakerMismatch = { credited, original: source.speaker.name };
   }
@@ -384,7 +390,7 @@ function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, pag
 }
 
 /** Builds the Matches for one highlight from its scored units: the original first, then other originals. */
-function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit: number, query: PreparedQuery, prefix?: Token[]): Match[] {
+function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit: number, query: PreparedQuery, prefix?: Token[], creditFromPage = true): Match[] {
   if (!scored.length) return [];
   const best = scored[0];
   // The speaker's own record first (a primary passage, or a quotation anchored in one), then a
@@ -397,7 +403,7 @@ function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit: numbe
   const fits = (s: Scored) => s.alignment.score >= ORIGINAL_SHARE * best.alignment.score;
   const printDates = scored.filter((s) => s.unit.quotation && fits(s)).map((s) => s.unit.quotation!.appearances.first[0]?.published ?? '');
   const printed = page?.article.published || printDates.filter(Boolean).sort()[0] || '';
-  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (onPage ? speakerAt(onPage.unit.passage!.head, ...spanPair(onPage))?.name : undefined);
+  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (creditFromPage && onPage ? speakerAt(onPage.unit.passage!.head, ...spanPair(onPage))?.name : undefined);
   const words = p.tokens.filter((t) => !t.gap).length;
   const eligible = (s: Scored) => !isPrimary(s) || mayBeOriginal({ published: sourceOf(s).article.published, ...(sourceOf(s).speaker ? { speaker: sourceOf(s).speaker } : {}) }, { published: printed, ...(credited ? { credited } : {}), words });
   // A quotation anchored in a primary carries the primary and its prints: it goes before the bare passage.
@@ -410,7 +416,7 @@ function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit: numbe
   const push = (s: Scored, loc: Scored) => {
     if (used.has(s.unit.id) || out.length >= limit) return;
     used.add(s.unit.id);
-    const m = toMatch(p, query.tokens, s, loc, page, prefix);
+    const m = toMatch(p, query.tokens, s, loc, page, prefix, creditFromPage);
     if (m) out.push(m);
   };
   if (original) {
@@ -433,6 +439,20 @@ async function bulkGet<T>(kv: KV, names: string[], type: 'text' | 'json', stats:
   const results = await Promise.all(batches.map((b) => kv.get(b, type as 'json') as Promise<Map<string, T | null>>));
   for (const r of results) for (const [k, v] of r) out.set(k, v ?? null);
   return out;
+}
+
+/**
+ * RT1 alone for many windows of one text: the ids of each window's candidates (as `gatherUnits`
+ * would pick them), united in first-seen order. Overlapping windows share their posting lists, so
+ * each is read once; the writer reads the records it keeps, once each, however many windows name them.
+ */
+export async function candidateIdsOfWindows(kv: KV, windows: QueryFeature[][], filter: UnitFilter, stats: LookupStats, max: number, floorShare: number): Promise<string[]> {
+  const featureKeys = [...new Set(windows.flatMap((w) => w.map((f) => keys.indexFeature(f.key))))];
+  if (featureKeys.length) stats.roundTrips++;
+  const postings = await bulkGet<string>(kv, featureKeys, 'text', stats);
+  const ids = new Set<string>();
+  for (const w of windows) for (const c of candidates(w, postings, filter, max, floorShare)) ids.add(c.id);
+  return [...ids];
 }
 
 /**
@@ -498,7 +518,7 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
     const query = prepare(p.tokens);
     const prefix = p.selector.prefix ? tokenize(String(p.selector.prefix).slice(-400)) : undefined;
     const suffix = p.selector.suffix ? tokenize(String(p.selector.suffix).slice(0, 400)) : undefined;
-    return answer(p, score(p, units, minScore, query, prefix, suffix), page, limit, query, prefix);
+    return answer(p, score(p, units, minScore, query, prefix, suffix), page, limit, query, prefix, opts.creditFromPage !== false);
   });
   // Keys are shared across the batch, so each result reports the batch's totals.
   return results.map((matches) => ({ matches, stats: { ...stats } }));

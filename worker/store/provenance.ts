@@ -23,16 +23,17 @@
  * - No value grows with the number of copies: records list a few, chunks hold CHUNK each.
  * - Every member of a quotation is listed in its article's memberships, and the other way round.
  */
-import { isLookupable, SCORE_THRESHOLD } from '../core/match';
-import { queryFeatures } from '../core/features';
-import { tokenize } from '../core/normalise';
+import { isLookupable, prepare, SCORE_THRESHOLD, TextWords, type PreparedQuery } from '../core/match';
+import { queryFeatures, type QueryFeature } from '../core/features';
+import { tokenize, type Token } from '../core/normalise';
 import {
   appearancesOf,
   compareAppearances,
   compareCopies,
+  editRuns,
   FIRST_APPEARANCES,
   FIRST_COPIES,
-  fitSpan,
+  fitWords,
   printsSameWords,
   quotationIdFor,
   mayBeOriginal,
@@ -44,9 +45,10 @@ import {
 } from '../core/provenance';
 import type { Article, Excerpt, Passage, PassageCopy, Quotation, QuotationMember, Quote, SourceRef, Speaker } from '../core/types';
 import { updateUnitIndex, type IndexUnit } from './index-store';
-import { keys } from './keys';
+import { KEY_PREFIX, keys } from './keys';
 import { getMany, type KV } from './kv';
-import { gatherUnits, type LookupStats, type Unit } from './lookup';
+import { candidateIdsOfWindows, gatherUnits, type LookupStats, type Unit } from './lookup';
+import { addFindings, dropFindings, refreshFindings } from './findings';
 import { pageKeyFor, type PageRecord } from './page';
 
 /** Copies or members per chunk value (≈ 60 KB of JSON at most: well under KV's limits, one read each). */
@@ -83,13 +85,32 @@ class Tx {
   deleted = 0;
   quotations = new Set<string>();
   stats: LookupStats = { roundTrips: 0, keysRead: 0 };
-  constructor(readonly kv: KV) {}
+  /**
+   * Quotation records as this writer last read or wrote them: a primary publish checks thousands of
+   * candidates, most of them many times over (once per passage sharing their words). The writer is
+   * the only one (see the header), so its own view is current; records are never mutated in place.
+   */
+  private records = new Map<string, Quotation | null>();
+  constructor(
+    readonly kv: KV,
+    /** The publish's time (findings found now are dated by it). */
+    readonly now: string,
+  ) {}
+  async quotation(id: string): Promise<Quotation | null> {
+    const key = keys.quotation(id);
+    if (this.records.has(key)) return this.records.get(key)!;
+    const q = await this.kv.get<Quotation>(key, 'json');
+    this.records.set(key, q);
+    return q;
+  }
   async put(key: string, value: unknown) {
     await this.kv.put(key, typeof value === 'string' ? value : JSON.stringify(value));
+    if (key.startsWith(KEY_PREFIX.quotation)) this.records.set(key, value as Quotation);
     this.written++;
   }
   async del(key: string) {
     await this.kv.delete(key);
+    if (key.startsWith(KEY_PREFIX.quotation)) this.records.set(key, null);
     this.deleted++;
   }
   async index(change: { removed: IndexUnit[]; added: IndexUnit[] }) {
@@ -230,7 +251,7 @@ async function removeCopies(tx: Tx, articleId: string, excerpts: Excerpt[]): Pro
 
 /** Keeps passage heads in step when an excerpt record changes in place (claims linked to it). */
 export async function refreshHeads(kv: KV, excerpts: Excerpt[]): Promise<number> {
-  const tx = new Tx(kv);
+  const tx = new Tx(kv, new Date().toISOString());
   const stored = await getMany<Passage>(kv, excerpts.map((e) => keys.passage(e.passageId)));
   for (const e of excerpts) {
     const p = stored.get(keys.passage(e.passageId));
@@ -379,7 +400,7 @@ function eligibleAnchor(passage: Passage, fit: SpanFit, facts: PrintFacts): bool
   const said = speakerAt(passage.head, fit.start, fit.end);
   return mayBeOriginal(
     { published: passage.head.article.published, ...(said ? { speaker: said } : {}) },
-    { published: facts.published, ...(facts.speaker?.name ? { credited: facts.speaker.name } : {}), words: tokenize(facts.wording).length },
+    { published: facts.published, ...(facts.speaker?.name ? { credited: facts.speaker.name } : {}), words: tokenize(facts.wording).length, edits: editRuns(fit.alignment) },
   );
 }
 
@@ -405,7 +426,7 @@ function bestPrimary(units: Unit[], facts: PrintFacts, exclude?: Set<string>): {
   for (const u of units) {
     const p = u.passage;
     if (!p || p.primaryCopies === 0 || p.head.article.kind !== 'primary' || exclude?.has(p.id)) continue;
-    const fit = fitSpan(p.head.text, facts.wording, SCORE_THRESHOLD);
+    const fit = fitWords(p.head.text, facts.wording, SCORE_THRESHOLD);
     if (!fit || !eligibleAnchor(p, fit, facts)) continue;
     const candidate = { passage: p, fit };
     if (betterAnchor(candidate, best)) best = candidate;
@@ -424,16 +445,20 @@ async function unitsFor(tx: Tx, text: string, filter: 'all' | 'quotations' | 'pa
 }
 
 /** Writes a quotation's record, members and index entry (old wording out, new wording in). */
-async function saveQuotation(tx: Tx, q: Quotation, before: Quotation | null, members?: { now: QuotationMember[]; was: QuotationMember[] }) {
+async function saveQuotation(tx: Tx, q: Quotation, before: Quotation | null, members?: { now: QuotationMember[]; was: QuotationMember[] }, all?: QuotationMember[]) {
   await tx.put(keys.quotation(q.id), q);
   if (members) await writeChunks(tx, (n) => keys.quotationMembers(q.id, n), members.now, members.was);
   if (!before || wordingKey(before.original.exact) !== wordingKey(q.original.exact)) {
     await tx.index({ removed: before ? [{ id: q.id, text: before.original.exact }] : [], added: [{ id: q.id, text: q.original.exact }] });
   }
   tx.quotations.add(q.id);
+  // Findings follow the members and the original; a caller that changed neither passes no members.
+  const full = members?.now ?? all;
+  if (full) await refreshFindings(tx, q, full);
 }
 
 async function deleteQuotation(tx: Tx, q: Quotation) {
+  await dropFindings(tx, q.id);
   await tx.del(keys.quotation(q.id));
   for (let n = 0; n < chunkCount(q.appearances.count); n++) await tx.del(keys.quotationMembers(q.id, n));
   await tx.index({ removed: [{ id: q.id, text: q.original.exact }], added: [] });
@@ -490,60 +515,76 @@ async function joinQuotations(tx: Tx, article: Article, excerpts: Excerpt[]) {
   for (const excerpt of excerpts) {
     for (const quote of excerpt.quotes) {
       if (!tracesQuote(quote)) continue;
-      const member = memberOf(article, excerpt, quote);
-      const units = await unitsFor(tx, member.wording, 'all');
-      // Re-read: an earlier quote of this article may have changed or merged these records.
-      const live = new Map<string, Quotation>();
-      for (const u of units) {
-        if (!u.quotation || live.has(u.id)) continue;
-        const q = await tx.kv.get<Quotation>(keys.quotation(u.id), 'json');
-        if (q) live.set(q.id, q);
-      }
-      let joined: { q: Quotation; fit: SpanFit } | null = null;
-      for (const q of live.values()) {
-        const fit = printsSameWords(q.original, member.wording, SCORE_THRESHOLD);
-        const s = fit?.alignment.score ?? 0;
-        if (fit && (!joined || s > joined.fit.alignment.score + 1e-9 || (Math.abs(s - joined.fit.alignment.score) <= 1e-9 && q.id < joined.q.id))) joined = { q, fit };
-      }
-      let id: string;
-      if (joined) {
-        const q = joined.q;
-        id = q.id;
-        // The original is the earliest print when no primary holds the words; in a primary it is
-        // the widest span its prints cover.
-        const earlier = q.original.kind === 'earliest-report' && compareDates(member.published, q.original.article.published) < 0;
-        const widens = q.original.kind === 'primary' && joined.fit.start <= q.original.start && joined.fit.end >= q.original.end && joined.fit.end - joined.fit.start > q.original.end - q.original.start;
-        const quick = earlier || widens ? null : withMember(q, member);
-        if (quick) {
-          await appendChunk(tx, (n) => keys.quotationMembers(id, n), q.appearances.count, member);
-          await saveQuotation(tx, quick, q);
-        } else {
-          const was = await readMembers(tx.kv, q);
-          const now = [...was, member];
-          const original = earlier ? reportRef(excerpt, member) : widens ? { ...q.original, start: joined.fit.start, end: joined.fit.end, exact: q.original.excerpt.text.slice(joined.fit.start, joined.fit.end) } : q.original;
-          await saveQuotation(tx, quotationFrom(id, original, now, q.anchorPassageId), q, { now, was });
-        }
-      } else {
-        const anchor = bestPrimary(units, { published: member.published, ...(member.speaker ? { speaker: member.speaker } : {}), wording: member.wording });
-        const original = anchor ? primaryRef(anchor.passage.head, anchor.fit) : reportRef(excerpt, member);
-        // Quotations whose words this quote holds (it quotes more of the same words) merge with it.
-        const absorbable = [...live.values()]
-          .filter((q) => sameAnchor(q, anchor?.passage.id) && printsSameWords(original, q.original.exact, SCORE_THRESHOLD))
-          .sort((a, b) => (a.id < b.id ? -1 : 1));
-        if (absorbable.length) {
-          const [target, ...others] = absorbable;
-          id = target.id;
-          await mergeQuotations(tx, target, others, { member, original }, renamed);
-        } else {
-          id = quotationIdFor(member.excerptId, member.start);
-          await saveQuotation(tx, quotationFrom(id, original, [member], anchor?.passage.id), null, { now: [member], was: [] });
-        }
-      }
+      const id = await joinMember(tx, excerpt, memberOf(article, excerpt, quote), renamed);
       memberships.push({ excerptId: excerpt.id, start: quote.start, quotationId: id });
     }
   }
   const resolve = (id: string): string => (renamed.has(id) ? resolve(renamed.get(id)!) : id);
   if (memberships.length) await tx.put(membershipsKey(article.id), memberships.map((m) => ({ ...m, quotationId: resolve(m.quotationId) })));
+}
+
+/**
+ * One print joins the quotation whose original prints the same words, or founds one (anchored in
+ * the primary passage that holds its words, if any) and takes in the quotations it holds. Returns
+ * the quotation's id; `renamed` learns the ids merged away. The caller files the membership.
+ */
+async function joinMember(tx: Tx, excerpt: Excerpt, member: QuotationMember, renamed: Map<string, string>): Promise<string> {
+  const units = await unitsFor(tx, member.wording, 'all');
+  // Re-read: an earlier quote of this article may have changed or merged these records.
+  const live = new Map<string, Quotation>();
+  for (const u of units) {
+    if (!u.quotation || live.has(u.id)) continue;
+    const q = await tx.quotation(u.id);
+    if (q) live.set(q.id, q);
+  }
+  let joined: { q: Quotation; fit: SpanFit } | null = null;
+  for (const q of live.values()) {
+    const fit = printsSameWords(q.original, member.wording, SCORE_THRESHOLD);
+    const s = fit?.alignment.score ?? 0;
+    if (fit && (!joined || s > joined.fit.alignment.score + 1e-9 || (Math.abs(s - joined.fit.alignment.score) <= 1e-9 && q.id < joined.q.id))) joined = { q, fit };
+  }
+  // Only a quotation anchored in a primary can lose this print to a better primary (a report's
+  // quotation whose words a primary holds was anchored there when that primary was filed).
+  const anchor = !joined || joined.q.original.kind === 'primary' ? bestPrimary(units, { published: member.published, ...(member.speaker ? { speaker: member.speaker } : {}), wording: member.wording }) : null;
+  // A primary passage that holds these words clearly better than the joined quotation's original
+  // (another speaker's reply built on the same words) is where they belong: the quotation is founded
+  // there, as it would have been had that passage been filed first.
+  if (joined && anchor && joined.q.anchorPassageId !== anchor.passage.id && anchor.fit.alignment.score > joined.fit.alignment.score + 0.1) joined = null;
+  if (joined) {
+    const q = joined.q;
+    const id = q.id;
+    // The original is the earliest print when no primary holds the words; in a primary it is
+    // the widest span its prints cover.
+    const earlier = q.original.kind === 'earliest-report' && compareDates(member.published, q.original.article.published) < 0;
+    const widens = q.original.kind === 'primary' && joined.fit.start <= q.original.start && joined.fit.end >= q.original.end && joined.fit.end - joined.fit.start > q.original.end - q.original.start;
+    const quick = earlier || widens ? null : withMember(q, member);
+    if (quick) {
+      await appendChunk(tx, (n) => keys.quotationMembers(id, n), q.appearances.count, member);
+      await saveQuotation(tx, quick, q);
+      await addFindings(tx, quick, [member]);
+    } else {
+      const was = await readMembers(tx.kv, q);
+      const now = [...was, member];
+      const original = earlier ? reportRef(excerpt, member) : widens ? { ...q.original, start: joined.fit.start, end: joined.fit.end, exact: q.original.excerpt.text.slice(joined.fit.start, joined.fit.end) } : q.original;
+      await saveQuotation(tx, quotationFrom(id, original, now, q.anchorPassageId), q, { now, was });
+    }
+    return id;
+  }
+  const original = anchor ? primaryRef(anchor.passage.head, anchor.fit) : reportRef(excerpt, member);
+  // Quotations whose words this quote holds (it quotes more of the same words) merge with it.
+  const absorbable = [...live.values()]
+    .filter((q) => sameAnchor(q, anchor?.passage.id) && printsSameWords(original, q.original.exact, SCORE_THRESHOLD))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (absorbable.length) {
+    const [target, ...others] = absorbable;
+    await mergeQuotations(tx, target, others, { member, original }, renamed);
+    return target.id;
+  }
+  // A print that left the quotation it founded (see `anchorIn`) finds its first id taken.
+  let id = quotationIdFor(member.excerptId, member.start);
+  for (let n = 1; (await tx.quotation(id)) !== null; n++) id = quotationIdFor(`${member.excerptId}~${n}`, member.start);
+  await saveQuotation(tx, quotationFrom(id, original, [member], anchor?.passage.id), null, { now: [member], was: [] });
+  return id;
 }
 
 /** Rewrites article memberships that point at `from` to point at `to` (after a merge). */
@@ -561,49 +602,90 @@ async function repointMemberships(tx: Tx, members: QuotationMember[], from: stri
  */
 async function anchorIn(tx: Tx, passageIds: string[]) {
   const passages = await getMany<Passage>(tx.kv, passageIds.map(keys.passage));
+  const ejected: QuotationMember[] = [];
+  // Wordings are fitted into many passages (and windows overlap): prepare each once per call.
+  const prepared = new Map<string, PreparedQuery>();
   for (const pid of passageIds) {
     const passage = passages.get(keys.passage(pid));
     if (!passage || passage.head.article.kind !== 'primary') continue;
     const tokens = tokenize(passage.head.text);
-    const found = new Map<string, Quotation>();
-    // Windows along the passage: a long speech turn holds many short quotations.
-    for (let at = 0; at < tokens.length; at += ANCHOR_WINDOW_WORDS / 2) {
-      const slice = tokens.slice(at, at + ANCHOR_WINDOW_WORDS);
-      if (!slice.length) break;
-      const text = passage.head.text.slice(slice[0].start, slice[slice.length - 1].end);
-      for (const u of await unitsFor(tx, text, 'quotations')) if (u.quotation) found.set(u.id, u.quotation);
-      if (at + ANCHOR_WINDOW_WORDS >= tokens.length) break;
-    }
+    const found = await quotationsAlong(tx, passage.head.text, tokens);
+    const words = new TextWords(tokens);
     // Re-anchor, in id order (deterministic), those not already in a primary or in this one with stale words.
     const anchoredHere: { q: Quotation; members: QuotationMember[] }[] = [];
-    for (const id of [...found.keys()].sort()) {
-      const q = (await tx.kv.get<Quotation>(keys.quotation(id), 'json')) ?? null;
+    for (const id of found.sort()) {
+      const q = await tx.quotation(id);
       if (!q) continue;
+      const fit = fitAny(passage.head.text, q, tokens, prepared, words);
+      if (!fit) continue;
       const members = await readMembers(tx.kv, q);
-      const fit = fitAny(passage.head.text, q, members);
       const facts = printFacts(members, { published: q.original.article.published, speaker: q.original.speaker, wording: q.original.exact });
       if (!fit || !eligibleAnchor(passage, fit, facts)) continue;
       // Anchored in another primary already: move only if this one is the better anchor (a total order).
       if (q.original.kind === 'primary' && q.anchorPassageId !== pid) {
+        // Both fitted with the words as printed (the original's words are the current anchor's own).
         const current = q.anchorPassageId ? await tx.kv.get<Passage>(keys.passage(q.anchorPassageId), 'json') : null;
-        const currentFit = current ? fitAny(current.head.text, q, members) : null;
-        if (current && currentFit && !betterAnchor({ passage, fit }, { passage: current, fit: currentFit })) continue;
+        const currentFit = current ? fitWords(current.head.text, facts.wording, SCORE_THRESHOLD) : null;
+        const fitHere = fitWords(passage.head.text, facts.wording, SCORE_THRESHOLD, tokens, words);
+        if (current && currentFit && (!fitHere || !betterAnchor({ passage, fit: fitHere }, { passage: current, fit: currentFit }))) continue;
       }
       const original = primaryRef(passage.head, fit);
-      const next = quotationFrom(q.id, original, members, pid);
-      if (JSON.stringify(next) !== JSON.stringify(q)) await saveQuotation(tx, next, q);
-      anchoredHere.push({ q: next, members });
+      // Prints that matched a report's original only through its context (its paragraph's other
+      // words) do not print the primary's words: they leave, and join or found a quotation as if
+      // they had been published after the primary (so the records do not depend on the order).
+      const keep = members.filter((m) => printsSameWords(original, m.wording, SCORE_THRESHOLD));
+      if (!keep.length) continue;
+      const next = quotationFrom(q.id, original, keep, pid);
+      if (keep.length < members.length) {
+        await saveQuotation(tx, next, q, { now: keep, was: members });
+        ejected.push(...members.filter((m) => !keep.includes(m)));
+      } else if (JSON.stringify(next) !== JSON.stringify(q)) await saveQuotation(tx, next, q, undefined, members);
+      anchoredHere.push({ q: next, members: keep });
     }
     await mergeSameWords(tx, passage, anchoredHere);
   }
+  for (const m of ejected) await rejoin(tx, m);
 }
 
-/** Where a quotation's words sit in a primary text: its original's wording, else its most printed wording. */
-function fitAny(text: string, q: Quotation, members: QuotationMember[]): SpanFit | null {
-  const tries = [q.original.exact, ...q.appearances.variants.map((v) => v.wording)];
-  if (!tries.length && members.length) tries.push(members[0].wording);
-  for (const w of tries) {
-    const fit = fitSpan(text, w, SCORE_THRESHOLD);
+/**
+ * The quotations that share words with a (primary) text, window by window along it: a long speech
+ * turn holds many short quotations, and each window ranks the quotations sharing its words as a
+ * lookup of those words would. Every quotation sharing its words is taken (no floor): the decision
+ * must not depend on which other quotations happen to be in the index yet.
+ */
+async function quotationsAlong(tx: Tx, text: string, tokens: Token[]): Promise<string[]> {
+  const windows: QueryFeature[][] = [];
+  for (let at = 0; at < tokens.length; at += ANCHOR_WINDOW_WORDS / 2) {
+    const slice = tokens.slice(at, at + ANCHOR_WINDOW_WORDS);
+    if (!slice.length) break;
+    const words = tokenize(text.slice(slice[0].start, slice[slice.length - 1].end));
+    if (isLookupable(words)) windows.push(queryFeatures(words));
+    if (at + ANCHOR_WINDOW_WORDS >= tokens.length) break;
+  }
+  return candidateIdsOfWindows(tx.kv, windows, 'quotations', tx.stats, 48, 0);
+}
+
+/** A print that left its quotation joins or founds another, and its article's membership follows. */
+async function rejoin(tx: Tx, m: QuotationMember) {
+  const excerpt = await tx.kv.get<Excerpt>(keys.excerpt(m.excerptId), 'json');
+  if (!excerpt) return;
+  const renamed = new Map<string, string>();
+  let id = await joinMember(tx, excerpt, m, renamed);
+  while (renamed.has(id)) id = renamed.get(id)!;
+  const list = await readMemberships(tx.kv, m.articleId);
+  const next = list.map((x) => (x.excerptId === m.excerptId && x.start === m.start ? { ...x, quotationId: id } : x));
+  if (JSON.stringify(next) !== JSON.stringify(list)) await tx.put(membershipsKey(m.articleId), next);
+}
+
+/** Where a quotation's words sit in a primary text: its original's wording, else one of its printed wordings. */
+function fitAny(text: string, q: Quotation, tokens: Token[] = tokenize(text), prepared?: Map<string, PreparedQuery>, words?: TextWords): SpanFit | null {
+  for (const w of [q.original.exact, ...q.appearances.variants.map((v) => v.wording)]) {
+    let query = prepared?.get(w);
+    if (!query) {
+      query = prepare(tokenize(w));
+      prepared?.set(w, query);
+    }
+    const fit = fitWords(text, query, SCORE_THRESHOLD, tokens, words);
     if (fit) return fit;
   }
   return null;
@@ -646,18 +728,9 @@ async function reanchorFrom(tx: Tx, passageIds: string[], passageTexts: Map<stri
   for (const pid of passageIds) {
     const text = passageTexts.get(pid);
     if (!text) continue;
-    const tokens = tokenize(text);
-    const found = new Set<string>();
-    for (let at = 0; at < tokens.length; at += ANCHOR_WINDOW_WORDS / 2) {
-      const slice = tokens.slice(at, at + ANCHOR_WINDOW_WORDS);
-      if (!slice.length) break;
-      for (const u of await unitsFor(tx, text.slice(slice[0].start, slice[slice.length - 1].end), 'quotations')) {
-        if (u.quotation?.anchorPassageId === pid) found.add(u.id);
-      }
-      if (at + ANCHOR_WINDOW_WORDS >= tokens.length) break;
-    }
-    for (const id of [...found].sort()) {
-      const q = await tx.kv.get<Quotation>(keys.quotation(id), 'json');
+    const found = await quotationsAlong(tx, text, tokenize(text));
+    for (const id of found.sort()) {
+      const q = await tx.quotation(id);
       if (!q || q.anchorPassageId !== pid) continue;
       const members = await readMembers(tx.kv, q);
       await reresolve(tx, q, members, gone);
@@ -673,7 +746,7 @@ async function reresolve(tx: Tx, q: Quotation, members: QuotationMember[], exclu
   for (const w of wordings) {
     const anchor = bestPrimary(await unitsFor(tx, w, 'passages'), { ...facts, wording: w }, excludePassages);
     if (anchor) {
-      await saveQuotation(tx, quotationFrom(q.id, primaryRef(anchor.passage.head, anchor.fit), members, anchor.passage.id), q);
+      await saveQuotation(tx, quotationFrom(q.id, primaryRef(anchor.passage.head, anchor.fit), members, anchor.passage.id), q, undefined, members);
       return;
     }
   }
@@ -683,7 +756,7 @@ async function reresolve(tx: Tx, q: Quotation, members: QuotationMember[], exclu
     await deleteQuotation(tx, q);
     return;
   }
-  await saveQuotation(tx, quotationFrom(q.id, reportRef(excerpt, earliest), members), q);
+  await saveQuotation(tx, quotationFrom(q.id, reportRef(excerpt, earliest), members), q, undefined, members);
 }
 
 /** A report's quotes leave their quotations; a quotation founded on them falls back to its next earliest print. */
@@ -693,7 +766,7 @@ async function leaveQuotations(tx: Tx, articleId: string) {
   const byQuotation = new Map<string, Membership[]>();
   for (const m of memberships) byQuotation.set(m.quotationId, [...(byQuotation.get(m.quotationId) ?? []), m]);
   for (const [id] of [...byQuotation].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const q = await tx.kv.get<Quotation>(keys.quotation(id), 'json');
+    const q = await tx.quotation(id);
     if (!q) continue;
     const was = await readMembers(tx.kv, q);
     const now = was.filter((m) => m.articleId !== articleId);
@@ -706,7 +779,7 @@ async function leaveQuotations(tx: Tx, articleId: string) {
     if (q.original.kind === 'earliest-report' && q.original.article.id === articleId) {
       await reresolve(tx, { ...q, appearances: { ...q.appearances, count: now.length } }, now, new Set());
     } else {
-      await saveQuotation(tx, quotationFrom(id, q.original, now, q.anchorPassageId), q);
+      await saveQuotation(tx, quotationFrom(id, q.original, now, q.anchorPassageId), q, undefined, now);
     }
   }
   await tx.del(membershipsKey(articleId));
@@ -735,7 +808,7 @@ async function deletePage(tx: Tx, article: Article) {
 
 /** Files an article's provenance: its passages, its page, its quotes' quotations (a report) or the quotations it anchors (a primary). */
 export async function publishProvenance(kv: KV, article: Article, excerpts: Excerpt[]): Promise<ProvenanceReport> {
-  const tx = new Tx(kv);
+  const tx = new Tx(kv, article.updatedAt || new Date().toISOString());
   const headsChanged = await addCopies(tx, article, excerpts);
   await putPage(tx, article, excerpts);
   if (article.kind === 'report') await joinQuotations(tx, article, excerpts);
@@ -747,7 +820,7 @@ export async function publishProvenance(kv: KV, article: Article, excerpts: Exce
 
 /** Withdraws everything `publishProvenance` filed for an article (retraction, or before an update). */
 export async function retractProvenance(kv: KV, article: Article, excerpts: Excerpt[]): Promise<ProvenanceReport> {
-  const tx = new Tx(kv);
+  const tx = new Tx(kv, article.updatedAt || new Date().toISOString());
   await leaveQuotations(tx, article.id);
   const texts = new Map(excerpts.map((e) => [e.passageId, e.text]));
   const changed = await removeCopies(tx, article.id, excerpts);

@@ -173,6 +173,8 @@ const RELATIVE = /(?:^|[\s,])(?:who|which|that)\s*$/i;
 const PRONOUN_SUBJECT = /^(he|she|they|we|i)\b/i;
 /** What an appositive after a name starts with: "an aide to …", "25" (an age), "R-Ky." (party and state). */
 const APPOSITIVE_START = /^\s*(?:a|an|the|one|now|also|who|\p{Ll}|\p{N}|[RDI]-\p{Lu})/u;
+/** A participle going on with the speech ("said Mr. Guterres, adding:", ", noting that …") is no role. */
+const CONTINUING_PARTICIPLE = /^\s*\p{Ll}+ing(?:\s+that\b|\s*$)/u;
 
 /** The subject opening a clause: a pronoun or a person's name ("Trump attacked Clinton …" → Trump). */
 function leadingSubject(clause: string): ParsedSpeakerPhrase | undefined {
@@ -232,7 +234,8 @@ function invertedSpeaker(after: string): { phrase: ParsedSpeakerPhrase; length: 
   np = np.replace(/\u2024/g, '.');
   let length = m[0].length;
   const appositive = /^,\s*([^,.;:_]{1,140}?)\s*(?=[,.;:]|$)/u.exec(after.slice(length));
-  const role = appositive && APPOSITIVE_START.test(appositive[1]) && !/^\s*who\b/.test(appositive[1]) ? appositive[1] : undefined;
+  const role =
+    appositive && APPOSITIVE_START.test(appositive[1]) && !/^\s*who\b/.test(appositive[1]) && !CONTINUING_PARTICIPLE.test(appositive[1]) ? appositive[1] : undefined;
   const phrase = parseSpeakerPhrase(np, role);
   if (!phrase || phrase.kind === 'pronoun') return undefined;
   if (phrase.kind === 'nominal' && (!/^(?:the|a|an|one|\p{Lu})/iu.test(np.trim()) || np.split(/\s+/).length > 8)) return undefined;

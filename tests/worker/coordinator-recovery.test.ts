@@ -1,0 +1,119 @@
+/**
+ * Committed writes reach KV by themselves: the IndexCoordinator's mirror loop dies with its instance,
+ * so an alarm must be armed whenever dirty keys exist. These tests commit an operation without letting
+ * the loop run (what a crash or an eviction right after the commit leaves), tear the instance down with
+ * the real eviction/abort of workerd, and then send *no request* — only the alarm runs — and check KV.
+ */
+import { env } from 'cloudflare:workers';
+import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { DIRTY_PREFIX, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
+import type { IndexCoordinator } from '../../worker/coordinator/index-coordinator';
+import type { CoordinatorOperation } from '../../worker/coordinator/operations';
+import { keys } from '../../worker/store/keys';
+import { foundIn, sharedPhraseArticle, staleEntries } from './publish-helpers';
+
+/** A coordinator of its own per test, so no other test's loop drains what this one strands. */
+const coordinatorNamed = (name: string) => env.INDEX_COORDINATOR.getByName(`recovery-${name}`);
+
+/** Commits an operation inside the object without starting its mirror loop: the state a crash right after the commit leaves. */
+async function commitOnly(stub: DurableObjectStub<IndexCoordinator>, op: CoordinatorOperation) {
+  return runInDurableObject(stub, async (instance: IndexCoordinator) => {
+    const { reply, written } = await instance['commitOperation'](op);
+    return { ok: reply.ok, written };
+  });
+}
+
+const storedAlarm = (stub: DurableObjectStub<IndexCoordinator>) => runInDurableObject(stub, (_: IndexCoordinator, state) => state.storage.getAlarm());
+const dirtyMarks = (stub: DurableObjectStub<IndexCoordinator>) =>
+  runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.list({ prefix: DIRTY_PREFIX })).size);
+
+describe('committed writes reach KV with no further request', () => {
+  it('a commit arms the alarm in the same write as its dirty marks', async () => {
+    const stub = coordinatorNamed('armed');
+    const article = sharedPhraseArticle(700, 'armed');
+    const { ok, written } = await commitOnly(stub, { kind: 'publish', source: article });
+    expect(ok).toBe(true);
+    expect(written.length).toBeGreaterThan(10);
+    expect(await dirtyMarks(stub)).toBe(written.length);
+    expect(await storedAlarm(stub)).not.toBeNull();
+    // Nothing reached KV yet: the article is committed in the object only.
+    expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
+  });
+
+  it('after an eviction, the alarm alone drains every committed key and no article is torn', async () => {
+    const stub = coordinatorNamed('evicted');
+    const articles = Array.from({ length: 5 }, (_, i) => sharedPhraseArticle(710 + i, 'evicted'));
+    for (const source of articles) expect((await commitOnly(stub, { kind: 'publish', source })).ok).toBe(true);
+    expect(await storedAlarm(stub)).not.toBeNull();
+    await evictDurableObject(stub);
+
+    // No request: only the alarm wakes a new instance, whose constructor reloads the marks.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    for (const a of articles) {
+      expect(await env.QS_KV.get(keys.article(a.id)), a.id).not.toBeNull();
+      expect(await foundIn(a.quote), a.quote).toContain(a.id);
+    }
+    expect(await staleEntries()).toEqual([]);
+    expect(await dirtyMarks(stub)).toBe(0);
+    expect((await stub.stats()).dirty).toBe(0);
+  });
+
+  it('after a crash (instance aborted mid-way), the alarm drains a retraction too', async () => {
+    let stub = coordinatorNamed('crashed');
+    const article = sharedPhraseArticle(720, 'crashed');
+    const published = await stub.publish(article);
+    expect(published).toMatchObject({ ok: true, kvPending: 0 });
+    expect(await storedAlarm(stub)).toBeNull(); // drained by the loop: nothing armed
+
+    expect((await commitOnly(stub, { kind: 'retract', articleId: article.id })).ok).toBe(true);
+    expect(await storedAlarm(stub)).not.toBeNull();
+    await abortAllDurableObjects();
+    stub = coordinatorNamed('crashed'); // a stub of the aborted instance stays broken, as in production
+    expect(await env.QS_KV.get(keys.article(article.id))).not.toBeNull(); // KV still has it: the retraction was only committed
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
+    expect(await foundIn(article.quote)).not.toContain(article.id);
+    expect(await dirtyMarks(stub)).toBe(0);
+  });
+
+  it('marks left without an alarm (by an older version) get one when a new instance starts', async () => {
+    const stub = coordinatorNamed('legacy');
+    const key = 'v-test:legacy-mark';
+    await runInDurableObject(stub, async (_: IndexCoordinator, state) => {
+      await state.storage.put({ [VALUE_PREFIX + key]: { v: 'committed before the restart' }, [DIRTY_PREFIX + key]: Date.now() });
+      await state.storage.deleteAlarm();
+    });
+    await evictDurableObject(stub);
+    // The first thing the new instance does (before serving this call) is arm the alarm for its loaded marks.
+    expect(await storedAlarm(stub)).not.toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await env.QS_KV.get(key)).toBe('committed before the restart');
+    expect(await dirtyMarks(stub)).toBe(0);
+  });
+});
+
+describe('one publish is bounded', () => {
+  it('a publish over the key limit is refused (422 naming the count) with nothing committed; a retraction is never refused', async () => {
+    const stub = coordinatorNamed('bounded');
+    const small = sharedPhraseArticle(730, 'bounded');
+    expect(await stub.publish(small)).toMatchObject({ ok: true, status: 'created' });
+    // Lower the limit below what one article changes, instead of publishing 10,000 keys' worth of text.
+    await runInDurableObject(stub, (instance: IndexCoordinator) => {
+      instance['maxOperationKeys'] = 10;
+    });
+    const big = sharedPhraseArticle(731, 'bounded');
+    const refused = await stub.publish(big);
+    expect(refused).toMatchObject({ ok: false, status: 422 });
+    expect((refused as { detail: string }).detail).toMatch(/would change \d+ index keys; one publish may change at most 10\b/);
+    expect(await env.QS_KV.get(keys.article(big.id))).toBeNull();
+    expect(await dirtyMarks(stub)).toBe(0);
+    // The object holds no value for it either (a read-through may have cached "absent", nothing more).
+    const held = await runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.get<{ v: string | null }>(VALUE_PREFIX + keys.article(big.id)))?.v ?? null);
+    expect(held).toBeNull();
+    // Retracting the earlier article changes more than 10 keys too, and goes through.
+    expect(await stub.retract(small.id)).toMatchObject({ ok: true, status: 'deleted' });
+    expect(await env.QS_KV.get(keys.article(small.id))).toBeNull();
+  });
+});
