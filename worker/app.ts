@@ -24,6 +24,7 @@ import { API_VERSION, healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
 import { problemRoutes } from './routes/problems';
 import { publishRoutes, refusePublishPreflight } from './routes/publish';
+import { completeContract } from './routes/contract';
 import { createRouter } from './routes/router';
 
 /**
@@ -54,9 +55,11 @@ app.use('/v1alpha1/*', publicReadCors());
 app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
-// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation. Its
-// `servers` entry names the host asked, so the host is part of the cache identity.
-app.use('/openapi.json', cacheable({ maxAge: OPENAPI_MAX_AGE, key: (c) => `openapi|${new URL(c.req.url).origin}` }));
+// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation.
+// Its `servers` entry comes from configuration, not the request, so one cache entry serves every host.
+const openApiCache = cacheable({ maxAge: OPENAPI_MAX_AGE, key: () => 'openapi' });
+// Reads only: another method must reach the router (405), never a cached document.
+app.use('/openapi.json', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? openApiCache(c, next) : next()));
 
 const routes = app
   .route('/', healthRoutes)
@@ -78,18 +81,26 @@ app.openAPIRegistry.register('ClaimInput', ClaimInputSchema);
 app.openAPIRegistry.register('ClaimReviewInput', ClaimReviewInputSchema);
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret' });
 
-app.doc31('/openapi.json', (c) => ({
-  openapi: '3.1.0',
-  info: {
-    title: 'QuoteSource API',
-    version: API_VERSION,
-    description:
-      'Where does this quote come from, and is it quoted right? Quote lookups with misquote detection, article excerpts, ' +
-      'claim search (Google Fact Check Tools claims:search shape) and ClaimReview JSON-LD. Errors are RFC 9457 application/problem+json.',
-  },
-  // The configured public origin, never the request's Host (worker/core/public-origin.ts); relative otherwise.
-  servers: [{ url: publicOrigin(c.env.PUBLIC_ORIGIN) ?? '/' }],
-}));
+/** The OpenAPI document: generated from the routes' zod schemas, completed with the global responses. */
+app.get('/openapi.json', (c) =>
+  c.json(
+    completeContract(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'QuoteSource API',
+          version: API_VERSION,
+          description:
+            'Where does this quote come from, and is it quoted right? Quote lookups with misquote detection, article excerpts, ' +
+            "claim search (Google Fact Check Tools' own GET /v1alpha1/claims:search, and /v1/claims/search) and ClaimReview JSON-LD in and out. " +
+            'Errors are RFC 9457 application/problem+json (Google error shape on /v1alpha1).',
+        },
+        // The configured public origin, never the request's Host (worker/core/public-origin.ts); relative otherwise.
+        servers: [{ url: publicOrigin(c.env.PUBLIC_ORIGIN) ?? '/' }],
+      }),
+    ),
+  ),
+);
 
 app.onError(problemErrorHandler());
 app.notFound(problemNotFound(() => app));

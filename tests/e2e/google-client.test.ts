@@ -4,6 +4,7 @@
  * Data: the seeds, the fictional fact-check fixtures, and, when ../shared/corpus is present, the
  * ClaimsKG samples (real fact-checks from ten fact-checkers; never copied into the project).
  */
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { factchecktools, type factchecktools_v1alpha1 } from '@googleapis/factchecktools';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,9 +15,13 @@ const CLAIMSKG = resolve(CORPUS_DIR, 'claims/claimskg-samples');
 let worker: Worker;
 let client: factchecktools_v1alpha1.Factchecktools;
 
+/** This suite's own local KV, emptied first: a store left by an older build would hide what this one writes. */
+const PERSIST = '.wrangler/e2e-google-client';
+
 beforeAll(async () => {
+  rmSync(resolve(PROJECT_DIR, PERSIST), { recursive: true, force: true });
   worker = await startWorker({
-    persistTo: '.wrangler/e2e-google-client',
+    persistTo: PERSIST,
     paths: [resolve(PROJECT_DIR, 'seeds'), resolve(PROJECT_DIR, 'tests/fixtures/ingest/factcheck'), ...(corpusAvailable() ? [CLAIMSKG] : [])],
   });
   // Exactly what an integrator changes: the root URL. No API key is needed (one given is ignored).

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ArticleSchema, ExcerptContextSchema, LookupResponseSchema } from '../../worker/routes/schemas';
 import { CheckResponseSchema } from '../../worker/routes/check-schemas';
 import { SEED_ARTICLES, SEED_REPORT_ID, XINHUA } from '../seed-sources';
+import { checkContract } from './contract-check';
 import { api, SEED_ARTICLE_ID, seedKv } from './seed';
 
 beforeAll(seedKv, 120_000);
@@ -74,5 +75,32 @@ describe('responses match the declared contract exactly', () => {
   test('the misattribution case names both speakers', async () => {
     const { matches } = (await lookup(cases['credited to someone else'])) as { matches: { speakerMismatch?: unknown }[] };
     expect(matches[0].speakerMismatch).toEqual({ credited: 'Councillor Ada Okonjo', original: 'Vladimir Medinsky' });
+  });
+});
+
+describe('/openapi.json declares what is sent', () => {
+  test('every operation has a unique operationId; cached reads declare 304, rate-limited ones 429', async () => {
+    const doc = (await (await api('/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> };
+    const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ at: `${method} ${path}`, ...op })));
+    expect(ops.filter((o) => !o.operationId).map((o) => o.at)).toEqual([]);
+    expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
+    const op = (at: string) => ops.find((o) => o.at === at)!;
+    for (const at of ['get /v1/lookup', 'get /v1/articles/{id}', 'get /v1/excerpts/{id}', 'get /v1/claims/{id}', 'get /v1/claims/search', 'get /v1alpha1/claims:search']) {
+      expect([at, '304' in op(at).responses]).toEqual([at, true]);
+    }
+    for (const at of ['get /v1/lookup', 'post /v1/lookup', 'post /v1/lookup/batch', 'get /v1/claims/search', 'get /v1alpha1/claims:search']) {
+      expect([at, '429' in op(at).responses]).toEqual([at, true]);
+    }
+  });
+
+  test('the response check is not a rubber stamp: an undeclared field type or status fails it', async () => {
+    const req = new Request('https://qs.test/v1/excerpts/seed-report-2022-02-28~0');
+    const good = await api('/v1/excerpts/seed-report-2022-02-28~0');
+    const body = (await good.json()) as Record<string, any>;
+    const json = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+    await expect(checkContract(req, json({ ...body, previous: 'none' }))).rejects.toThrow(/previous/);
+    await expect(checkContract(req, json({ ...body, excerpt: { ...body.excerpt, position: '0' } }))).rejects.toThrow(/position/);
+    await expect(checkContract(req, json(body, 418))).rejects.toThrow(/status not declared/);
+    await expect(checkContract(req, json(body))).resolves.toBeUndefined();
   });
 });

@@ -1,13 +1,15 @@
 /** Shared helpers for the publishing tests: authenticated requests, test articles, KV consistency checks. */
 import { env, exports } from 'cloudflare:workers';
 import { parsePosting } from '../../worker/core/features';
+import { checkedFetch } from './contract-check';
 import type { ArticleSource, Excerpt } from '../../worker/core/types';
 import { KEY_PREFIX } from '../../worker/store/keys';
 import { lookup } from '../../worker/store/lookup';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 
-export const request = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`https://qs.test${path}`, init));
+/** A request to the worker; the answer is checked against /openapi.json (contract-check.ts). */
+export const request = (path: string, init: RequestInit = {}) => checkedFetch(new Request(`https://qs.test${path}`, init));
 
 export const authed = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${token}` });
 

@@ -1,5 +1,6 @@
 /** Seeds the test's local KV through the real ingestion library, inside workerd. */
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
+import { checkedFetch } from './contract-check';
 import { expect } from 'vitest';
 import { putArticle, putClaims } from '../../worker/store/articles';
 import { SEED_ARTICLES, SEED_CLAIMS, SEED_REPORT_ID } from '../seed-sources';
@@ -14,8 +15,8 @@ export async function seedKv() {
   return { article: articles[0], articles, claims };
 }
 
-/** A request to the worker as a client would make it. */
-export const api = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`https://qs.test${path}`, init));
+/** A request to the worker as a client would make it; the answer is checked against /openapi.json. */
+export const api = (path: string, init?: RequestInit) => checkedFetch(new Request(`https://qs.test${path}`, init));
 
 export interface ProblemBody {
   type: string;

@@ -4,7 +4,7 @@ import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
 import { readArticle } from '../store/articles';
-import { ArticleSchema, IdParam, problemResponses } from './schemas';
+import { ArticleSchema, IdParam, NOT_MODIFIED, problemResponses } from './schemas';
 import { createRouter } from './router';
 
 export const READ_MAX_AGE = 300;
@@ -13,11 +13,13 @@ export const articleRoutes = createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/v1/articles/{id}',
+    operationId: 'getArticle',
     tags: ['read'],
     summary: 'An article by id',
     middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
     request: { params: IdParam('article', 'ukraine-russia-talks-belarus-2022-02-28') },
     responses: {
+        ...NOT_MODIFIED,
       200: { description: 'The article', content: { 'application/json': { schema: ArticleSchema } } },
       ...problemResponses(400, 404),
     },

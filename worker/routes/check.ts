@@ -56,6 +56,7 @@ export const checkRoutes = createRouter().openapi(
   createRoute({
     method: 'post',
     path: '/v1/check',
+    operationId: 'checkDraft',
     tags: ['check'],
     summary: 'Check every quotation of a draft against the record before it is published',
     description:

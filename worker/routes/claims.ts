@@ -13,7 +13,7 @@ import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
 import { InvalidPageToken, readClaim, searchClaims } from '../store/claims';
 import { READ_MAX_AGE } from './articles';
-import { ClaimSchema, IdParam, problemResponses } from './schemas';
+import { ClaimSchema, IdParam, NOT_MODIFIED, problemResponses } from './schemas';
 import { createRouter } from './router';
 
 export const MAX_PAGE_SIZE = 100;
@@ -119,11 +119,14 @@ export const claimRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/v1/claims/search',
+      operationId: 'searchClaims',
       tags: ['claims'],
       summary: 'Search claims and their reviews (Google Fact Check Tools claims:search shape)',
       middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
       request: { query: ClaimSearchQuery },
       responses: {
+        ...NOT_MODIFIED,
+        ...problemResponses(429),
         200: { description: 'Matching claims, best first; `nextPageToken` when there are more', content: { 'application/json': { schema: ClaimSearchResponseSchema } } },
         ...problemResponses(400),
       },
@@ -150,6 +153,7 @@ export const claimRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/v1/claims/{id}',
+      operationId: 'getClaim',
       tags: ['claims'],
       summary: 'A claim with its reviews; schema.org ClaimReview JSON-LD with Accept: application/ld+json',
       middleware: [
@@ -159,6 +163,7 @@ export const claimRoutes = createRouter()
       ] as const,
       request: { params: IdParam('claim', 'sample-guterres-leaders-move-back-to-peace') },
       responses: {
+        ...NOT_MODIFIED,
         200: {
           description: 'The claim (JSON), or its ClaimReview(s) as JSON-LD',
           content: {

@@ -5,18 +5,20 @@ import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
 import { readExcerptContext } from '../store/excerpt-context';
 import { READ_MAX_AGE } from './articles';
-import { ExcerptContextSchema, IdParam, problemResponses } from './schemas';
+import { ExcerptContextSchema, IdParam, NOT_MODIFIED, problemResponses } from './schemas';
 import { createRouter } from './router';
 
 export const excerptRoutes = createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/v1/excerpts/{id}',
+    operationId: 'getExcerpt',
     tags: ['read'],
     summary: 'An excerpt with its neighbouring excerpts',
     middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
     request: { params: IdParam('excerpt', 'ukraine-russia-talks-belarus-2022-02-28~1') },
     responses: {
+        ...NOT_MODIFIED,
       200: { description: '`{excerpt, previous, next}`; previous/next are null at the article\'s ends', content: { 'application/json': { schema: ExcerptContextSchema } } },
       ...problemResponses(400, 404),
     },

@@ -61,6 +61,7 @@ export const findingRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/v1/findings',
+      operationId: 'listFindings',
       tags: ['findings'],
       summary: 'Quotations that ingestion found altered or misattributed against the speaker’s own record, newest first',
       request: { query: FindingsQuery },
@@ -86,6 +87,7 @@ export const findingRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/v1/findings/{id}',
+      operationId: 'getFinding',
       tags: ['findings'],
       summary: 'One finding; with Accept: application/ld+json, a ClaimReview-shaped draft for a fact-checker to review (never a published verdict)',
       request: { params: IdParam('finding', 'f0123456789a') },

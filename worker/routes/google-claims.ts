@@ -14,6 +14,7 @@
  * `/v1/claims/search` keeps the project's own conventions (problem+json, claims always present).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { publicOrigin } from '../core/public-origin';
 import { rejectHostileText } from '../core/validate';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
@@ -21,6 +22,7 @@ import { withCacheTtl } from '../store/cached-kv';
 import { InvalidPageToken, searchClaims } from '../store/claims';
 import { READ_MAX_AGE } from './articles';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './claims';
+import { NOT_MODIFIED } from './schemas';
 import { createRouter } from './router';
 
 /** Offsets past this are not a search anyone pages through (and keep page tokens short). */
@@ -124,6 +126,8 @@ export const googleClaimRoutes = createRouter().openapi(
     middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
     request: { query: GoogleSearchQuery },
     responses: {
+      ...NOT_MODIFIED,
+      429: googleError('Too many searches from this client (status RESOURCE_EXHAUSTED; `Retry-After` in seconds)'),
       200: { description: 'Reviewed claims, best first; `nextPageToken` when there are more', content: { 'application/json': { schema: GoogleSearchResponse } } },
       400: googleError('A parameter is invalid (Google error shape, status INVALID_ARGUMENT)'),
     },
@@ -132,7 +136,8 @@ export const googleClaimRoutes = createRouter().openapi(
     const q = c.req.valid('query');
     const size = q.pageSize ?? q.page_size;
     const token = q.pageToken ?? q.page_token;
-    const origin = new URL(c.req.url).origin;
+    // Links come from PUBLIC_ORIGIN only, never the request's Host (core/public-origin.ts); relative otherwise.
+    const origin = publicOrigin(c.env.PUBLIC_ORIGIN) ?? '';
     try {
       const { response } = await searchClaims(
         withCacheTtl(c.env.QS_KV),

@@ -10,6 +10,7 @@ export const healthRoutes = createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/healthz',
+    operationId: 'health',
     tags: ['meta'],
     summary: 'Liveness check',
     responses: { 200: { description: 'The worker answers and its KV binding is present', content: { 'application/json': { schema: HealthSchema } } } },

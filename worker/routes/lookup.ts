@@ -24,6 +24,7 @@ import {
   MAX_BODY_BYTES,
   MAX_CONTEXT_CHARS,
   MAX_QUOTE_CHARS,
+  NOT_MODIFIED,
   problemResponses,
 } from './schemas';
 import { createRouter } from './router';
@@ -93,11 +94,14 @@ export const lookupRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/v1/lookup',
+      operationId: 'lookupQuote',
       tags: ['lookup'],
       summary: 'Find the source of a highlighted quote',
       middleware: [cacheable({ maxAge: LOOKUP_MAX_AGE, key: queryKey })] as const,
       request: { query: LookupQuerySchema },
       responses: {
+        ...NOT_MODIFIED,
+        ...problemResponses(429),
         200: jsonResponse('Matches, best first; `{"matches": []}` when nothing matches reliably', LookupResponseSchema),
         ...problemResponses(400),
       },
@@ -114,13 +118,14 @@ export const lookupRoutes = createRouter()
     createRoute({
       method: 'post',
       path: '/v1/lookup',
+      operationId: 'lookupSelector',
       tags: ['lookup'],
       summary: 'Find the source of a highlighted quote given as a TextQuoteSelector',
       middleware: [limitBody(MAX_BODY_BYTES), requireJson(), cacheable({ maxAge: LOOKUP_MAX_AGE, key: bodyKey })] as const,
       request: { body: { required: true, content: { 'application/json': { schema: LookupBodySchema } } } },
       responses: {
         200: jsonResponse('Matches, best first; `{"matches": []}` when nothing matches reliably', LookupResponseSchema),
-        ...problemResponses(400, 413, 415),
+        ...problemResponses(400, 413, 415, 429),
       },
     }),
     async (c) => {
@@ -133,11 +138,13 @@ export const lookupRoutes = createRouter()
     createRoute({
       method: 'post',
       path: '/v1/lookup/batch',
+      operationId: 'lookupBatch',
       tags: ['lookup'],
       summary: `Look up to ${MAX_BATCH} quotes at once`,
       middleware: [limitBody(MAX_BODY_BYTES), requireJson(), cacheable({ maxAge: LOOKUP_MAX_AGE, key: batchKey })] as const,
       request: { body: { required: true, content: { 'application/json': { schema: BatchBodySchema } } } },
       responses: {
+        ...problemResponses(429),
         200: jsonResponse('One `{matches}` per quote, in request order', BatchResponseSchema),
         ...problemResponses(400, 413, 415),
       },

@@ -51,6 +51,7 @@ export const problemRoutes = createRouter().openapi(
   createRoute({
     method: 'get',
     path: '/problems/{slug}',
+    operationId: 'getProblemType',
     tags: ['meta'],
     summary: 'What an error `type` means',
     request: { params: z.object({ slug: z.string().max(40).openapi({ param: { name: 'slug', in: 'path' }, example: 'not-found' }) }) },

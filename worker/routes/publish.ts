@@ -161,6 +161,7 @@ export const publishRoutes = createRouter()
     createRoute({
       method: 'put',
       path: '/v1/articles/{id}',
+      operationId: 'putArticle',
       tags: ['publish'],
       summary: 'Publish or replace an article (bearer token)',
       security: [{ bearerAuth: [] }],
@@ -214,6 +215,7 @@ export const publishRoutes = createRouter()
     createRoute({
       method: 'delete',
       path: '/v1/articles/{id}',
+      operationId: 'deleteArticle',
       tags: ['publish'],
       summary: 'Retract an article with its excerpts and index entries (bearer token)',
       security: [{ bearerAuth: [] }],
@@ -236,6 +238,7 @@ export const publishRoutes = createRouter()
     createRoute({
       method: 'get',
       path: '/v1/admin/coordinator',
+      operationId: 'coordinatorStatus',
       tags: ['publish'],
       summary: 'Publishing coordinator status: keys not yet mirrored to KV, operations, KV writes (bearer token)',
       security: [{ bearerAuth: [] }],

@@ -18,7 +18,7 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
-type ProblemStatus = 400 | 404 | 405 | 406 | 413 | 415;
+type ProblemStatus = 400 | 404 | 405 | 406 | 413 | 415 | 429;
 type ProblemResponse = { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } };
 
 /** Error responses a route may give, as RFC 9457 problem+json (literal statuses, so `hc` clients narrow on them). */
@@ -34,7 +34,13 @@ const DESCRIPTIONS: Record<number, string> = {
   406: 'Not acceptable (problem+json)',
   413: 'Body or query too large (problem+json)',
   415: 'Body is not JSON (problem+json)',
+  429: 'Too many lookups from this client (problem+json; `Retry-After` says how many seconds to wait)',
 };
+
+/** For cached reads: `If-None-Match` with the current `ETag` → 304, no body. */
+export const NOT_MODIFIED = {
+  304: { description: 'Not modified: the `If-None-Match` ETag is current (no body)', headers: { ETag: { schema: { type: 'string' as const } } } },
+} as const;
 
 export const IdParam = (name: string, example: string) =>
   z.object({
@@ -125,7 +131,13 @@ export const ExcerptSchema = z
   .openapi('Excerpt');
 
 export const ExcerptContextSchema = z
-  .object({ excerpt: ExcerptSchema, previous: ExcerptSchema.nullable(), next: ExcerptSchema.nullable() })
+  // A union with null, not `.nullable()`: the generator drops `nullable` beside a $ref, and the
+  // first and last excerpts of an article have no previous / next.
+  .object({
+    excerpt: ExcerptSchema,
+    previous: z.union([ExcerptSchema, z.null()]).openapi({ description: 'null at the start of the article' }),
+    next: z.union([ExcerptSchema, z.null()]).openapi({ description: 'null at the end of the article' }),
+  })
   .openapi('ExcerptWithContext');
 
 export const ClaimSchema = z
