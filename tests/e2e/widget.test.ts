@@ -7,5 +7,6 @@ import { stopShared } from './harness';
 import './demo.suite';
 import './hostile-hosts.suite';
 import './check-page.suite';
+import './check-cli-remote.suite';
 
 afterAll(stopShared);
