@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ARTICLES } from '../harbour';
-import { PROJECT_DIR, sharedSetup, type Worker } from './harness';
+import { PROJECT_DIR, publishThrough, sharedSetup, type Worker } from './harness';
 
 const run = promisify(execFile);
 let worker: Worker;
@@ -28,14 +28,7 @@ const DRAFT = [
 
 beforeAll(async () => {
   ({ worker } = await sharedSetup());
-  for (const article of ARTICLES) {
-    const res = await fetch(`${worker.url}/v1/articles/${article.id}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'report', ...article }),
-    });
-    expect([200, 201]).toContain(res.status);
-  }
+  await publishThrough(worker, ARTICLES);
   dir = await mkdtemp(join(tmpdir(), 'qs-check-remote-'));
   await writeFile(join(dir, 'ferry.md'), DRAFT);
   await writeFile(join(dir, 'clean.txt'), 'Clean draft\n\nHolt told the meeting: "The night ferry will not be cancelled this winter."\n');

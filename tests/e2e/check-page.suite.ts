@@ -14,21 +14,14 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ARTICLES } from '../harbour';
-import { sharedSetup, type Worker } from './harness';
+import { publishThrough, sharedSetup, type Worker } from './harness';
 
 let worker: Worker;
 let browser: Browser;
 
 beforeAll(async () => {
   ({ worker, browser } = await sharedSetup());
-  for (const article of ARTICLES) {
-    const res = await fetch(`${worker.url}/v1/articles/${article.id}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'report', ...article }),
-    });
-    expect([200, 201]).toContain(res.status);
-  }
+  await publishThrough(worker, ARTICLES);
 });
 
 const UN_PRESS_RELEASE = '“Enough is enough,” said Mr. Guterres, adding:  “The fighting in Ukraine must stop now.”';

@@ -137,3 +137,15 @@ export async function stopShared() {
   await browser?.close();
   await worker?.stop();
 }
+
+/** Publishes articles through the worker's own `PUT /v1/articles/:id` (e.g. the fictional harbour record); throws on any refusal. */
+export async function publishThrough(worker: Worker, articles: { id: string; kind?: string }[]): Promise<void> {
+  for (const article of articles) {
+    const res = await fetch(`${worker.url}/v1/articles/${article.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${worker.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'report', ...article }),
+    });
+    if (res.status !== 200 && res.status !== 201) throw new Error(`PUT /v1/articles/${article.id}: ${res.status} ${await res.text()}`);
+  }
+}
