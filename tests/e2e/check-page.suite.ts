@@ -12,9 +12,9 @@
  */
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ARTICLES } from '../harbour';
-import { publishThrough, sharedSetup, type Worker } from './harness';
+import { publishThrough, sharedSetup, type Worker, openWatched, type Watched } from './harness';
 
 let worker: Worker;
 let browser: Browser;
@@ -47,28 +47,7 @@ const EXPECTED = [
   { status: 'no-record', label: 'No record', icon: '?', words: '<b>Bold</b> claims need <img src=x onerror=window.__pwned=3>' },
 ];
 
-interface Watched {
-  page: Page;
-  context: BrowserContext;
-  errors: string[];
-  violations: () => Promise<string[]>;
-}
-
-async function openCheck(options: Parameters<Browser['newContext']>[0] = {}): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && errors.push(`console: ${m.text()} ${m.location().url}`));
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    Object.defineProperty(window, '__violations', { value: seen });
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
-  });
-  await page.goto(`${worker.url}/check`);
-  await page.waitForFunction(() => !!document.querySelector('quote-source')?.shadowRoot);
-  return { page, context, errors, violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations) };
-}
+const openCheck = (options: Parameters<Browser['newContext']>[0] = {}): Promise<Watched> => openWatched(browser, `${worker.url}/check`, 900, options);
 
 async function checkDraft(page: Page, text: string) {
   await page.fill('#draft', text);

@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { sharedSetup, wordsBoxScript, type Worker } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { sharedSetup, wordsBoxScript, type Worker, openWatched, type Watched } from './harness';
 
 let worker: Worker;
 let browser: Browser;
@@ -14,30 +14,7 @@ beforeAll(async () => {
   ({ worker, browser } = await sharedSetup());
 });
 
-interface Watched {
-  page: Page;
-  context: BrowserContext;
-  errors: string[];
-  violations: () => Promise<string[]>;
-}
-
-async function openDemo(options: Parameters<Browser['newContext']>[0] = {}): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  // The browser's own favicon probe is not the page's doing.
-  page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && errors.push(`console: ${m.text()} ${m.location().url}`));
-  // Recorded from the first moment (CDP-injected, so the page's CSP does not apply to it).
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    Object.defineProperty(window, '__violations', { value: seen });
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
-  });
-  await page.goto(`${worker.url}/demo`);
-  await page.waitForFunction(() => !!document.querySelector('quote-source')?.shadowRoot);
-  return { page, context, errors, violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations) };
-}
+const openDemo = (options: Parameters<Browser['newContext']>[0] = {}): Promise<Watched> => openWatched(browser, `${worker.url}/demo`, 800, options);
 
 async function dragSelect(page: Page, selector: string, words: string) {
   // The seed's later paragraphs sit below the fold: a drag happens where the reader can see it.

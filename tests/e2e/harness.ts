@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildCheckPage, buildWidget } from '../../scripts/build-widget';
 import { ingest } from '../../scripts/ingest';
 import { chromiumLaunch } from '../chromium';
@@ -148,4 +148,31 @@ export async function publishThrough(worker: Worker, articles: { id: string; kin
     });
     if (res.status !== 200 && res.status !== 201) throw new Error(`PUT /v1/articles/${article.id}: ${res.status} ${await res.text()}`);
   }
+}
+
+/** A page of ours opened in a fresh context, its errors and CSP violations recorded from the first moment. */
+export interface Watched {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+  violations: () => Promise<string[]>;
+}
+
+/** Opens `url` (a page carrying the widget) at `height` px tall and waits for the widget to be live. */
+export async function openWatched(browser: Browser, url: string, height: number, options: Parameters<Browser['newContext']>[0] = {}): Promise<Watched> {
+  const context = await browser.newContext({ viewport: { width: 1100, height }, ...options });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // The browser's own favicon probe is not the page's doing.
+  page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && errors.push(`console: ${m.text()} ${m.location().url}`));
+  // Recorded from the first moment (CDP-injected, so the page's CSP does not apply to it).
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.defineProperty(window, '__violations', { value: seen });
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => !!document.querySelector('quote-source')?.shadowRoot);
+  return { page, context, errors, violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations) };
 }
