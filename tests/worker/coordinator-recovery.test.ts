@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DIRTY_PREFIX, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
 import type { IndexCoordinator } from '../../worker/coordinator/index-coordinator';
 import type { CoordinatorOperation } from '../../worker/coordinator/operations';
-import { keys } from '../../worker/store/keys';
+import { KEY_PREFIX, keys } from '../../worker/store/keys';
 import { foundIn, sharedPhraseArticle, staleEntries } from './publish-helpers';
 
 /** A coordinator of its own per test, so no other test's loop drains what this one strands. */
@@ -91,6 +91,60 @@ describe('committed writes reach KV with no further request', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await env.QS_KV.get(key)).toBe('committed before the restart');
     expect(await dirtyMarks(stub)).toBe(0);
+  });
+});
+
+describe('text before record: an article is never readable before its words can be found', () => {
+  /** One paced mirror round (what the loop runs), with `held` written less than a second ago so pacing holds it back. */
+  const roundHolding = (stub: DurableObjectStub<IndexCoordinator>, held: string) =>
+    runInDurableObject(stub, async (instance: IndexCoordinator) => {
+      instance['lastKvWrite'].set(held, Date.now());
+      await instance['mirrorRound'](false);
+      return instance.stats().dirty;
+    });
+  const releaseAndRound = (stub: DurableObjectStub<IndexCoordinator>, held: string) =>
+    runInDurableObject(stub, async (instance: IndexCoordinator) => {
+      instance['lastKvWrite'].delete(held);
+      await instance['mirrorRound'](false);
+    });
+
+  for (const restarted of [false, true]) {
+    it(`a record waits while an index key of its publish waits out the per-key pacing${restarted ? ' (marks reloaded by a new instance)' : ''}`, async () => {
+      const stub = coordinatorNamed(`record-last-${restarted}`);
+      const article = sharedPhraseArticle(740 + Number(restarted), `record-last-${restarted}`);
+      const { ok, written } = await commitOnly(stub, { kind: 'publish', source: article });
+      expect(ok).toBe(true);
+      if (restarted) await evictDurableObject(stub);
+      const held = written.find((k) => k.startsWith(KEY_PREFIX.indexFeature))!;
+      expect(held).toBeDefined();
+
+      expect(await roundHolding(stub, held)).toBeGreaterThan(0);
+      // Everything else of the publish is out; the held posting list and the record are not.
+      expect(await env.QS_KV.get(held)).toBeNull();
+      expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
+
+      await releaseAndRound(stub, held); // the posting list goes out; the record still waits for the next round
+      expect(await env.QS_KV.get(held)).not.toBeNull();
+      await releaseAndRound(stub, held);
+      expect(await env.QS_KV.get(keys.article(article.id))).not.toBeNull();
+      expect(await foundIn(article.quote)).toContain(article.id);
+      expect((await stub.stats()).dirty).toBe(0);
+    });
+  }
+
+  it("a later publish's pending keys never hold back an earlier record", async () => {
+    const stub = coordinatorNamed('record-not-starved');
+    const first = sharedPhraseArticle(750, 'not-starved');
+    await commitOnly(stub, { kind: 'publish', source: first });
+    // One round: the first publish's index keys go out; its record waits for the next round.
+    await runInDurableObject(stub, (instance: IndexCoordinator) => instance['mirrorRound'](false));
+    expect(await env.QS_KV.get(keys.article(first.id))).toBeNull();
+    const second = sharedPhraseArticle(751, 'not-starved-b');
+    const { written } = await commitOnly(stub, { kind: 'publish', source: second });
+    const held = written.find((k) => k.startsWith(KEY_PREFIX.indexFeature))!;
+    await roundHolding(stub, held);
+    expect(await env.QS_KV.get(keys.article(first.id))).not.toBeNull();
+    expect(await env.QS_KV.get(keys.article(second.id))).toBeNull();
   });
 });
 

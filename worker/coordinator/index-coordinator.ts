@@ -13,16 +13,23 @@
  *    dirty keys exist — in the same atomic storage write that commits them, and again on start-up
  *    when a previous instance left marks behind. A crash, a restart or an idle eviction therefore
  *    ends with the alarm waking a new instance, which drains the marks with no request needed.
- * 5. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
+ * 5. Text before record: an article's (or claim's) record reaches KV only after every index key
+ *    changed by the same or an earlier operation is there, so a reader who can fetch the record
+ *    finds its words by lookup — also while a restarted instance drains marks (records last) and
+ *    while a hot posting list waits out its one-write-a-second pacing.
+ * 6. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
  *    retraction); the object's KV yields to the event loop every few storage operations and the mirror
  *    rests between batches, so a large operation never holds the thread that lookups need.
  *
  * Invariants: (a) dirty mark in storage ⇒ an alarm is armed (or the loop holding it is running
  * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value;
- * (c) nothing is ever acknowledged to a client before its writes are committed with their marks.
+ * (c) nothing is ever acknowledged to a client before its writes are committed with their marks;
+ * (d) a record key is written to KV only while no index key dirtied by the same or an earlier
+ * operation is still dirty (`writableInOrder`).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ArticleSource, ClaimSource } from '../core/types';
+import { KEY_PREFIX } from '../store/keys';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
 
@@ -70,12 +77,21 @@ export interface CoordinatorStats {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Keys a reader fetches to see that an article or claim exists; mirrored after their index keys. */
+const isRecordKey = (key: string) => key.startsWith(KEY_PREFIX.article) || key.startsWith(KEY_PREFIX.claim);
+
 export class IndexCoordinator extends DurableObject<Env> {
   /** Tail of the operation queue. */
   private queue: Promise<unknown> = Promise.resolve();
   /** KV keys whose latest value is not in KV yet, with a version bumped on every write. */
   private readonly dirty = new Map<string, number>();
   private version = 0;
+  /**
+   * Per dirty key, the operation that first dirtied it since it was last clean (0 for marks a
+   * previous instance left: their order is unknown, so every such index key goes before any record).
+   */
+  private readonly dirtySince = new Map<string, number>();
+  private operationSeq = 0;
   private readonly lastKvWrite = new Map<string, number>();
   private mirroring: Promise<void> | null = null;
   private readonly waiters = new Set<() => void>();
@@ -90,7 +106,7 @@ export class IndexCoordinator extends DurableObject<Env> {
     // left by the commit is normally there already; marks left by an older version may have none).
     ctx.blockConcurrencyWhile(async () => {
       const marks = await ctx.storage.list({ prefix: DIRTY_PREFIX });
-      for (const name of marks.keys()) this.dirty.set(name.slice(DIRTY_PREFIX.length), ++this.version);
+      for (const name of marks.keys()) this.markDirty(name.slice(DIRTY_PREFIX.length), 0);
       if (this.dirty.size > 0 && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
     });
   }
@@ -160,8 +176,27 @@ export class IndexCoordinator extends DurableObject<Env> {
       return { reply: { ok: false, status: 422, detail }, written: [] };
     }
     const written = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
-    for (const key of written) this.dirty.set(key, ++this.version);
+    const operation = ++this.operationSeq;
+    for (const key of written) this.markDirty(key, operation);
     return { reply, written };
+  }
+
+  private markDirty(key: string, operation: number): void {
+    this.dirty.set(key, ++this.version);
+    if (!this.dirtySince.has(key)) this.dirtySince.set(key, operation);
+  }
+
+  /**
+   * Invariant (d): the dirty keys that may be written now, index keys first. A record waits while an
+   * index key dirtied by its own or an earlier operation is dirty (a later operation's keys never
+   * hold it back, so a stream of publishes cannot starve it).
+   */
+  private writableInOrder(keys: string[]): string[] {
+    let oldestIndexKey = Infinity;
+    for (const [key, since] of this.dirtySince) if (!isRecordKey(key) && since < oldestIndexKey) oldestIndexKey = since;
+    const index = keys.filter((k) => !isRecordKey(k));
+    const records = keys.filter((k) => isRecordKey(k) && (this.dirtySince.get(k) ?? 0) < oldestIndexKey);
+    return [...index, ...records];
   }
 
   /** Runs `fn` after every earlier operation has finished (whether it succeeded or not). */
@@ -230,13 +265,18 @@ export class IndexCoordinator extends DurableObject<Env> {
   /** Writes the dirty keys that are due; returns the number of failed writes. */
   private async mirrorRound(force: boolean): Promise<number> {
     const now = Date.now();
-    const due = [...this.dirty.keys()]
-      .filter((k) => force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS)
-      .slice(0, force ? undefined : MIRROR_ROUND_MAX);
+    const paced = [...this.dirty.keys()].filter((k) => force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS);
+    // A forced round writes everything, records after the rest; a paced one holds them back (d).
+    const due = force ? [...paced.filter((k) => !isRecordKey(k)), ...paced.filter(isRecordKey)] : this.writableInOrder(paced).slice(0, MIRROR_ROUND_MAX);
     let failures = 0;
-    for (let i = 0; i < due.length; i += MIRROR_PARALLEL) {
+    for (let i = 0; i < due.length; ) {
       const batchStarted = Date.now();
-      const batch = due.slice(i, i + MIRROR_PARALLEL);
+      // A batch is written in parallel, so it never mixes index keys with the records they gate.
+      let end = Math.min(i + MIRROR_PARALLEL, due.length);
+      const firstRecord = due.findIndex((k, at) => at >= i && at < end && isRecordKey(k));
+      if (firstRecord > i) end = firstRecord;
+      const batch = due.slice(i, end);
+      i = end;
       const versions = new Map(batch.map((k) => [k, this.dirty.get(k)]));
       const entries = await this.ctx.storage.get<{ v: string | null }>(batch.map((k) => VALUE_PREFIX + k));
       await Promise.all(
@@ -250,6 +290,7 @@ export class IndexCoordinator extends DurableObject<Env> {
             // Clean only if nobody changed the key while we were writing the older value.
             if (this.dirty.get(key) === versions.get(key)) {
               this.dirty.delete(key);
+              this.dirtySince.delete(key);
               await this.ctx.storage.delete(DIRTY_PREFIX + key);
             }
           } catch (err) {
@@ -263,7 +304,7 @@ export class IndexCoordinator extends DurableObject<Env> {
       // At most half the time writing: rest as long as the batch took (capped), so lookups reading KV
       // meanwhile are not queued behind thousands of writes — in `wrangler dev` the local KV shares
       // this process, and back-to-back batches of a large publish held lookups at seconds.
-      if (!force && i + MIRROR_PARALLEL < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, Date.now() - batchStarted));
+      if (!force && i < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, Date.now() - batchStarted));
     }
     this.pruneWriteTimes();
     return failures;
