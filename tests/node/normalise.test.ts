@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { GAP, normalise, normaliseWords, tokenize } from '../../worker/core/normalise';
+import { GAP, normalise, normaliseWords, tokenize, tokensOf } from '../../worker/core/normalise';
 
 const words = (s: string) => tokenize(s).map((t) => t.norm);
 
@@ -49,6 +49,40 @@ describe('normalise', () => {
 
   test('CJK characters are words of their own', () => {
     expect(words('中文 abc')).toEqual(['中', '文', 'abc']);
+  });
+
+  test('property: the one-to-one fast path gives the same words and offsets as the general path', () => {
+    const general = (s: string) => tokensOf(normalise(s));
+    // Mostly strings the fast path takes (single spaces, foldable letters, curly quotes), with the characters that send it back.
+    const piece = fc.constantFrom('We', 'don’t', 'said', 'É', 'ção', ' ', ' ', ' ', '\n', '\t', '\r\n', '“', '”', '—', '-', '.', '...', '…', '[', ']', 'ﬁ', '\u00ad', 'İ', 'ß', '１', '`', 'A', '3,5', '中', '\u00a0', 'x\u0301', '(', ')', '(...)', '( … )', '. .', '..', '…', '[sic]', '[…]', '-\n', '3', '.5');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const s = parts.join('');
+        expect(tokenize(s)).toEqual(general(s));
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), (s) => {
+        expect(tokenize(s)).toEqual(general(s));
+      }),
+      { numRuns: 2000 },
+    );
+    // ASCII text (scanned without the regex): apostrophes, numbers with separators, digits in words.
+    const ascii = fc.constantFrom('a', 'Bc', '1', '22', "'", '.', ',', ' ', '-', '_', '"', 'x1', '3.5', '1,000', "don't", '`', '!', '...', '. . .', '(', ')');
+    fc.assert(
+      fc.property(fc.array(ascii, { maxLength: 30 }), (parts) => {
+        const s = parts.join('');
+        expect(tokenize(s)).toEqual(general(s));
+      }),
+      { numRuns: 5000 },
+    );
+    // Whitespace runs matter where collapsing them makes an ellipsis or a hyphenated break.
+    for (const s of ['stop now .  .  . It needs', 'stop now.\t \t. . it', 'the negoti-  \nations', 'the negoti- \r\nations', ' lead and trail ']) expect(tokenize(s), s).toEqual(general(s));
+    expect(words('stop now .  .  . It needs')).toContain(GAP);
+    // Real sentences take the fast path and keep their offsets.
+    const src = 'He said: “We won’t go back — not now.”';
+    expect(tokenize(src).map((t) => src.slice(t.start, t.end))).toEqual(['He', 'said', 'We', 'won’t', 'go', 'back', 'not', 'now']);
   });
 
   test('property: normalising twice changes nothing', () => {

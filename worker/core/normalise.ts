@@ -214,8 +214,101 @@ const WORD = new RegExp(`[${CJK_CLASS}]|${LETTER}+(?:'${LETTER}+|(?<=\\p{N})[.,]
 
 /** Words of `input` with their original offsets. */
 export function tokenize(input: string): Token[] {
-  const n = normalise(input);
-  return tokensOf(n);
+  const src = typeof input === 'string' ? input : String(input ?? '');
+  const folded = foldOneToOne(src);
+  if (folded === null) return tokensOf(normalise(src));
+  if (!MAYBE_SPECIAL.test(folded)) return tokensOfFolded(spaced(folded));
+  // Elisions alone (dots, "…") are found in one pass on the folded text; insertions in brackets,
+  // parenthesised elisions and hyphenated breaks can reveal more after a rewrite: the general path.
+  if (NEEDS_REWRITING.test(folded)) return tokensOf(normalise(src));
+  return tokensWithGaps(spaced(folded));
+}
+
+const spaced = (folded: string) => (folded.includes('\n') ? folded.replaceAll('\n', ' ') : folded);
+
+/** What only `normalise`'s rewriting passes handle: `[`, `(` before an elision, a hyphen before a line break. */
+const NEEDS_REWRITING = /\[|\(\s?[.\u2026]|-\n/;
+
+/**
+ * The fast path of `normalise` for the common paragraph (a lookup tokenizes a dozen): when every
+ * character folds to exactly one character, no whitespace run collapses and nothing is trimmed, the
+ * folded text has the original's offsets, character for character. Returns that text (line breaks
+ * kept, as `normalise` sees them before its rewriting), or null for the general path.
+ * `tokenize` gives the same words and offsets either way (tests/node/normalise.test.ts checks both paths).
+ */
+function foldOneToOne(src: string): string | null {
+  const n = src.length;
+  if (n === 0) return null;
+  let changed = false;
+  let previousSpace = true; // a space first is leading whitespace: trimmed, so not one-to-one
+  for (let i = 0; i < n; i++) {
+    const code = src.charCodeAt(i);
+    if (code > 0x20 && code < 0x7f && code !== 0x60) {
+      if (code >= 65 && code <= 90) changed = true;
+      previousSpace = false;
+      continue;
+    }
+    let c: string;
+    if (code === 0x20) c = ' ';
+    else {
+      if (code >= 0xd800 && code <= 0xdfff) return null;
+      c = foldChar(src[i]);
+      if (c.length !== 1) return null;
+      changed = true;
+    }
+    if (c === ' ' || c === '\n') {
+      if (previousSpace) return null;
+      previousSpace = true;
+    } else previousSpace = false;
+  }
+  if (previousSpace) return null; // trailing whitespace
+  return changed ? src.replace(NEEDS_FOLDING, (c) => (c >= 'A' && c <= 'Z' ? String.fromCharCode(c.charCodeAt(0) + 32) : foldChar(c))) : src;
+}
+
+/**
+ * Words and gaps of a one-to-one folded text whose only specials are elisions: each elision is a gap
+ * over the characters it covers (runs of gaps with nothing between are one), the words are read
+ * around them — as `normalise` + `tokensOf` would give them.
+ */
+function tokensWithGaps(text: string): Token[] {
+  const gaps: Token[] = [];
+  let blanked = '';
+  let from = 0;
+  for (const m of text.matchAll(GAP_PATTERN)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    gaps.push({ norm: GAP, start, end, gap: true });
+    blanked += text.slice(from, start) + ' '.repeat(end - start);
+    from = end;
+  }
+  blanked += text.slice(from);
+  const words = tokensOfFolded(blanked);
+  const out: Token[] = [];
+  let w = 0;
+  for (const g of gaps) {
+    while (w < words.length && words[w].start < g.start) out.push(words[w++]);
+    const prev = out[out.length - 1];
+    if (prev?.gap) prev.end = Math.max(prev.end, g.end);
+    else out.push(g);
+  }
+  while (w < words.length) out.push(words[w++]);
+  return out;
+}
+
+/** Characters `foldOneToOne` replaces: ASCII capitals, the backtick, controls and everything beyond ASCII. */
+const NEEDS_FOLDING = /[A-Z`\x00-\x1f\x7f-\uffff]/g;
+
+/** Words of a folded text whose offsets are the original's (see `foldOneToOne`). */
+function tokensOfFolded(text: string): Token[] {
+  if (ASCII_ONLY.test(text)) return asciiTokens(text);
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const word = m[0];
+    const a = m.index!;
+    const gap = word === GAP;
+    tokens.push({ norm: word, start: a, end: a + word.length, gap });
+  }
+  return tokens;
 }
 
 /** Words of an already normalised text. */
@@ -232,6 +325,41 @@ export function tokensOf(n: Normalised): Token[] {
       continue;
     }
     tokens.push({ norm: word, start: n.map[a], end: n.mapEnd[b - 1], gap });
+  }
+  return tokens;
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const isAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * `WORD` for folded ASCII text, as a scan (no regex match objects): a run of letters and digits,
+ * continued by `'` + letters/digits, or after a digit by `.`/`,` + digits. Same words as the regex
+ * (the property test in tests/node/normalise.test.ts compares them).
+ */
+function asciiTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isAlnum(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && isAlnum(text.charCodeAt(i))) i++;
+    for (;;) {
+      const c = i < n ? text.charCodeAt(i) : 0;
+      if (c === 39 /* ' */ && i + 1 < n && isAlnum(text.charCodeAt(i + 1))) {
+        i++;
+        while (i < n && isAlnum(text.charCodeAt(i))) i++;
+      } else if ((c === 46 || c === 44) /* . , */ && isDigit(text.charCodeAt(i - 1)) && i + 1 < n && isDigit(text.charCodeAt(i + 1))) {
+        i++;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+      } else break;
+    }
+    tokens.push({ norm: text.slice(start, i), start, end: i, gap: false });
   }
   return tokens;
 }
