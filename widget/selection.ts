@@ -2,12 +2,14 @@
  * Selection watching and W3C TextQuoteSelector building (exact + ~32 characters of context on
  * each side), in the manner of the Hypothesis client's anchoring layer.
  */
+import { MAX_QUERY_CHARS } from '../worker/core/limits';
 import type { TextQuoteSelector } from '../worker/core/types';
 
 export const CONTEXT_CHARS = 32;
 /** "At least a few words": shorter selections are ordinary clicks and double-clicks. */
 export const MIN_WORDS = 3;
-export const MAX_CHARS = 2000;
+/** The longest highlight sent: the API's own limit. */
+export const MAX_CHARS = MAX_QUERY_CHARS;
 
 const BLOCK = 'p,li,blockquote,q,dd,dt,td,th,figcaption,h1,h2,h3,h4,h5,h6,article,section,main,div,body';
 

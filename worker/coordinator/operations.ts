@@ -3,6 +3,7 @@
  * `npm run ingest` uses), run against the coordinator's KV. Expected failures (bad article, unknown
  * id) become a reply; anything else propagates and leaves the object's state untouched.
  */
+import { InputError } from '../core/errors';
 import type { ArticleSource, ClaimSource } from '../core/types';
 import { deleteArticle, deleteClaim, putArticle, putClaims, type ClaimDeleteReport, type ClaimsReport, type DeleteReport, type IngestReport } from '../store/articles';
 import type { KV } from '../store/kv';
@@ -38,7 +39,8 @@ export async function applyOperation(kv: KV, op: CoordinatorOperation): Promise<
     try {
       report = await putArticle(kv, op.source);
     } catch (err) {
-      if (isInputError(err)) return { ok: false, status: 422, detail: (err as Error).message };
+      // The library's word on what it cannot use; anything else (a bug, a KV failure) propagates.
+      if (err instanceof InputError) return { ok: false, status: 422, detail: err.message };
       throw err;
     }
     return { ok: true, status: report.status, report };
@@ -47,7 +49,3 @@ export async function applyOperation(kv: KV, op: CoordinatorOperation): Promise<
   if (!report.deleted) return { ok: false, status: 404, detail: `No article with id "${op.articleId}".` };
   return { ok: true, status: 'deleted', report };
 }
-
-/** Errors the ingestion library throws for content it cannot use (as opposed to bugs or KV failures). */
-const isInputError = (err: unknown) =>
-  err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError) && /article|body|title|text|paragraph|excerpt|empty/i.test(err.message);

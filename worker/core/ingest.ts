@@ -4,6 +4,7 @@
  * (apart from `updatedAt`), so re-ingesting the same source yields the same ids and content hash.
  */
 import { ARTICLE_KINDS, type Article, type ArticleKind, type ArticleSource, type ArticleSummary, type Claim, type Excerpt, type Quote } from './types';
+import { InputError, UnknownKindError } from './errors';
 import { articleIdFor, claimIdFor, excerptIdFor, quoteIdFor } from './ids';
 import { splitParagraphs } from './extract/paragraphs';
 import { extractQuotes } from './extract/quotes';
@@ -65,13 +66,7 @@ export const isNamedSpeaker = (name: string) => /\p{Lu}/u.test(name) && !/^(?:th
 export const makesClaim = (q: Quote): boolean =>
   q.kind === 'direct' && !q.turn && !!q.speaker && isNamedSpeaker(q.speaker.name) && (!q.partial || q.text.split(/\s+/).length >= 4);
 
-/** A `kind` a caller gave that is not one we know: the message names the field. */
-export class UnknownKindError extends Error {
-  constructor(readonly value: unknown) {
-    super(`kind must be "primary" or "report", not ${JSON.stringify(value)}`);
-    this.name = 'UnknownKindError';
-  }
-}
+export { UnknownKindError };
 
 /** The article's kind: as given, else `report` (nothing is trusted as a speaker's own record unless someone says so). */
 export function articleKindOf(source: { kind?: unknown }): ArticleKind {
@@ -88,10 +83,10 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
   const kind = articleKindOf(source);
   const { paragraphs: attributed, warnings } = paragraphsOf(source, kind);
   const paragraphs = attributed.map((p) => p.text);
-  if (!paragraphs.length) throw new Error(`article "${source.title}" has no body text`);
+  if (!paragraphs.length) throw new InputError(`article "${source.title}" has no body text`);
   // Text with nothing to look up ("… … ... ---") would be stored and indexed as an article nobody can find.
   if (!paragraphs.some((p) => HAS_WORD.test(p))) {
-    throw new Error(`article "${source.title}" has no words: its body text is only punctuation, symbols or spaces`);
+    throw new InputError(`article "${source.title}" has no words: its body text is only punctuation, symbols or spaces`);
   }
   const meta = {
     url: clean(source.url),

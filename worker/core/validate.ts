@@ -89,27 +89,7 @@ export function textProblem(text: string, policy: TextPolicy = QUERY_POLICY): st
 /** True when `text` is well-formed UTF-16 (no lone surrogates): what `TextEncoder` can encode losslessly. */
 export const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
-/* ---------- limits shared by every route ---------- */
-
-/** Longest highlight or query accepted, in UTF-16 code units. */
-export const MAX_QUERY_CHARS = 2000;
-/** Largest request body accepted (checked before the body is parsed). */
-export const MAX_BODY_BYTES = 1024 * 1024;
-/** Most quotes in one `POST /v1/lookup/batch`. */
-export const MAX_BATCH = 50;
-/** Largest total request header size accepted (Cloudflare's own ceiling is far higher; nothing here needs more). */
-export const MAX_HEADER_BYTES = 16 * 1024;
-/** Published article limits. */
-export const MAX_ARTICLE_FIELD_CHARS = 20_000;
-/**
- * Article text per publish through the API. Above the longest news article in the shared corpus
- * (PolNeAR: ~30,000 characters) with room to spare; 46 of the 51 primary transcripts fit too (the
- * full debates, ~95,000, go in with `npm run ingest`). The index work grows faster than the text —
- * in-process, 50,000 characters of debate take ~1 s and ~7,700 KV keys, 100,000 take ~4.5 s and
- * ~14,000 — and an 880 KB article once wrote 93,628 keys and held the coordinator for minutes while
- * lookups timed out (docs/publish.md "Limits").
- */
-export const MAX_ARTICLE_BODY_CHARS = 50_000;
+export { MAX_ARTICLE_BODY_CHARS, MAX_ARTICLE_FIELD_CHARS, MAX_BATCH, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_QUERY_CHARS } from './limits';
 
 /* ---------- zod building blocks (plain zod; @hono/zod-openapi schemas accept them) ---------- */
 

@@ -7,7 +7,7 @@
  * the secret leaks through response timing.
  */
 import type { MiddlewareHandler } from 'hono';
-import { problemResponse } from './problem';
+import { ProblemError } from './problem';
 
 export const ADMIN_REALM = 'quotesource-publish';
 
@@ -25,16 +25,14 @@ export async function tokensEqual(given: string, expected: string): Promise<bool
   return diff === 0;
 }
 
-const problem = (status: 401 | 403 | 503, slug: string, title: string, detail: string, instance: string, headers: Record<string, string> = {}) =>
-  problemResponse({ type: `/problems/${slug}`, title, status, detail, instance }, headers);
-
 /** Requires `Authorization: Bearer <ADMIN_TOKEN>`. */
 export function requireAdminToken(): MiddlewareHandler<{ Bindings: { ADMIN_TOKEN?: string } }> {
   return async (c, next) => {
-    const instance = new URL(c.req.url).pathname;
     const expected = c.env?.ADMIN_TOKEN ?? '';
     if (!expected) {
-      return problem(503, 'publishing-disabled', 'Publishing disabled', 'This deployment has no ADMIN_TOKEN secret, so publishing is switched off. Set it with `wrangler secret put ADMIN_TOKEN` (locally: .dev.vars).', instance, { 'retry-after': '3600' });
+      throw new ProblemError('publishing-disabled', 'This deployment has no ADMIN_TOKEN secret, so publishing is switched off. Set it with `wrangler secret put ADMIN_TOKEN` (locally: .dev.vars).', {
+        headers: { 'retry-after': '3600' },
+      });
     }
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i.exec(header);
@@ -42,12 +40,12 @@ export function requireAdminToken(): MiddlewareHandler<{ Bindings: { ADMIN_TOKEN
       const detail = header
         ? 'The Authorization header must be `Bearer <token>`.'
         : 'Publishing needs `Authorization: Bearer <token>` with the ADMIN_TOKEN secret.';
-      return problem(401, 'unauthorized', 'Unauthorized', detail, instance, {
-        'www-authenticate': `Bearer realm="${ADMIN_REALM}"${header ? ', error="invalid_request"' : ''}`,
+      throw new ProblemError('unauthorized', detail, {
+        headers: { 'www-authenticate': `Bearer realm="${ADMIN_REALM}"${header ? ', error="invalid_request"' : ''}` },
       });
     }
     if (!(await tokensEqual(match[1], expected))) {
-      return problem(403, 'forbidden', 'Forbidden', 'The bearer token is not valid for publishing.', instance);
+      throw new ProblemError('forbidden', 'The bearer token is not valid for publishing.');
     }
     await next();
   };

@@ -13,7 +13,8 @@ const slugForStatus = (status: number): ProblemSlug =>
 /** Renders every thrown error as problem+json; unexpected errors are logged and hidden from clients. */
 export function problemErrorHandler(): ErrorHandler {
   return (err, c) => {
-    const instance = new URL(c.req.url).pathname;
+    // Sliced: a 414's path may be megabytes long.
+    const instance = new URL(c.req.url).pathname.slice(0, 200);
     if (err instanceof ProblemError) return problemResponse(err.toProblem(instance), err.headers);
     if (err instanceof HTTPException) {
       const slug = slugForStatus(err.status);

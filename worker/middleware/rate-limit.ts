@@ -8,7 +8,7 @@
  * billing-grade metering. If it is missing or fails, requests pass (fail open) rather than 500.
  */
 import type { MiddlewareHandler } from 'hono';
-import { problemResponse } from './problem';
+import { ProblemError } from './problem';
 
 export interface RateLimitBindings {
   LOOKUP_RATE_LIMITER?: RateLimit;
@@ -42,15 +42,6 @@ export function lookupRateLimit(paths: RegExp = LIMITED_PATHS): MiddlewareHandle
     }
     if (allowed) return next();
     const period = Math.max(1, Math.min(3600, Number(c.env?.RATE_LIMIT_PERIOD) || 60));
-    return problemResponse(
-      {
-        type: '/problems/too-many-requests',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: `Too many lookups from this client; try again in ${period} seconds.`,
-        instance: new URL(c.req.url).pathname,
-      },
-      { 'retry-after': String(period) },
-    );
+    throw new ProblemError('too-many-requests', `Too many lookups from this client; try again in ${period} seconds.`, { headers: { 'retry-after': String(period) } });
   };
 }

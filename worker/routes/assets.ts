@@ -5,15 +5,11 @@
  * page and its script (routes/check-page.ts). Mounted in worker/app.ts with `app.route('/', assets)`.
  */
 import { Hono, type Context } from 'hono';
+import { ProblemError } from '../middleware/problem';
 import seedText from '../../seeds/articles/000_f31f24ae895fee86.txt';
 
 const WIDGET_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
 
-const problem = (status: number, title: string, detail: string) =>
-  new Response(JSON.stringify({ type: 'about:blank', title, status, detail }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
 
 async function strongEtag(body: ArrayBuffer): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
@@ -53,12 +49,12 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * build does not hold is simply not found (404: an old page asking for a replaced module).
  */
 export async function builtScript(c: Context<{ Bindings: Env }>, file: string, contentHashed = false): Promise<Response> {
-  if (!c.env.ASSETS) return problem(503, 'Script unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
+  if (!c.env.ASSETS) throw new ProblemError('asset-unavailable', 'The ASSETS binding is missing; run `npm run build:widget`.');
   const stored = await c.env.ASSETS.fetch(new Request(new URL(`/${file}`, c.req.url)));
   if (!stored.ok)
-    return contentHashed
-      ? problem(404, 'Not Found', `No widget module named ${file} in this build.`)
-      : problem(503, 'Script unavailable', `dist/public/${file} is missing; run \`npm run build:widget\`.`);
+    throw contentHashed
+      ? new ProblemError('not-found', `No widget module named ${file} in this build.`)
+      : new ProblemError('asset-unavailable', `dist/public/${file} is missing; run \`npm run build:widget\`.`);
   const body = await stored.arrayBuffer();
   const etag = await strongEtag(body);
   const headers = new Headers({
@@ -93,7 +89,7 @@ export const newNonce = () => btoa(String.fromCharCode(...crypto.getRandomValues
 export const assets = new Hono<{ Bindings: Env }>()
   .get('/:file{widget[a-zA-Z0-9-]*\\.js}', (c) => {
     const file = c.req.param('file');
-    if (!WIDGET_MODULE.test(file)) return problem(404, 'Not Found', `No widget module named ${file}.`);
+    if (!WIDGET_MODULE.test(file)) throw new ProblemError('not-found', `No widget module named ${file}.`);
     return builtScript(c, file, file !== 'widget.js');
   })
   .get('/demo', (c) => {

@@ -3,11 +3,12 @@
  * `text/html` page, extracted as ingestion does) → every quotation with its status against the
  * record (store/check). Read-only, so cached like lookups: under a hash of the exact request body.
  */
+import { InputError } from '../core/errors';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { parseSource } from '../core/extract/sources';
 import type { ArticleSource } from '../core/types';
-import { limitBody } from '../middleware/body';
+import { limitBody, mediaTypeOf, requireMediaType } from '../middleware/body';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
@@ -17,26 +18,15 @@ import { LOOKUP_MAX_AGE } from './lookup';
 import { MAX_BODY_BYTES, problemResponses } from './schemas';
 import { createRouter } from './router';
 
-const mediaType = (c: Context) => (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-const isJson = (type: string) => /^application\/([\w.-]+\+)?json$/.test(type);
-
 /** 415 unless the draft is JSON or HTML. */
-const requireDraftMediaType = (): MiddlewareHandler => async (c, next) => {
-  const type = mediaType(c);
-  if (type !== 'text/html' && !isJson(type)) {
-    throw new ProblemError(
-      'unsupported-media-type',
-      `Send the draft as "Content-Type: application/json" ({"text": …}) or "text/html" (a page to extract); got ${type ? `"${type}"` : 'none'}.`,
-    );
-  }
-  await next();
-};
+const requireDraftMediaType = () =>
+  requireMediaType({ html: true, hint: (got) => `Send the draft as "Content-Type: application/json" ({"text": …}) or "text/html" (a page to extract); got ${got}.` });
 
 /** The cache identity: the media type and a SHA-256 of the exact body (a draft is too long for a key). */
 const draftKey = async (c: Context) => {
-  const body = new Uint8Array(await c.req.raw.clone().arrayBuffer());
+  const body = new Uint8Array(await c.req.arrayBuffer());
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
-  return `check|${mediaType(c)}|${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `check|${mediaTypeOf(c)}|${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 };
 
 /** An HTML draft → the article text, as `PUT /v1/articles` and the CLI extract it. */
@@ -46,7 +36,8 @@ function draftFromHtml(bytes: Uint8Array): ArticleSource {
   try {
     parsed = parseSource('draft.html', bytes);
   } catch (err) {
-    throw new ProblemError('invalid-request', `Could not extract the draft's article text from the HTML: ${(err as Error).message}`);
+    if (!(err instanceof InputError)) throw err;
+    throw new ProblemError('invalid-request', `Could not extract the draft's article text from the HTML: ${err.message}`);
   }
   if (parsed.kind !== 'article' || !parsed.source.body.trim()) throw new ProblemError('invalid-request', 'The HTML holds no article text to check.');
   return parsed.source;
@@ -78,7 +69,7 @@ export const checkRoutes = createRouter().openapi(
   }),
   async (c) => {
     let draft: ArticleSource;
-    if (mediaType(c) === 'text/html') {
+    if (mediaTypeOf(c) === 'text/html') {
       draft = draftFromHtml(new Uint8Array(await c.req.arrayBuffer()));
     } else {
       const body = c.req.valid('json') as { text: string; title?: string; url?: string; published?: string };

@@ -11,6 +11,7 @@
  * claim JSON); a review always has an http(s) `url` and a `textualRating`; dates are ISO 8601 once
  * stored; a numeric rating outside its declared range is refused, not clamped.
  */
+import { InputError } from '../core/errors';
 import { createRoute, z } from '@hono/zod-openapi';
 import { isoDate } from '../core/dates';
 import { claimFromClaimReview, findClaimReviews } from '../core/extract/claim-review';
@@ -104,7 +105,8 @@ function claimFromBody(body: unknown): { claim?: ClaimSource; issues: { path: Pr
       const { id: _derived, ...claim } = claimFromClaimReview(reviews[0]);
       candidate = claim;
     } catch (e) {
-      return { issues: [{ path: [], message: (e as Error).message }] };
+      if (!(e instanceof InputError)) throw e;
+      return { issues: [{ path: [], message: e.message }] };
     }
   }
   const parsed = ClaimInputSchema.safeParse(candidate);

@@ -7,6 +7,7 @@
  * Order of checks: token, then body size (before anything reads the body), then content type, then
  * the schema — so an unauthenticated client never makes the worker parse a megabyte.
  */
+import { InputError } from '../core/errors';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { parseSource } from '../core/extract/sources';
@@ -21,8 +22,8 @@ import {
 } from '../core/validate';
 import { coordinatorFor, type CoordinatorReply } from '../coordinator/index-coordinator';
 import { requireAdminToken } from '../middleware/auth';
-import { limitBody } from '../middleware/body';
-import { ProblemError, problemResponse } from '../middleware/problem';
+import { limitBody, requireMediaType } from '../middleware/body';
+import { ProblemError } from '../middleware/problem';
 import { ProblemSchema } from './schemas';
 import { createRouter, validationProblem } from './router';
 
@@ -94,16 +95,11 @@ export const AUTH_RESPONSES = {
 const MEDIA_TYPES = ['application/json', 'text/html'];
 
 /** 415 unless the body is JSON or HTML. */
-const requireArticleMediaType = (): MiddlewareHandler => async (c, next) => {
-  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'text/html' && !/^application\/([\w.-]+\+)?json$/.test(type)) {
-    throw new ProblemError(
-      'unsupported-media-type',
-      `Send the article as "Content-Type: application/json" (the project's article format) or "text/html" (a web page to extract); got ${type ? `"${type}"` : 'none'}.`,
-    );
-  }
-  await next();
-};
+const requireArticleMediaType = () =>
+  requireMediaType({
+    html: true,
+    hint: (got) => `Send the article as "Content-Type: application/json" (the project's article format) or "text/html" (a web page to extract); got ${got}.`,
+  });
 
 /** Publishing responses never carry CORS headers: a browser on another origin must not be able to read them. */
 export const noCors = (): MiddlewareHandler => async (c, next) => {
@@ -119,13 +115,7 @@ export function refusePublishPreflight(): MiddlewareHandler {
   return async (c, next) => {
     const wanted = (c.req.header('access-control-request-method') ?? '').toUpperCase();
     if (c.req.method === 'OPTIONS' && wanted && !['GET', 'HEAD', 'POST'].includes(wanted)) {
-      return problemResponse({
-        type: '/problems/forbidden',
-        title: 'Forbidden',
-        status: 403,
-        detail: `Browsers may not ${wanted} articles or claims cross-origin; publishing is for servers with the admin token.`,
-        instance: new URL(c.req.url).pathname,
-      });
+      throw new ProblemError('forbidden', `Browsers may not ${wanted} articles or claims cross-origin; publishing is for servers with the admin token.`);
     }
     await next();
   };
@@ -134,7 +124,7 @@ export function refusePublishPreflight(): MiddlewareHandler {
 function replyToResponse(reply: CoordinatorReply, id: string): Response {
   if (!reply.ok) {
     if (reply.status === 404) throw new ProblemError('not-found', reply.detail);
-    return problemResponse({ type: '/problems/unprocessable-article', title: 'Unprocessable article', status: 422, detail: reply.detail });
+    throw new ProblemError('unprocessable-article', reply.detail);
   }
   const body = { id, status: reply.status, kvPending: reply.kvPending, report: reply.report };
   return Response.json(body, { status: reply.status === 'created' ? 201 : 200, headers: { 'cache-control': 'no-store' } });
@@ -146,8 +136,9 @@ async function articleFromHtml(id: string, bytes: Uint8Array): Promise<ArticleSo
   try {
     parsed = parseSource(`${id}.html`, bytes);
   } catch (err) {
+    if (!(err instanceof InputError)) throw err;
     // The page was read but holds no article we can extract (none found, or markup past the extraction bounds).
-    const detail = (err as Error).message.replace(/^[^:]*\.html: /, '');
+    const detail = err.message.replace(/^[^:]*\.html: /, '');
     throw new ProblemError('unprocessable-article', `Could not extract an article from the HTML: ${detail}`);
   }
   if (parsed.kind !== 'article') throw new ProblemError('unprocessable-article', 'The HTML did not contain an article.');

@@ -3,6 +3,7 @@
  * `/openapi.json`; they mirror worker/core/types.ts (the one data model).
  */
 import { z } from '@hono/zod-openapi';
+import { MAX_BATCH, MAX_BODY_BYTES, MAX_CONTEXT_CHARS, MAX_LIMIT, MAX_QUERY_CHARS } from '../core/limits';
 import { rejectHostileText } from '../core/validate';
 import { ID_PATTERN } from '../store/keys';
 import { MEANING_CHANGES, type MeaningChange } from '../core/types';
@@ -18,7 +19,7 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
-type ProblemStatus = 400 | 404 | 405 | 406 | 413 | 415 | 429;
+type ProblemStatus = 400 | 404 | 405 | 413 | 415 | 429;
 type ProblemResponse = { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } };
 
 /** Error responses a route may give, as RFC 9457 problem+json (literal statuses, so `hc` clients narrow on them). */
@@ -31,7 +32,6 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed id, parameter or body (problem+json, `errors` names each bad field)',
   404: 'No such record (problem+json)',
   405: 'Method not allowed (problem+json)',
-  406: 'Not acceptable (problem+json)',
   413: 'Body or query too large (problem+json)',
   415: 'Body is not JSON (problem+json)',
   429: 'Too many lookups from this client (problem+json; `Retry-After` says how many seconds to wait)',
@@ -225,11 +225,8 @@ export const LookupResponseSchema = z.object({ matches: z.array(MatchSchema) }).
 
 /* ---------- lookup input ---------- */
 
-export const MAX_QUOTE_CHARS = 2000;
-export const MAX_CONTEXT_CHARS = 500;
-export const MAX_LIMIT = 10;
-export const MAX_BATCH = 50;
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_QUOTE_CHARS = MAX_QUERY_CHARS;
+export { MAX_BATCH, MAX_BODY_BYTES, MAX_CONTEXT_CHARS, MAX_LIMIT, MAX_QUOTE_CHARS };
 
 const exact = z
   .string()

@@ -6,6 +6,7 @@
  */
 import { isoDate } from '../core/dates';
 import { ratingNumbers } from '../core/extract/claim-review';
+import { InputError } from '../core/errors';
 import { buildArticleRecords, makesClaim } from '../core/ingest';
 import { claimIdFor, cleanId } from '../core/ids';
 import type { Article, ArticleSource, Claim, ClaimSource, ClaimSummary, Excerpt, Review } from '../core/types';
@@ -291,7 +292,7 @@ export function normaliseReview(r: Partial<Review>): Review {
 
 export function claimFromSource(source: ClaimSource): Claim {
   const id = source.id ? cleanId(source.id) : claimIdFor(source.claimant ?? '', source.text);
-  if (!ID_PATTERN.test(id)) throw new Error(`claim id "${source.id}" is not a usable id`);
+  if (!ID_PATTERN.test(id)) throw new InputError(`claim id "${source.id}" is not a usable id`);
   return {
     id,
     text: source.text.trim(),

@@ -4,6 +4,7 @@
  * number), statuses from core/check. Reads only: nothing of the draft is stored.
  */
 import { checkQuotation, countStatuses, draftQuotations, type CheckResult } from '../core/check';
+import { DraftTooLargeError } from '../core/errors';
 import { buildArticleRecords } from '../core/ingest';
 import type { ArticleSource } from '../core/types';
 import type { KV } from './kv';
@@ -16,7 +17,7 @@ export const MAX_DRAFT_CHARS = 100_000;
 export const MAX_DRAFT_QUOTATIONS = 200;
 
 /** A draft over the bounds; the route answers 413 with this message. */
-export class DraftTooLargeError extends Error {}
+export { DraftTooLargeError };
 
 export async function checkDraft(kv: KV, draft: ArticleSource): Promise<CheckResult & { stats: LookupStats }> {
   if (draft.body.length > MAX_DRAFT_CHARS) {

@@ -15,6 +15,7 @@ import {
   type GoogleShapeOptions,
   type PostingList,
 } from '../core/claims-search';
+import { InvalidPageToken } from '../core/errors';
 import type { Claim } from '../core/types';
 import { CLAIM_STATS_KEY, type ClaimIndexStats } from './claims-index';
 import { keys } from './keys';
@@ -27,7 +28,7 @@ export async function readClaim(kv: KV, id: string): Promise<Claim | null> {
 /** `offset` is Google's: where to start when there is no `pageToken` (a token carries its own). */
 export type ClaimSearchRequest = Omit<ClaimSearchParams, 'offset'> & { pageToken?: string; offset?: number };
 
-export class InvalidPageToken extends Error {}
+export { InvalidPageToken };
 
 export interface ClaimSearchResult {
   response: GoogleClaimSearchResponse;

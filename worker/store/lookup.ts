@@ -15,6 +15,7 @@
  * Never throws on any input string: bad input gives `{ matches: [] }`; an exception is a bug and is
  * not swallowed.
  */
+import { MAX_ENGINE_QUERY_CHARS } from '../core/limits';
 import { differencesOf, droppedLeadingNegation, isAltered } from '../core/diff';
 import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
 import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, scoreUpperBound, type Alignment, type PreparedQuery } from '../core/match';
@@ -38,8 +39,6 @@ const CONFIDENT_SCORE = 0.9;
  * misquote matches its own copy exactly (1.0) and the original a little less (one word off ≈ 0.85).
  */
 const ORIGINAL_SHARE = 0.7;
-/** Longest highlight considered, in characters (a selection of several paragraphs at most). */
-export const MAX_QUERY_CHARS = 4000;
 const CONTEXT_CHARS = 32;
 /** A page's own copies read in RT2 at most (its paragraphs that share features with the highlight come first). */
 const MAX_PAGE_UNITS = 24;
@@ -86,7 +85,7 @@ interface Plan {
 }
 
 function plan(selector: TextQuoteSelector & { url?: string }): Plan | null {
-  const exact = typeof selector?.exact === 'string' ? selector.exact.slice(0, MAX_QUERY_CHARS) : '';
+  const exact = typeof selector?.exact === 'string' ? selector.exact.slice(0, MAX_ENGINE_QUERY_CHARS) : '';
   const tokens = tokenize(exact);
   if (!isLookupable(tokens)) return null;
   return { selector, exact, tokens, features: queryFeatures(tokens) };

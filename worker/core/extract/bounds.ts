@@ -22,18 +22,14 @@
  */
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 
+import { MarkupBoundsError } from '../errors';
+
 /** Deepest element kept: above the deepest real page seen (34). Readability is ~cubic in depth (1,500: 50 s), so every level costs. */
 export const MAX_NESTING_DEPTH = 48;
 /** Elements in a page we extract from: ten times a large real article page (1 MB of markup can hold 300,000). */
 export const MAX_ELEMENTS = 30_000;
 
-/** A page that cannot be extracted within bounds (the message says which bound and by how much). */
-export class MarkupBoundsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MarkupBoundsError';
-  }
-}
+export { MarkupBoundsError };
 
 const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'image', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 

@@ -16,6 +16,7 @@
  */
 import { parseHTML } from 'linkedom';
 import { isoDate } from '../dates';
+import { InputError } from '../errors';
 import { claimIdFor } from '../ids';
 import type { ClaimAppearance, ClaimSource, Review } from '../types';
 import { decodeHtml } from './charset';
@@ -117,12 +118,12 @@ export interface ClaimReviewContext {
  */
 export function claimFromClaimReview(review: Json, context: ClaimReviewContext = {}): ClaimSource {
   const text = str(review.claimReviewed) || str((review.itemReviewed as Json | undefined)?.text) || str((review.itemReviewed as Json | undefined)?.name);
-  if (!text) throw new Error('"claimReviewed" is missing: a ClaimReview must say which claim it reviews');
+  if (!text) throw new InputError('"claimReviewed" is missing: a ClaimReview must say which claim it reviews');
   const rating = (asArray(review.reviewRating as Json | Json[])[0] ?? {}) as Json;
   const textualRating = str(rating.alternateName) || str(rating.name) || str(rating.ratingExplanation);
-  if (!textualRating) throw new Error('"reviewRating.alternateName" is missing: the verdict in words is required');
+  if (!textualRating) throw new InputError('"reviewRating.alternateName" is missing: the verdict in words is required');
   const url = urlOf(review.url) || urlOf(review['@id']) || context.pageUrl || '';
-  if (!url) throw new Error('"url" is missing (and there is no page URL): a review must say where it is published');
+  if (!url) throw new InputError('"url" is missing (and there is no page URL): a review must say where it is published');
   const item = (asArray(review.itemReviewed as Json | Json[])[0] ?? {}) as Json;
   const author = (asArray(review.author as Json | Json[])[0] ?? asArray(review.publisher as Json | Json[])[0] ?? {}) as Json | string;
   const publisherName = typeof author === 'string' ? author.trim() : str(author);

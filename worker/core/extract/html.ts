@@ -8,6 +8,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { InputError } from '../errors';
 import type { ArticleSource } from '../types';
 import { boundMarkup } from './bounds';
 import { decodeHtml } from './charset';
@@ -299,7 +300,7 @@ export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): Htm
     if (countChars(own) >= MIN_ARTICLE_CHARS) paragraphs = own;
   }
   const chars = countChars(paragraphs);
-  if (chars < MIN_ARTICLE_CHARS) throw new Error(`no article text found in the HTML page (${chars} characters of text)`);
+  if (chars < MIN_ARTICLE_CHARS) throw new InputError(`no article text found in the HTML page (${chars} characters of text)`);
   const source: ArticleSource = {
     title,
     url: /^https?:\/\//i.test(fromTags.url) ? fromTags.url : '',

@@ -8,6 +8,7 @@
  *   ClaimReviews in its JSON-LD (a fact-check page) are imported with the page as their URL
  * - `*.tsv`: the LIAR dataset; `*.csv`: a ClaimsKG export (extract/claim-review.ts)
  */
+import { InputError } from '../errors';
 import type { ArticleSource, ClaimSource } from '../types';
 import {
   claimsFromClaimReviewJson,
@@ -33,7 +34,7 @@ function decodeText(bytes: Uint8Array | string, fileName: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new Error(`${fileName}: not valid UTF-8 text`);
+    throw new InputError(`${fileName}: not valid UTF-8 text`);
   }
 }
 
@@ -41,48 +42,48 @@ function parseJson(text: string, fileName: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${fileName}: invalid JSON (${(e as Error).message})`);
+    throw new InputError(`${fileName}: invalid JSON (${(e as Error).message})`);
   }
 }
 
 export function validateArticleSource(value: unknown, where: string): ArticleSource {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where}: expected a JSON object with "title" and "body"`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${where}: expected a JSON object with "title" and "body"`);
   const o = value as Record<string, unknown>;
-  if (typeof o.title !== 'string' || !o.title.trim()) throw new Error(`${where}: "title" must be a non-empty string`);
-  if (typeof o.body !== 'string' || !o.body.trim()) throw new Error(`${where}: "body" must be a non-empty string`);
+  if (typeof o.title !== 'string' || !o.title.trim()) throw new InputError(`${where}: "title" must be a non-empty string`);
+  if (typeof o.body !== 'string' || !o.body.trim()) throw new InputError(`${where}: "body" must be a non-empty string`);
   const source: ArticleSource = { title: o.title.trim(), body: o.body };
   for (const field of STRING_FIELDS) {
     const v = o[field];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'string') throw new Error(`${where}: "${field}" must be a string`);
+    if (typeof v !== 'string') throw new InputError(`${where}: "${field}" must be a string`);
     source[field] = v.trim();
   }
   if (o.kind !== undefined && o.kind !== null) {
-    if (o.kind !== 'primary' && o.kind !== 'report') throw new Error(`${where}: "kind" must be "primary" or "report", not ${JSON.stringify(o.kind)}`);
+    if (o.kind !== 'primary' && o.kind !== 'report') throw new InputError(`${where}: "kind" must be "primary" or "report", not ${JSON.stringify(o.kind)}`);
     source.kind = o.kind;
   }
-  if (source.url && !/^https?:\/\/\S+$/i.test(source.url)) throw new Error(`${where}: "url" must be an http(s) URL`);
-  if (source.published && !/^\d{4}-\d{2}-\d{2}/.test(source.published)) throw new Error(`${where}: "published" must be an ISO date (YYYY-MM-DD…)`);
+  if (source.url && !/^https?:\/\/\S+$/i.test(source.url)) throw new InputError(`${where}: "url" must be an http(s) URL`);
+  if (source.published && !/^\d{4}-\d{2}-\d{2}/.test(source.published)) throw new InputError(`${where}: "published" must be an ISO date (YYYY-MM-DD…)`);
   return source;
 }
 
 function validateClaims(value: unknown, fileName: string): ClaimSource[] {
   const claims = (value as { claims?: unknown })?.claims;
-  if (!Array.isArray(claims)) throw new Error(`${fileName}: expected {"claims": [...]}`);
+  if (!Array.isArray(claims)) throw new InputError(`${fileName}: expected {"claims": [...]}`);
   return claims.map((c, i) => {
     const where = `${fileName}: claims[${i}]`;
-    if (!c || typeof c !== 'object') throw new Error(`${where} must be an object`);
+    if (!c || typeof c !== 'object') throw new InputError(`${where} must be an object`);
     const o = c as Record<string, unknown>;
-    if (typeof o.text !== 'string' || !o.text.trim()) throw new Error(`${where}: "text" must be a non-empty string`);
+    if (typeof o.text !== 'string' || !o.text.trim()) throw new InputError(`${where}: "text" must be a non-empty string`);
     for (const f of ['id', 'claimant', 'claimDate', 'languageCode']) {
-      if (o[f] !== undefined && typeof o[f] !== 'string') throw new Error(`${where}: "${f}" must be a string`);
+      if (o[f] !== undefined && typeof o[f] !== 'string') throw new InputError(`${where}: "${f}" must be a string`);
     }
-    if (o.reviews !== undefined && !Array.isArray(o.reviews)) throw new Error(`${where}: "reviews" must be an array`);
-    if (o.appearances !== undefined && !Array.isArray(o.appearances)) throw new Error(`${where}: "appearances" must be an array`);
+    if (o.reviews !== undefined && !Array.isArray(o.reviews)) throw new InputError(`${where}: "reviews" must be an array`);
+    if (o.appearances !== undefined && !Array.isArray(o.appearances)) throw new InputError(`${where}: "appearances" must be an array`);
     (o.reviews as unknown[] | undefined)?.forEach((r, j) => {
       const rv = r as Record<string, unknown>;
       if (!rv || typeof rv !== 'object' || typeof rv.url !== 'string' || typeof rv.textualRating !== 'string') {
-        throw new Error(`${where}.reviews[${j}]: needs "url" and "textualRating" strings`);
+        throw new InputError(`${where}.reviews[${j}]: needs "url" and "textualRating" strings`);
       }
     });
     return o as unknown as ClaimSource;
@@ -100,19 +101,19 @@ export function parseSource(fileName: string, bytes: Uint8Array | string): Parse
     const doc = parseJson(decodeText(bytes, fileName), fileName);
     if (name.endsWith('.jsonld') || looksLikeClaimReviewJson(doc)) {
       const got = claimsFromClaimReviewJson(doc);
-      if (!got.claims.length && !got.rejected.length) throw new Error(`${fileName}: no ClaimReview found (expected ClaimReview objects, an array, a @graph or a DataFeed of them)`);
+      if (!got.claims.length && !got.rejected.length) throw new InputError(`${fileName}: no ClaimReview found (expected ClaimReview objects, an array, a @graph or a DataFeed of them)`);
       return imported(got);
     }
     return { kind: 'article', source: validateArticleSource(doc, fileName) };
   }
   if (name.endsWith('.tsv')) {
     const text = decodeText(bytes, fileName);
-    if (!looksLikeLiar(text)) throw new Error(`${fileName}: not the LIAR layout (14 tab-separated columns: "ID.json", label, statement, …)`);
+    if (!looksLikeLiar(text)) throw new InputError(`${fileName}: not the LIAR layout (14 tab-separated columns: "ID.json", label, statement, …)`);
     return imported(claimsFromLiar(text));
   }
   if (name.endsWith('.csv')) {
     const text = decodeText(bytes, fileName);
-    if (!looksLikeClaimsKg(text)) throw new Error(`${fileName}: not a ClaimsKG export (its header needs claimReview_claimReviewed, claimReview_url, rating_alternateName)`);
+    if (!looksLikeClaimsKg(text)) throw new InputError(`${fileName}: not a ClaimsKG export (its header needs claimReview_claimReviewed, claimReview_url, rating_alternateName)`);
     return imported(claimsFromClaimsKg(text));
   }
   if (name.endsWith('.txt')) {
@@ -121,8 +122,8 @@ export function parseSource(fileName: string, bytes: Uint8Array | string): Parse
     const trimmed = text.trimStart();
     const title = (nl < 0 ? trimmed : trimmed.slice(0, nl)).trim();
     const body = nl < 0 ? '' : trimmed.slice(nl + 1);
-    if (!title) throw new Error(`${fileName}: empty file (the first line must be the title)`);
-    if (!body.trim()) throw new Error(`${fileName}: no body text after the title line`);
+    if (!title) throw new InputError(`${fileName}: empty file (the first line must be the title)`);
+    if (!body.trim()) throw new InputError(`${fileName}: no body text after the title line`);
     return { kind: 'article', source: { title, body } };
   }
   if (name.endsWith('.html') || name.endsWith('.htm')) {
@@ -131,13 +132,14 @@ export function parseSource(fileName: string, bytes: Uint8Array | string): Parse
     try {
       article = extractHtml(bytes, baseName(fileName).replace(/\.html?$/i, '')).source;
     } catch (e) {
+      if (!(e instanceof InputError)) throw e;
       // A fact-check page whose text cannot be extracted still gives its ClaimReviews.
       reviews = claimsFromHtml(bytes);
       if (reviews.claims.length || reviews.rejected.length) return imported(reviews, `no article: ${(e as Error).message}`);
-      throw new Error(`${fileName}: ${(e as Error).message}`);
+      throw new InputError(`${fileName}: ${(e as Error).message}`);
     }
     reviews = claimsFromHtml(bytes, article.url);
     return { kind: 'article', source: article, ...(reviews.claims.length || reviews.rejected.length ? { imported: reviews } : {}) };
   }
-  throw new Error(`${fileName}: unsupported file type (expected .json, .jsonld, .claims.json, .txt, .html, LIAR .tsv or ClaimsKG .csv)`);
+  throw new InputError(`${fileName}: unsupported file type (expected .json, .jsonld, .claims.json, .txt, .html, LIAR .tsv or ClaimsKG .csv)`);
 }
