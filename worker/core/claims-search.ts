@@ -4,6 +4,7 @@
  * lists, ranking with filters, page tokens, and the Google Fact Check Tools `claims:search` shape.
  * The store (worker/store/claims-index.ts, claims.ts) does the KV reads and writes around it.
  */
+import { fnv1a } from './hash';
 import { isoDate } from './dates';
 import type { Claim, Review } from './types';
 
@@ -279,9 +280,7 @@ export function searchFingerprint(params: Omit<ClaimSearchParams, 'offset' | 'pa
     params.maxAgeDays ?? '',
     ...(params.reviewedOnly ? ['reviewed'] : []),
   ]);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < canon.length; i++) h = Math.imul(h ^ canon.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
+  return fnv1a(canon).toString(36);
 }
 
 export function encodePageToken(offset: number, fingerprint: string): string {

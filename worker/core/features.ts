@@ -14,6 +14,7 @@
  * shingles ("of the", "said") never grow big values and a quotation printed ten thousand times is
  * still listed under its words. Pure: no Workers or Node APIs.
  */
+import { fnv1a } from './hash';
 import type { Token } from './normalise';
 
 /** Units listed per posting list (≈ 2 KB of ids: one KV value stays small; ranking past 150 adds nothing). */
@@ -49,18 +50,11 @@ export function isContentWord(word: string): boolean {
 }
 
 /** FNV-1a over UTF-16 units with a seed; two seeds give ~52 useful bits, plenty for millions of features. */
-function fnv(s: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** A short, key-safe name for a feature string. */
 export function featureKey(feature: string): string {
-  return fnv(feature, 0x811c9dc5).toString(36) + fnv(feature, 0x1b873593).toString(36).slice(0, 4);
+  // Two seeds: 32 + ~20 bits, so the million-feature index of a large corpus has no collisions in practice.
+  return fnv1a(feature).toString(36) + fnv1a(feature, 0x1b873593).toString(36).slice(0, 4);
 }
 
 const bigram = (a: string, b: string) => featureKey(`b\u0001${a}\u0001${b}`);

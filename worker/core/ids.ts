@@ -3,6 +3,8 @@
  * they match `ID_PATTERN` (worker/store/keys.ts): lowercase ASCII letters, digits, '.', '~', '-'.
  */
 
+import { fnv1a } from './hash';
+
 const MAX_SLUG = 60;
 
 /** Letters that Unicode decomposition does not fold to ASCII. */
@@ -23,12 +25,7 @@ export function slugify(text: string, max = MAX_SLUG): string {
 
 /** 32-bit FNV-1a over UTF-16 code units as 8 hex digits: short, stable, synchronous (ids only, not security). */
 export function shortHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return fnv1a(text).toString(16).padStart(8, '0');
 }
 
 /** Sanitises a caller-given id into the id alphabet; '' when nothing usable is left. */

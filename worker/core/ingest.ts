@@ -5,6 +5,7 @@
  */
 import { ARTICLE_KINDS, type Article, type ArticleKind, type ArticleSource, type ArticleSummary, type Claim, type Excerpt, type Quote } from './types';
 import { InputError, UnknownKindError } from './errors';
+import { sha256Hex } from './hash';
 import { articleIdFor, claimIdFor, excerptIdFor, quoteIdFor } from './ids';
 import { splitParagraphs } from './extract/paragraphs';
 import { extractQuotes } from './extract/quotes';
@@ -48,10 +49,6 @@ function paragraphsOf(source: ArticleSource, kind: ArticleKind): { paragraphs: P
   return { paragraphs: splitParagraphs(source.body).map((text) => ({ text, ...(own ? { speaker: own } : {}) })), warnings };
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** Canonical form of a date: keeps what the source gives (date or timestamp), trimmed. */
 const clean = (v: string | undefined) => (v ?? '').replace(/\s+/g, ' ').trim();

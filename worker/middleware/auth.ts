@@ -7,16 +7,15 @@
  * the secret leaks through response timing.
  */
 import type { MiddlewareHandler } from 'hono';
+import { sha256 } from '../core/hash';
 import { ProblemError } from './problem';
 
 export const ADMIN_REALM = 'quotesource-publish';
 
-const encoder = new TextEncoder();
-const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 
 /** Constant-time equality of two strings (of any lengths). */
 export async function tokensEqual(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+  const [a, b] = await Promise.all([sha256(given), sha256(expected)]);
   const subtle = crypto.subtle as SubtleCrypto & { timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean };
   if (subtle.timingSafeEqual) return subtle.timingSafeEqual(a, b);
   // Fallback outside workerd (Node tests): accumulate differences without an early exit.

@@ -5,6 +5,7 @@
  * one entry). POST lookups are cached under a synthetic GET key; they get an ETag but never a 304.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { sha256 } from '../core/hash';
 import { KEY_VERSION } from '../store/keys';
 
 export interface CacheOptions {
@@ -22,8 +23,7 @@ export interface CacheOptions {
 const CACHE_ORIGIN = 'https://cache.quotesource.internal';
 
 export async function strongEtag(body: ArrayBuffer | string): Promise<string> {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const digest = await sha256(body);
   const b64 = btoa(String.fromCharCode(...digest.subarray(0, 18))).replace(/\+/g, '-').replace(/\//g, '_');
   return `"${b64}"`;
 }

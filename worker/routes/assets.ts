@@ -5,16 +5,13 @@
  * page and its script (routes/check-page.ts). Mounted in worker/app.ts with `app.route('/', assets)`.
  */
 import { Hono, type Context } from 'hono';
+import { ifNoneMatchHits, strongEtag } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import seedText from '../../seeds/articles/000_f31f24ae895fee86.txt';
 
 const WIDGET_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
 
 
-async function strongEtag(body: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
-  return `"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
-}
 
 /** The CSP of the HTML pages (/demo, /check): no inline script, no eval, styles only by nonce, Trusted Types enforced (Lit's policy is `lit-html`). */
 export function demoCsp(nonce: string): string {
@@ -67,9 +64,7 @@ export async function builtScript(c: Context<{ Bindings: Env }>, file: string, c
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   });
-  const ifNoneMatch = c.req.header('if-none-match') ?? '';
-  if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*'))
-    return new Response(null, { status: 304, headers });
+  if (ifNoneMatchHits(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
   return new Response(body, { status: 200, headers });
 }
 

@@ -4,6 +4,7 @@
  * record (store/check). Read-only, so cached like lookups: under a hash of the exact request body.
  */
 import { InputError } from '../core/errors';
+import { sha256Hex } from '../core/hash';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { parseSource } from '../core/extract/sources';
@@ -24,9 +25,7 @@ const requireDraftMediaType = () =>
 
 /** The cache identity: the media type and a SHA-256 of the exact body (a draft is too long for a key). */
 const draftKey = async (c: Context) => {
-  const body = new Uint8Array(await c.req.arrayBuffer());
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
-  return `check|${mediaTypeOf(c)}|${[...digest].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `check|${mediaTypeOf(c)}|${await sha256Hex(await c.req.arrayBuffer())}`;
 };
 
 /** An HTML draft → the article text, as `PUT /v1/articles` and the CLI extract it. */
