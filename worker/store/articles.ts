@@ -7,9 +7,10 @@
 import { isoDate } from '../core/dates';
 import { ratingNumbers } from '../core/extract/claim-review';
 import { InputError } from '../core/errors';
-import { buildArticleRecords, makesClaim } from '../core/ingest';
+import { claimSummary, derivedClaimIds, excerptsForClaim, linkClaim } from '../core/claim-placement';
+import { buildArticleRecords } from '../core/ingest';
 import { claimIdFor, cleanId } from '../core/ids';
-import type { Article, ArticleSource, Claim, ClaimSource, ClaimSummary, Excerpt, Review } from '../core/types';
+import type { Article, ArticleSource, Claim, ClaimSource, Excerpt, Review } from '../core/types';
 import { updateClaimIndex } from './claims-index';
 import { nextSequence, publishProvenance, refreshHeads, retractProvenance } from './provenance';
 import { ID_PATTERN, keys } from './keys';
@@ -83,65 +84,6 @@ export async function readExcerpt(kv: KV, id: string): Promise<Excerpt | null> {
 async function readExcerpts(kv: KV, ids: string[]): Promise<Excerpt[]> {
   const got = await getMany<Excerpt>(kv, ids.map(keys.excerpt));
   return ids.map((id) => got.get(keys.excerpt(id))).filter((e): e is Excerpt => !!e);
-}
-
-/** Ids of the claims an article's excerpts derive from their attributed direct quotes. */
-function derivedClaimIds(excerpts: Excerpt[]): Set<string> {
-  const ids = new Set<string>();
-  for (const e of excerpts) {
-    for (const q of e.quotes) if (makesClaim(q)) ids.add(claimIdFor(q.speaker!.name, q.text));
-  }
-  return ids;
-}
-
-export function claimSummary(claim: Claim): ClaimSummary {
-  return {
-    id: claim.id,
-    text: claim.text,
-    claimant: claim.claimant,
-    claimDate: claim.claimDate,
-    // The card shows a verdict with its reason and title, never the rating alone.
-    reviews: claim.reviews.map((r) => ({ publisher: r.publisher, url: r.url, title: r.title, textualRating: r.textualRating, explanation: r.explanation, reviewDate: r.reviewDate })),
-  };
-}
-
-/* ---------- text overlap used to place a claim in the excerpts where it appears ---------- */
-
-const words = (text: string) =>
-  text
-    .normalize('NFKC')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1);
-
-/** Share of the claim's words found in the excerpt (0–1). */
-export function claimOverlap(claimText: string, excerptText: string): number {
-  const claimWords = words(claimText);
-  if (!claimWords.length) return 0;
-  const have = new Set(words(excerptText));
-  return claimWords.filter((w) => have.has(w)).length / claimWords.length;
-}
-
-/** A claim counts as appearing in an excerpt when most of its words are there. */
-const MIN_OVERLAP = 0.6;
-
-/** The excerpts of an article in which a claim appears: the explicitly named one, else the best text overlap. */
-function excerptsForClaim(claim: Claim, articleId: string, excerpts: Excerpt[]): Excerpt[] {
-  const named = claim.appearances.filter((a) => a.articleId === articleId && a.excerptId).map((a) => a.excerptId);
-  if (named.length) return excerpts.filter((e) => named.includes(e.id));
-  const scored = excerpts.map((e) => ({ e, s: claimOverlap(claim.text, e.text) })).filter((x) => x.s >= MIN_OVERLAP);
-  const best = Math.max(0, ...scored.map((x) => x.s));
-  return scored.filter((x) => x.s >= best - 1e-9).map((x) => x.e);
-}
-
-function linkClaim(excerpt: Excerpt, claim: Claim): boolean {
-  const summary = claimSummary(claim);
-  const i = excerpt.claims.findIndex((c) => c.id === claim.id);
-  if (i >= 0) {
-    if (JSON.stringify(excerpt.claims[i]) === JSON.stringify(summary)) return false;
-    excerpt.claims[i] = summary;
-  } else excerpt.claims.push(summary);
-  return true;
 }
 
 /* ---------- articles ---------- */
