@@ -19,7 +19,7 @@ import type { CheckedQuotation } from '../worker/core/check';
 import type { ArticleSource } from '../worker/core/types';
 import { putArticle } from '../worker/store/articles';
 import { checkDraft } from '../worker/store/check';
-import { namespaceIdFromWranglerToml } from '../worker/store/local-kv';
+import { namespaceIdFromWranglerToml } from '../scripts/local-kv';
 import { corpusAvailable } from './corpus';
 import { loadPolnear, loadSeed } from './corpus-loaders';
 import { writeLocalKV } from './e2e.bench';

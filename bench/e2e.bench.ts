@@ -31,7 +31,7 @@ import { normaliseWords } from '../worker/core/normalise';
 import type { ArticleSource, Match, TextQuoteSelector } from '../worker/core/types';
 import { putArticle } from '../worker/store/articles';
 import { MemoryKV } from '../worker/store/kv';
-import { KV_BINDING, namespaceIdFromWranglerToml } from '../worker/store/local-kv';
+import { KV_BINDING, namespaceIdFromWranglerToml } from '../scripts/local-kv';
 import { lookup } from '../worker/store/lookup';
 import { corpusAvailable } from './corpus';
 import { loadLiarClaims, loadPage, loadPolnear, pageNames, sentences, type PolnearDoc } from './corpus-loaders';

@@ -21,7 +21,7 @@ import { parseSource } from '../worker/core/extract/sources';
 import type { ArticleSource } from '../worker/core/types';
 import { checkDraft } from '../worker/store/check';
 import type { KV } from '../worker/store/kv';
-import { openLocalKV } from '../worker/store/local-kv';
+import { openLocalKV } from './local-kv';
 
 export interface CheckOptions {
   files: string[];

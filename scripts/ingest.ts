@@ -27,7 +27,7 @@ import type { Rejected } from '../worker/core/extract/claim-review';
 import type { ClaimSource } from '../worker/core/types';
 import { putArticle, putClaims, type ClaimsReport } from '../worker/store/articles';
 import { MemoryKV, type KV } from '../worker/store/kv';
-import { openLocalKV, RemoteKV } from '../worker/store/local-kv';
+import { openLocalKV, RemoteKV } from './local-kv';
 
 const SOURCE_FILE = /\.(json|jsonld|txt|html?|tsv|csv)$/i;
 /** Claims per write batch: bounds memory and the size of one index update on large datasets (LIAR: 10,269 rows). */

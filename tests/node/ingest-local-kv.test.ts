@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ingest } from '../../scripts/ingest';
-import { namespaceIdFromWranglerToml, parseBulkGetOutput, RemoteKV } from '../../worker/store/local-kv';
+import { namespaceIdFromWranglerToml, parseBulkGetOutput, RemoteKV } from '../../scripts/local-kv';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');

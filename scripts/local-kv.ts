@@ -11,8 +11,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { KV } from './kv';
-import { KV_BULK_GET_LIMIT } from './kv';
+import type { KV } from '../worker/store/kv';
+import { KV_BULK_GET_LIMIT } from '../worker/store/kv';
 
 const run = promisify(execFile);
 
