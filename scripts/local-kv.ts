@@ -81,7 +81,7 @@ export async function openLocalKV(projectDir = process.cwd(), persistTo?: string
 }
 
 /** The project's own wrangler (so it works from any cwd), else whatever npx finds. */
-const PROJECT_WRANGLER = join(import.meta.dirname ?? '.', '../../node_modules/.bin/wrangler');
+const PROJECT_WRANGLER = join(import.meta.dirname ?? '.', '../node_modules/.bin/wrangler');
 
 /** Runs wrangler and returns stdout; throws with the end of its stderr on failure. */
 async function wrangler(args: string[], cwd: string): Promise<string> {
