@@ -39,6 +39,9 @@ describe('committed writes reach KV with no further request', () => {
     expect(await storedAlarm(stub)).not.toBeNull();
     // Nothing reached KV yet: the article is committed in the object only.
     expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
+    // Drained here, so its alarm cannot fire in the middle of another test's whole-KV consistency check.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await env.QS_KV.get(keys.article(article.id))).not.toBeNull();
   });
 
   it('after an eviction, the alarm alone drains every committed key and no article is torn', async () => {
@@ -145,6 +148,7 @@ describe('text before record: an article is never readable before its words can 
     await roundHolding(stub, held);
     expect(await env.QS_KV.get(keys.article(first.id))).not.toBeNull();
     expect(await env.QS_KV.get(keys.article(second.id))).toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true); // nothing left armed for the next test
   });
 });
 

@@ -29,6 +29,7 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ArticleSource, ClaimSource } from '../core/types';
+import { MAX_OPERATION_KEYS } from '../core/limits';
 import { KEY_PREFIX } from '../store/keys';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
@@ -52,13 +53,7 @@ const MIRROR_REST_MAX_MS = 200;
 export const MIRROR_ALARM_DELAY_MS = 2000;
 /** Back-off before the alarm retries after KV refused writes (rate limit, outage). */
 export const MIRROR_RETRY_MS = 5000;
-/**
- * Keys one publish may change (a retraction is never refused). Each becomes a storage write here and a KV write to mirror (400 a
- * round), so this bounds how long one publish keeps the object and the mirror busy. An article within
- * the text limit (50,000 characters) changes up to ~8,000; more is refused before anything is
- * committed, not queued.
- */
-export const MAX_OPERATION_KEYS = 10_000;
+export { MAX_OPERATION_KEYS };
 
 export interface MirrorStatus {
   /** Keys changed by this operation that are not in KV yet (0 = everything visible at this location). */

@@ -34,3 +34,10 @@ export const MAX_ARTICLE_FIELD_CHARS = 20_000;
  * lookups timed out (docs/publish.md "Limits").
  */
 export const MAX_ARTICLE_BODY_CHARS = 50_000;
+/**
+ * Keys one publish may change (a retraction is never refused). In the IndexCoordinator each becomes a storage write and a KV write to mirror (400 a
+ * round), so this bounds how long one publish keeps the object and the mirror busy. An article within
+ * the text limit (50,000 characters) changes up to ~8,000; more is refused before anything is
+ * committed, not queued.
+ */
+export const MAX_OPERATION_KEYS = 10_000;
