@@ -52,7 +52,8 @@ export class AutoScan implements ReactiveController {
   }
 
   hostConnected() {
-    this.sync();
+    // Started once the host has updated: properties set along with the connection (`api`, `client`) are in by then.
+    this.host.requestUpdate();
   }
 
   hostUpdated() {
