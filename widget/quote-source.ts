@@ -21,7 +21,22 @@ const loadCard = () =>
   }));
 
 /** What `quote-source-result` reports as `state` (kept as it was; `verdict` says more). */
-type ResultState = 'found' | 'altered' | 'misattributed' | 'none' | 'error' | 'offline';
+export type ResultState = 'found' | 'altered' | 'misattributed' | 'none' | 'error' | 'offline';
+
+/**
+ * The element's public events, by name: all bubble and are composed, dispatched on `<quote-source>`.
+ * Declared in the DOM's event maps (below), so a page's listener gets its `detail` typed.
+ */
+export interface QuoteSourceEventMap {
+  /** A lookup starts: from a selection's trigger, or from a badge or `show()` ('badge'). */
+  'quote-source-open': CustomEvent<{ selector: TextQuoteSelector; origin: 'selection' | 'badge' }>;
+  /** The card settled on an answer or a failure. */
+  'quote-source-result': CustomEvent<{ selector: TextQuoteSelector; state: ResultState; verdict: Verdict | 'error'; matches: Match[] }>;
+  /** The card closed. */
+  'quote-source-close': CustomEvent<Record<PropertyKey, never>>;
+  /** An auto-scan batch came back: how many quotes it held, how many have a source. */
+  'quote-source-scan': CustomEvent<{ scanned: number; found: number }>;
+}
 
 interface Request {
   selector: TextQuoteSelector;
@@ -123,11 +138,18 @@ export class QuoteSource extends LitElement {
   private frame = 0;
   private pageFocus: Element | null = null;
   private returnFocus: HTMLElement | null = null;
-  private scan: AutoScan | null = null;
+  /** Badges for the quotes auto-scan finds; cleared when a scan stops (element removed, `auto` or `client` changed). */
+  private scan = new AutoScan(
+    this,
+    () => (this.auto ? [this.auto, this.lookupClient()] : null),
+    (results) => this.onScan(results),
+    () => (this._badges = []),
+  );
   private lastState: ResultState | null = null;
   /** [full tag for Intl, our language]. */
   private language: [string, Lang] = ['en', 'en'];
   private resized = new ResizeObserver(() => this.reposition());
+  /** Every listener the element adds to the page goes with this signal: aborted on disconnect, made anew on connect. */
   private listening: AbortController | null = null;
 
   /** Looks the current request up (again); a newer request or a close aborts it. */
@@ -197,7 +219,6 @@ export class QuoteSource extends LitElement {
     addEventListener('online', this.onOnline, { signal });
     // Content loading above (images, ads) moves quotes without any scroll or resize event.
     this.resized.observe(document.body);
-    if (this.hasUpdated) this.startScan();
   }
 
   override disconnectedCallback() {
@@ -206,25 +227,12 @@ export class QuoteSource extends LitElement {
     this.resized.disconnect();
     clearTimeout(this.settle);
     cancelAnimationFrame(this.frame);
-    this.scan?.stop();
-    this.scan = null;
     this._request = null;
     this.running?.abort();
   }
 
   override willUpdate(changed: Map<string, unknown>) {
     if (changed.has('locale')) this.useLanguage();
-  }
-
-  override updated(changed: Map<string, unknown>) {
-    if (changed.has('auto') || changed.has('client') || changed.has('api')) this.startScan();
-  }
-
-  private startScan() {
-    this.scan?.stop();
-    this._badges = [];
-    this.scan = this.auto ? new AutoScan(this.auto, this.lookupClient(), this, (results) => this.onScan(results)) : null;
-    this.scan?.start();
   }
 
   /* ---------- selection → trigger ---------- */
@@ -451,7 +459,7 @@ export class QuoteSource extends LitElement {
     }
   }
 
-  private emit(name: string, detail: unknown) {
+  private emit<K extends keyof QuoteSourceEventMap>(name: K, detail: QuoteSourceEventMap[K]['detail']) {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 
@@ -488,4 +496,7 @@ declare global {
   interface HTMLElementTagNameMap {
     'quote-source': QuoteSource;
   }
+  // As Shoelace declares its events: on the map HTMLElementEventMap (and Document's and Window's)
+  // extend, since the events bubble and are composed up to the document and window too.
+  interface GlobalEventHandlersEventMap extends QuoteSourceEventMap {}
 }

@@ -1,17 +1,25 @@
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { ScriptedClient, cardRoot, cleanup, found, mount, selectWords, trigger, until } from './fixtures';
+import { ScriptedClient, cardRoot, cleanup, delivered, found, mount, selectWords, trigger, until } from './fixtures';
 
-afterEach(cleanup);
+afterEach(() => {
+  vi.useRealTimers();
+  cleanup();
+});
 
 test('selecting text inside the open card (to copy it) neither shows a trigger nor closes the card', async () => {
   const element = await mount(new ScriptedClient([found]));
   selectWords(document.getElementById('quote')!, 'The fighting in Ukraine must stop now.');
   await userEvent.click(await until(() => trigger(element)));
   const paragraph = await until(() => cardRoot(element)?.querySelector('blockquote'));
+  // The element's selection settle delay is faked: once the selection is delivered and the delay run, it has decided.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  const selected = delivered(document, 'selectionchange');
   await userEvent.tripleClick(paragraph);
+  await selected;
   expect(document.getSelection()!.toString()).toContain('Enough is enough'); // the card's text really is selected
-  await new Promise((r) => setTimeout(r, 400));
+  vi.runOnlyPendingTimers();
+  await element.updateComplete;
   expect(trigger(element)).toBeNull();
   expect(cardRoot(element)?.querySelector('mark')).not.toBeNull();
 });

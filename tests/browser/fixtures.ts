@@ -174,14 +174,40 @@ export function selectWords(container: Element, words: string) {
   selection.addRange(range);
 }
 
+/** The browser's own timer, kept before any test installs fake timers (`vi.useFakeTimers`), so polling still runs under them. */
+const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+
+/** Polls `probe` until it holds (for what must happen); fails after `timeout` ms. */
 export async function until<T>(probe: () => T | null | undefined | false, timeout = 3000): Promise<T> {
   const started = performance.now();
   for (;;) {
     const value = probe();
     if (value) return value;
     if (performance.now() - started > timeout) throw new Error(`timed out waiting for ${probe.toString()}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => realSetTimeout(r, 20));
   }
+}
+
+/**
+ * The next `type` event at `target`, once every listener added before this call has had it (listeners
+ * of one target and phase run in the order they were added; the element's are added when it connects).
+ */
+export function delivered<K extends keyof DocumentEventMap>(target: Document, type: K): Promise<DocumentEventMap[K]> {
+  return new Promise((resolve) => target.addEventListener(type, resolve, { once: true }));
+}
+
+/** Resolves once the browser has reported every one of `elements` as in view to an IntersectionObserver of ours. */
+export function inView(elements: Element[]): Promise<void> {
+  return new Promise((resolve) => {
+    const waiting = new Set(elements);
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) if (entry.isIntersecting) waiting.delete(entry.target);
+      if (waiting.size) return;
+      observer.disconnect();
+      resolve();
+    });
+    for (const element of elements) observer.observe(element);
+  });
 }
 
 export function cleanup() {

@@ -1,10 +1,13 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { page as viewer, userEvent } from 'vitest/browser';
 import { LookupError } from '../../widget/api';
 import { CONTEXT_CHARS } from '../../widget/selection';
-import { ScriptedClient, altered, cardRoot, cleanup, found, mount, none, placedCard, reworded, selectWords, shadow, trigger, until, card } from './fixtures';
+import { ScriptedClient, altered, cardRoot, cleanup, delivered, found, mount, none, placedCard, reworded, selectWords, shadow, trigger, until, card } from './fixtures';
 
-afterEach(cleanup);
+afterEach(() => {
+  vi.useRealTimers();
+  cleanup();
+});
 
 const heading = (el: Parameters<typeof cardRoot>[0]) => cardRoot(el)?.querySelector('h2')?.textContent?.trim();
 
@@ -59,8 +62,14 @@ describe('selection → trigger → card', () => {
 
   test('a selection of one or two words shows no trigger', async () => {
     const element = await mount(new ScriptedClient([found]));
+    await until(() => shadow(element).querySelector('[role=status]')); // its words are in: a longer selection would show the trigger
+    // The selection settle delay is faked: once the selection is delivered and the delay run, the element has decided.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const selected = delivered(document, 'selectionchange');
     selectWords(document.getElementById('short')!, 'Two words');
-    await new Promise((r) => setTimeout(r, 400));
+    await selected;
+    vi.runOnlyPendingTimers();
+    await element.updateComplete;
     expect(trigger(element)).toBeNull();
   });
 

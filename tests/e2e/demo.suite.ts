@@ -115,7 +115,8 @@ describe('/demo', () => {
         await cardText(page, '.spread summary').click();
         const animation = await page.evaluate(() => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).animationName);
         expect(animation).toBe(reducedMotion === 'reduce' ? 'none' : 'qs-in');
-        await page.waitForTimeout(300); // let the entrance animation finish before contrast is measured
+        // Contrast is measured once the card's entrance animation is over (none under reduced motion).
+        await page.evaluate(() => Promise.all(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!.getAnimations({ subtree: true }).map((a) => a.finished)));
         await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
         const result = await page.evaluate(async () => {
           const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;

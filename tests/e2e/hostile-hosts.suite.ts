@@ -72,11 +72,11 @@ describe.skipIf(!available.length)('hostile hosts (real pages from the corpus)',
         });
         if (!p) return false;
         p.setAttribute('data-qs-probe', '');
-        p.scrollIntoView({ block: 'center' });
+        // Instant whatever the page's scroll-behavior: the paragraph is in place when this returns.
+        p.scrollIntoView({ block: 'center', behavior: 'instant' });
         return true;
       });
       expect(found, 'the page has a visible paragraph to select').toBe(true);
-      await page.waitForTimeout(150);
 
       // The reader's selection comes first: some pages move their own share-this-quote pop-ups to it.
       await page.evaluate(() => {
@@ -91,7 +91,9 @@ describe.skipIf(!available.length)('hostile hosts (real pages from the corpus)',
         getSelection()!.removeAllRanges();
         getSelection()!.addRange(range);
       });
-      await page.waitForTimeout(300);
+      // The widget has taken the selection in (and the page's own selection handlers have run with it).
+      const trigger = page.locator('quote-source [part=trigger]');
+      await trigger.waitFor({ timeout: 5000 });
       const boxes = () =>
         page.evaluate(() =>
           [...document.body.querySelectorAll('*')].slice(0, 4000).map((e) => {
@@ -101,15 +103,14 @@ describe.skipIf(!available.length)('hostile hosts (real pages from the corpus)',
             return `${e.tagName} ${Math.round(r.x + scrollX)},${Math.round(r.y + scrollY)} ${Math.round(r.width)}x${Math.round(r.height)}`;
           }),
         );
-      // Only elements that hold still by themselves (no carousels, clocks, lazy images) are compared.
+      // Only elements that hold still by themselves (no carousels, clocks, lazy images) are compared: two samples of
+      // the host page's own motion 200 ms apart (a sampling interval, not a wait for the widget, which is settled).
       const first = await boxes();
       await page.waitForTimeout(200);
       const second = await boxes();
       const stable = first.map((b, i) => (b === second[i] ? i : -1)).filter((i) => i >= 0);
       const pick = (all: string[]) => stable.map((i) => all[i]);
 
-      const trigger = page.locator('quote-source [part=trigger]');
-      await trigger.waitFor({ timeout: 5000 });
       await trigger.click();
       // The card speaks the page's language (lemonde-1 is French, heise German): its verdict is read from the banner.
       await page.locator('quote-source [part=card] [aria-busy=false]').waitFor({ timeout: 10_000 });

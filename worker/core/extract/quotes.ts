@@ -4,11 +4,13 @@
  * Direct quotes are spans in double quotation marks (straight " or curly “ ” „ « »); single quotes
  * inside them are nested quotes and stay part of the span. A paragraph whose quote is still open at
  * its end continues into the next paragraph when that one opens with a quotation mark (news style).
- * Speakers come from, in order: the attribution right after the quote (`"…," X said`, `"…," said X`,
- * `"…" — X`), the attribution before it in the same sentence (`X said: "…"`, `X told reporters "…"`,
- * `according to X`), an attribution ending the previous paragraph with a colon (`X said:`), the
- * other parts of the same quotation, an earlier quote in the same paragraph, the nearest
- * attribution in the paragraph, and, for a paragraph that is all quote, the previous paragraph's speaker.
+ * Speakers come from small named rules (ATTRIBUTION_RULES, below, each with its example), tried in
+ * order, the first that names someone deciding: the attribution right after the quote (`"…," X said`,
+ * `"…," said X`), a dash signature (`"…" — X`), the attribution before it in the same sentence
+ * (`X said: "…"`, `X told reporters "…"`, `according to X`), an attribution ending the previous
+ * paragraph with a colon (`X said:`), the other parts of the same quotation, an earlier quote in the
+ * same paragraph, the nearest attribution in the paragraph, and, for a paragraph that is all quote,
+ * the previous paragraph's speaker.
  * Pronouns ("he said") resolve to the most recent person of matching gender (speakers and sentence
  * subjects); surnames to the full name seen earlier.
  */
@@ -349,135 +351,255 @@ function isTitle(text: string, span: RawSpan): boolean {
 /** Paragraph offsets are made global (paragraph × this + offset) to order mentions across the article. */
 const PARA = 1_000_000;
 
-/** Extracts direct quotes (and simple indirect "X said that …" reports) with speakers from paragraphs. */
-export function extractQuotes(paragraphs: string[]): ExtractedQuote[] {
+/* ---------- attribution rules ---------- */
+
+/** Who said a quote, and the cue that says so; `by` is the attribution in this paragraph it came from, if any. */
+export interface Attribution {
+  speaker: Speaker;
+  cue?: string;
+  by?: SpeechEvent;
+}
+
+/** What attribution remembers from quote to quote and paragraph to paragraph of one article. */
+interface ArticleMemory {
+  tracker: SpeakerTracker;
+  /** The speaker of each quotation (its parts share a group) once one part has one. */
+  groups: Map<number, { speaker: Speaker; cue?: string }>;
+  /** "X said:" ending the previous paragraph, which introduces a quote opening this one. */
+  lead?: { speaker: Speaker; cue: string };
+  /** The last paragraph with a speaker (a quote's, a lead's or an indirect report's), and that speaker. */
+  lastParagraph: number;
+  lastSpeaker?: Speaker;
+}
+
+/** One quoted span and what the rules may look at: its paragraph, the attributions in it, the quote before it. */
+export interface QuoteContext {
+  paragraph: number;
+  text: string;
+  /** The paragraph with quoted words masked (see maskQuotes). */
+  masked: string;
+  starts: number[];
+  events: SpeechEvent[];
+  /** Offset of the paragraph's first non-space character. */
+  firstChar: number;
+  span: RawSpan;
+  /** The quote before this one in the paragraph (kept as a quotation), and how it was attributed. */
+  previous?: { speaker?: Speaker; cue?: string; close: number; by?: SpeechEvent };
+  memory: ArticleMemory;
+}
+
+/** A rule names the speaker of a quote, or passes (undefined) to the next rule. */
+export type AttributionRule = (quote: QuoteContext) => Attribution | undefined;
+
+/**
+ * `"The road will reopen on Monday," Lena Brandt said.` — the attribution right after the closing
+ * mark (`"…," X said`, `"…," said X`), with nothing but punctuation between. A quote closed by a
+ * full stop ends its sentence: what follows it starts a new one.
+ */
+export const attributionAfter: AttributionRule = ({ text, masked, span, events }) => {
+  if (/\.\s*$/.test(text.slice(span.start, span.close))) return undefined;
+  const closeEnd = span.close + 1;
+  const event = events.find((e) => e.from >= closeEnd && /^[\s,;:—–-]*$/u.test(masked.slice(closeEnd, e.from)) && e.speaker);
+  return event && { speaker: event.speaker!, cue: event.cue, by: event };
+};
+
+/** `“We want the park to stay green for our children.” ― Mila Novak` — a dash signature after the closing mark. */
+export const dashSignature: AttributionRule = ({ paragraph, masked, span, memory }) => {
+  const closeEnd = span.close + 1;
+  const dash = /^\s*[―—–-]\s*(\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){0,4})/u.exec(masked.slice(closeEnd));
+  const parsed = dash ? parseSpeakerPhrase(dash[1]) : undefined;
+  if (parsed?.kind !== 'name') return undefined;
+  const speaker = memory.tracker.resolve(parsed, paragraph * PARA + closeEnd);
+  return speaker && { speaker, cue: '—' };
+};
+
+/**
+ * `Mayor Ada Quist said: "The budget is balanced for the first time in ten years."` — the attribution
+ * before the opening mark in the same sentence (`X said: "…"`, `X said the plan was "…"`), with no
+ * other quote between them.
+ */
+export const attributionBefore: AttributionRule = ({ masked, starts, span, events }) => {
+  const sentenceStart = startBefore(starts, span.open);
+  const event = [...events].reverse().find((e) => e.to <= span.open && e.from >= sentenceStart && e.speaker && !/_/.test(masked.slice(e.to, span.open)));
+  return event && { speaker: event.speaker!, cue: event.cue, by: event };
+};
+
+/** `Inspector Paul Aubert said:` ending one paragraph introduces the quote opening the next: `"We are asking anyone who saw the van to call us."` */
+export const leadFromPreviousParagraph: AttributionRule = ({ span, firstChar, memory }) => (span.open === firstChar ? memory.lead : undefined);
+
+/**
+ * `"The ferry stays," Maren Holt said, "and we will publish the figures every month.` then a paragraph
+ * opening `"If the numbers fall, we will come back to this in public."` — a later part of a quotation
+ * (one running over paragraphs, or interrupted) has the speaker of its earlier part.
+ */
+export const sameQuotation: AttributionRule = ({ span, memory }) => {
+  const group = memory.groups.get(span.group);
+  return group?.speaker ? { speaker: group.speaker, cue: group.cue } : undefined;
+};
+
+/**
+ * `"The bridge is safe," engineer Lea Moss said after the inspection. The crews left at noon. "We
+ * checked every bolt twice."` — an unattributed quote follows the quote before it in the paragraph,
+ * unless another attribution stands between them.
+ */
+export const earlierQuoteInParagraph: AttributionRule = ({ span, events, previous }) => {
+  if (!previous?.speaker || events.some((e) => e !== previous.by && e.from > previous.close && e.to < span.open)) return undefined;
+  return { speaker: previous.speaker, cue: previous.cue };
+};
+
+/**
+ * `"The pier will close in May." Tove Lund confirmed the date on Monday.` — the nearest attribution
+ * anywhere in the paragraph (here in the sentence after the quote's own).
+ */
+export const nearestAttribution: AttributionRule = ({ span, events }) => {
+  const nearest = events.filter((e) => e.speaker).sort((a, b) => Math.abs(a.from - span.open) - Math.abs(b.from - span.open))[0];
+  return nearest && { speaker: nearest.speaker!, cue: nearest.cue };
+};
+
+/**
+ * `"The ferry is late again," Nora Beck said.` then a paragraph of its own: `"We waited two hours on the
+ * quay in the rain."` — a paragraph that opens with a quote and names nobody continues the speaker
+ * of the paragraph right before it.
+ */
+export const previousParagraphSpeaker: AttributionRule = ({ paragraph, span, events, firstChar, memory }) => {
+  if (events.length || span.open !== firstChar || !memory.lastSpeaker || memory.lastParagraph !== paragraph - 1) return undefined;
+  return { speaker: { ...memory.lastSpeaker } };
+};
+
+/** The rules in the order they are tried: the first that names a speaker decides. */
+export const ATTRIBUTION_RULES: readonly AttributionRule[] = [
+  attributionAfter,
+  dashSignature,
+  attributionBefore,
+  leadFromPreviousParagraph,
+  sameQuotation,
+  earlierQuoteInParagraph,
+  nearestAttribution,
+  previousParagraphSpeaker,
+];
+
+/* ---------- extraction ---------- */
+
+/** A tracker that knows every full name and every role given before a name in the article, for surnames and pronouns. */
+function trackerFor(paragraphs: string[]): SpeakerTracker {
   const tracker = new SpeakerTracker();
   for (const p of paragraphs) {
     for (const name of findFullNames(p)) tracker.noteName(name);
     for (const { name, role } of findRolesBeforeNames(p)) tracker.noteRole(name, role);
   }
+  return tracker;
+}
+
+/**
+ * Resolves the speakers of a paragraph's attributions in text order, noting the people who open a
+ * sentence as antecedents for later pronouns. A sentence opening with a phrase ("During a town
+ * hall, Tina Houchins asked …") has its subject after the comma.
+ */
+function resolveSpeakers(tracker: SpeakerTracker, paragraph: number, masked: string, starts: number[], events: SpeechEvent[]): void {
+  const clauseStarts = starts.flatMap((at) => {
+    const opening = /^(?:\p{Lu}\p{Ll}*)\b[^,.!?_]{0,60},\s+/u.exec(masked.slice(at));
+    return opening && SENTENCE_OPENERS.has(opening[0].split(/\s+/)[0].toLowerCase()) ? [at, at + opening[0].length] : [at];
+  });
+  const subjects = clauseStarts
+    .map((at) => ({ at, phrase: /^["“„«]?((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]+){0,3})\b/u.exec(masked.slice(at)) }))
+    .filter((s) => s.phrase && !events.some((e) => e.from === s.at) && !SENTENCE_OPENERS.has(s.phrase[1].split(/\s+/)[0].toLowerCase()));
+  const timeline = [
+    ...events.map((e) => ({ at: e.from, event: e as SpeechEvent | undefined, subject: undefined as string | undefined })),
+    ...subjects.map((s) => ({ at: s.at, event: undefined, subject: s.phrase![1] })),
+  ].sort((a, b) => a.at - b.at);
+  for (const item of timeline) {
+    if (item.event) item.event.speaker = tracker.resolve(item.event.phrase, paragraph * PARA + item.at);
+    else {
+      const parsed = parseSpeakerPhrase(item.subject!);
+      if (parsed?.kind === 'name' && tracker.isPersonName(parsed.text)) tracker.mention(parsed, paragraph * PARA + item.at);
+    }
+  }
+}
+
+/** The paragraph's direct quotes, each attributed by the first rule that names a speaker; scare quotes, titles and short fragments left out. */
+function directQuotes(context: Omit<QuoteContext, 'span' | 'previous'>, spans: RawSpan[], rules: readonly AttributionRule[]): ExtractedQuote[] {
+  const { paragraph, text, memory } = context;
+  const out: ExtractedQuote[] = [];
+  let previous: QuoteContext['previous'];
+  for (const span of spans) {
+    const quote = { ...context, span, previous };
+    let attribution: Attribution | undefined;
+    for (const rule of rules) if ((attribution = rule(quote))) break;
+    const speaker = attribution?.speaker;
+    const cue = attribution?.cue;
+    const words = text.slice(span.start, span.end).split(/\s+/).length;
+    if (!speaker && words < MIN_UNATTRIBUTED_WORDS && !span.continued) continue; // scare quotes, titles, nicknames
+    if (isTitle(text, span)) continue; // “Fox News Sunday”, MSNBC's “Morning Joe”
+    const partial = isPartial(text, span);
+    if (partial && words < MIN_PARTIAL_WORDS) continue; // a "scare-quoted" word or two is emphasis, not a quotation
+    const q: ExtractedQuote = { paragraph, start: span.start, end: span.end, text: text.slice(span.start, span.end), kind: 'direct', group: span.group };
+    if (partial) q.partial = true;
+    if (speaker) q.speaker = speaker;
+    if (cue) q.cue = cue;
+    out.push(q);
+    if (speaker) {
+      memory.groups.set(span.group, { speaker, cue });
+      memory.lastParagraph = paragraph;
+      memory.lastSpeaker = speaker;
+    }
+    previous = { speaker, cue, close: span.close, by: attribution?.by };
+  }
+  return out;
+}
+
+/**
+ * Reports outside quotation marks: `X said (that) the delegations had agreed …` and `The talks will
+ * resume on Friday, the mediator said.` (four words at least).
+ */
+function indirectReports({ paragraph, text, masked, events, memory }: Omit<QuoteContext, 'span' | 'previous'>): ExtractedQuote[] {
+  const out: ExtractedQuote[] = [];
+  for (const e of events) {
+    if (!e.speaker || /ing$/.test(e.cue) || NAMING_VERBS.test(e.cue)) continue;
+    if (e.clauseBefore) {
+      const clause = text.slice(e.clauseBefore.start, e.clauseBefore.end);
+      if (clause.split(/\s+/).length >= 4) {
+        out.push({ paragraph, start: e.clauseBefore.start, end: e.clauseBefore.end, text: clause, kind: 'indirect', speaker: e.speaker, cue: e.cue, group: -1 });
+      }
+    }
+    if (e.clauseStart === undefined || /^according/.test(e.cue)) continue;
+    memory.lastParagraph = paragraph;
+    memory.lastSpeaker = e.speaker;
+    const end = masked.slice(e.clauseStart).search(/[.!?](?:\s|$)|[“"_]/u);
+    const stop = end < 0 ? masked.length : e.clauseStart + end;
+    const clause = text.slice(e.clauseStart, stop).trim();
+    if (clause.split(/\s+/).length < 4 || /["“”_]/u.test(masked.slice(e.clauseStart, stop))) continue;
+    out.push({ paragraph, start: e.clauseStart, end: e.clauseStart + clause.length, text: clause, kind: 'indirect', speaker: e.speaker, cue: e.cue, group: -1 });
+  }
+  return out;
+}
+
+/**
+ * Extracts direct quotes (and simple indirect "X said that …" reports) with speakers from paragraphs.
+ * `rules` are the attribution rules tried in order (ATTRIBUTION_RULES; tests leave one out to see what it decides).
+ */
+export function extractQuotes(paragraphs: string[], rules: readonly AttributionRule[] = ATTRIBUTION_RULES): ExtractedQuote[] {
+  const memory: ArticleMemory = { tracker: trackerFor(paragraphs), groups: new Map(), lastParagraph: -10 };
   const spans = findQuoteSpans(paragraphs);
   const out: ExtractedQuote[] = [];
-  const groupSpeaker = new Map<number, { speaker?: Speaker; cue?: string }>();
-  let lastParagraphWithSpeaker = -10;
-  let lastParagraphSpeaker: Speaker | undefined;
-  /** "X said:" ending the previous paragraph introduces the quote that opens this one. */
-  let lead: { speaker: Speaker; cue: string } | undefined;
-
   for (let p = 0; p < paragraphs.length; p++) {
     const text = paragraphs[p];
     const here = spans.filter((s) => s.paragraph === p);
     const masked = maskQuotes(text, here);
     const starts = sentenceStarts(masked);
     const events = findSpeechEvents(masked, here, starts);
-
-    // People who open a sentence are antecedents for later pronouns; speech events resolve in text order.
-    // A sentence opening with a phrase ("During a town hall, Tina Houchins asked …") has its subject after the comma.
-    const clauseStarts = starts.flatMap((at) => {
-      const opening = /^(?:\p{Lu}\p{Ll}*)\b[^,.!?_]{0,60},\s+/u.exec(masked.slice(at));
-      return opening && SENTENCE_OPENERS.has(opening[0].split(/\s+/)[0].toLowerCase()) ? [at, at + opening[0].length] : [at];
-    });
-    const subjects = clauseStarts
-      .map((at) => ({ at, phrase: /^["“„«]?((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]+){0,3})\b/u.exec(masked.slice(at)) }))
-      .filter((s) => s.phrase && !events.some((e) => e.from === s.at) && !SENTENCE_OPENERS.has(s.phrase[1].split(/\s+/)[0].toLowerCase()));
-    const timeline = [
-      ...events.map((e) => ({ at: e.from, event: e as SpeechEvent | undefined, subject: undefined as string | undefined })),
-      ...subjects.map((s) => ({ at: s.at, event: undefined, subject: s.phrase![1] })),
-    ].sort((a, b) => a.at - b.at);
-    for (const item of timeline) {
-      if (item.event) item.event.speaker = tracker.resolve(item.event.phrase, p * PARA + item.at);
-      else {
-        const parsed = parseSpeakerPhrase(item.subject!);
-        if (parsed?.kind === 'name' && tracker.isPersonName(parsed.text)) tracker.mention(parsed, p * PARA + item.at);
-      }
-    }
-
-    let previous: { speaker?: Speaker; cue?: string; close: number; by?: SpeechEvent } | undefined;
-    const firstChar = text.search(/\S/u);
-    for (const span of here) {
-      const closeEnd = span.close + 1;
-      const gap = (a: number, b: number) => masked.slice(a, b);
-      let speaker: Speaker | undefined;
-      let cue: string | undefined;
-      // (a) attribution right after the closing mark: `"…," X said` / `"…," said X`.
-      // A quote closed by a full stop ends its sentence: what follows starts a new one.
-      const endsSentence = /\.\s*$/.test(text.slice(span.start, span.close));
-      let found = endsSentence ? undefined : events.find((e) => e.from >= closeEnd && /^[\s,;:—–-]*$/u.test(gap(closeEnd, e.from)) && e.speaker);
-      // (a') a dash signature: `"…" ― Carlos Raúl`.
-      if (!found) {
-        const dash = /^\s*[―—–-]\s*(\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){0,4})/u.exec(masked.slice(closeEnd));
-        const parsed = dash ? parseSpeakerPhrase(dash[1]) : undefined;
-        if (parsed?.kind === 'name') {
-          speaker = tracker.resolve(parsed, p * PARA + closeEnd);
-          cue = '—';
-        }
-      }
-      // (b) attribution before the opening mark in the same sentence: `X said: "…"`, `X said the plan was "…"`.
-      if (!found && !speaker) {
-        const sentenceStart = startBefore(starts, span.open);
-        found = [...events].reverse().find((e) => e.to <= span.open && e.from >= sentenceStart && e.speaker && !/_/.test(gap(e.to, span.open)));
-      }
-      if (found) ({ speaker, cue } = found);
-      // (b') "X said:" at the end of the previous paragraph introduces a quote opening this one.
-      if (!speaker && lead && span.open === firstChar) ({ speaker, cue } = lead);
-      // (c) same group (interrupted or multi-paragraph quote) or an earlier quote in this paragraph.
-      if (!speaker && groupSpeaker.get(span.group)?.speaker) ({ speaker, cue } = groupSpeaker.get(span.group)!);
-      if (!speaker && previous?.speaker && !events.some((e) => e !== previous!.by && e.from > previous!.close && e.to < span.open)) ({ speaker, cue } = previous);
-      // (d) the nearest attribution elsewhere in the paragraph.
-      if (!speaker) {
-        const nearest = events.filter((e) => e.speaker).sort((a, b) => Math.abs(a.from - span.open) - Math.abs(b.from - span.open))[0];
-        if (nearest) ({ speaker, cue } = nearest);
-      }
-      // (e) a paragraph that opens with a quote and names nobody: the speaker of the paragraph before.
-      if (!speaker && !events.length && span.open === firstChar && lastParagraphSpeaker && lastParagraphWithSpeaker === p - 1) {
-        speaker = { ...lastParagraphSpeaker };
-      }
-      const words = text.slice(span.start, span.end).split(/\s+/).length;
-      if (!speaker && words < MIN_UNATTRIBUTED_WORDS && !span.continued) continue; // scare quotes, titles, nicknames
-      if (isTitle(text, span)) continue; // “Fox News Sunday”, MSNBC's “Morning Joe”
-      const partial = isPartial(text, span);
-      if (partial && words < MIN_PARTIAL_WORDS) continue; // a "scare-quoted" word or two is emphasis, not a quotation
-      const q: ExtractedQuote = { paragraph: p, start: span.start, end: span.end, text: text.slice(span.start, span.end), kind: 'direct', group: span.group };
-      if (partial) q.partial = true;
-      if (speaker) q.speaker = speaker;
-      if (cue) q.cue = cue;
-      out.push(q);
-      if (speaker) {
-        groupSpeaker.set(span.group, { speaker, cue });
-        lastParagraphWithSpeaker = p;
-        lastParagraphSpeaker = speaker;
-      }
-      previous = { speaker, cue, close: span.close, by: found };
-    }
-    // Propagate a group's speaker back to its earlier parts (attribution often follows the last paragraph).
-    for (const q of out) if (!q.speaker && groupSpeaker.get(q.group)?.speaker) Object.assign(q, groupSpeaker.get(q.group));
-
+    resolveSpeakers(memory.tracker, p, masked, starts, events);
+    const context = { paragraph: p, text, masked, starts, events, firstChar: text.search(/\S/u), memory };
+    out.push(...directQuotes(context, here, rules));
+    // A quotation's speaker named only by a later part (often after its last paragraph) goes back to its earlier parts.
+    for (const q of out) if (!q.speaker && memory.groups.get(q.group)?.speaker) Object.assign(q, memory.groups.get(q.group));
     // An attribution that ends the paragraph with a colon (or nothing after it) leads into the next paragraph.
     const closing = [...events].reverse().find((e) => e.speaker && /^\s*[:,]?\s*$/.test(masked.slice(e.to)));
-    lead = closing ? { speaker: closing.speaker!, cue: closing.cue } : undefined;
+    memory.lead = closing ? { speaker: closing.speaker!, cue: closing.cue } : undefined;
     if (closing) {
-      lastParagraphWithSpeaker = p;
-      lastParagraphSpeaker = closing.speaker;
+      memory.lastParagraph = p;
+      memory.lastSpeaker = closing.speaker;
     }
-
-    // Indirect reports outside quotation marks: `X said (that) the delegations had agreed …`.
-    for (const e of events) {
-      if (!e.speaker || /ing$/.test(e.cue) || NAMING_VERBS.test(e.cue)) continue;
-      if (e.clauseBefore) {
-        const clause = text.slice(e.clauseBefore.start, e.clauseBefore.end);
-        if (clause.split(/\s+/).length >= 4) {
-          out.push({ paragraph: p, start: e.clauseBefore.start, end: e.clauseBefore.end, text: clause, kind: 'indirect', speaker: e.speaker, cue: e.cue, group: -1 });
-        }
-      }
-      if (e.clauseStart === undefined || /^according/.test(e.cue)) continue;
-      lastParagraphWithSpeaker = p;
-      lastParagraphSpeaker = e.speaker;
-      const end = masked.slice(e.clauseStart).search(/[.!?](?:\s|$)|[“"_]/u);
-      const stop = end < 0 ? masked.length : e.clauseStart + end;
-      const clause = text.slice(e.clauseStart, stop).trim();
-      if (clause.split(/\s+/).length < 4 || /["“”_]/u.test(masked.slice(e.clauseStart, stop))) continue;
-      out.push({ paragraph: p, start: e.clauseStart, end: e.clauseStart + clause.length, text: clause, kind: 'indirect', speaker: e.speaker, cue: e.cue, group: -1 });
-    }
+    out.push(...indirectReports(context));
   }
   return out.sort((a, b) => a.paragraph - b.paragraph || a.start - b.start);
 }
