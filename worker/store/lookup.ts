@@ -16,7 +16,7 @@
  * not swallowed.
  */
 import { differencesOf, droppedLeadingNegation, isAltered } from '../core/diff';
-import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
+import { LOOKUP_FEATURE_BUDGET, lookupFeatures, MAX_QUERY_FEATURES, parsePosting, type QueryFeature } from '../core/features';
 import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, scoreUpperBound, type Alignment, type PreparedQuery } from '../core/match';
 import { tokenize, type Token } from '../core/normalise';
 import { creditedSpeaker, isQuotationId, mayBeOriginal, rangeOverlap, sameSpeaker, speakerAt, wordRange } from '../core/provenance';
@@ -54,6 +54,11 @@ export interface LookupOptions {
    * and context, not a copy of the page the record may already hold.
    */
   creditFromPage?: boolean;
+  /**
+   * Index features read per highlight (default LOOKUP_FEATURE_BUDGET). The bench passes
+   * MAX_QUERY_FEATURES to measure the earlier read-everything selection beside it.
+   */
+  featureBudget?: number;
 }
 
 export interface LookupStats {
@@ -85,11 +90,11 @@ interface Plan {
   features: QueryFeature[];
 }
 
-function plan(selector: TextQuoteSelector & { url?: string }): Plan | null {
+function plan(selector: TextQuoteSelector & { url?: string }, featureBudget: number): Plan | null {
   const exact = typeof selector?.exact === 'string' ? selector.exact.slice(0, MAX_QUERY_CHARS) : '';
   const tokens = tokenize(exact);
   if (!isLookupable(tokens)) return null;
-  return { selector, exact, tokens, features: queryFeatures(tokens) };
+  return { selector, exact, tokens, features: lookupFeatures(tokens, featureBudget) };
 }
 
 /**
@@ -503,7 +508,8 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
   const stats: LookupStats = { roundTrips: 0, keysRead: 0 };
   // No catch-all here: an exception is an engine bug, and it must surface as one (a 500 the fuzz
   // tests can see), never pass for "no reliable source".
-  const plans = (Array.isArray(selectors) ? selectors : []).map((s) => plan(s));
+  const featureBudget = Math.max(1, Math.min(MAX_QUERY_FEATURES, Math.floor(Number(opts.featureBudget) || LOOKUP_FEATURE_BUDGET)));
+  const plans = (Array.isArray(selectors) ? selectors : []).map((s) => plan(s, featureBudget));
   const live = plans.filter((p): p is Plan => !!p);
   const gathered = await gatherUnits(
     kv,
