@@ -21,6 +21,7 @@ import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, scoreU
 import { tokenize, type Token } from '../core/normalise';
 import { creditedSpeaker, isQuotationId, mayBeOriginal, rangeOverlap, sameSpeaker, speakerAt, wordRange } from '../core/provenance';
 import type { Appearances, ArticleSummary, Difference, Excerpt, Match, Passage, Quotation, SourceRef, Speaker, TextQuoteSelector } from '../core/types';
+import { generationOf, GENERATION_KEY } from './generation';
 import { keys } from './keys';
 import { KV_BULK_GET_LIMIT, type KV } from './kv';
 import { pageKeyFor, type PageRecord } from './page';
@@ -59,6 +60,8 @@ export interface LookupOptions {
    * MAX_QUERY_FEATURES to measure the earlier read-everything selection beside it.
    */
   featureBudget?: number;
+  /** Read the store's generation in RT1 (default true; one key). */
+  readGeneration?: boolean;
 }
 
 export interface LookupStats {
@@ -70,6 +73,8 @@ export interface LookupStats {
 export interface LookupResult {
   matches: Match[];
   stats: LookupStats;
+  /** The store's generation read in RT1 (store/generation.ts): what a cached copy of this answer is valid for. */
+  generation?: string;
 }
 
 export type UnitFilter = 'all' | 'quotations' | 'passages';
@@ -471,11 +476,15 @@ export async function gatherUnits(
   stats: LookupStats,
   max = MAX_CANDIDATES,
   floorShare = CANDIDATE_FLOOR,
+  alsoRead: { keys: string[]; values?: Map<string, string | null> } = { keys: [] },
 ): Promise<{ units: { unit: Unit | null; weight: number; onPage?: boolean }[]; page: PageRecord | null }[]> {
   const featureKeys = [...new Set(texts.flatMap((t) => t.features.map((f) => keys.indexFeature(f.key))))];
   const pageKeys = [...new Set(texts.map((t) => (t.url ? pageKeyFor(t.url) : null)).filter((k): k is string => !!k))];
-  if (featureKeys.length || pageKeys.length) stats.roundTrips++;
-  const [postings, pages] = await Promise.all([bulkGet<string>(kv, featureKeys, 'text', stats), bulkGet<PageRecord>(kv, pageKeys, 'json', stats)]);
+  if (featureKeys.length || pageKeys.length || alsoRead.keys.length) stats.roundTrips++;
+  // `alsoRead` (the store's generation, for lookups) rides in the same bulk get as the index.
+  const textKeys = [...featureKeys, ...alsoRead.keys.filter((k) => !featureKeys.includes(k))];
+  const [postings, pages] = await Promise.all([bulkGet<string>(kv, textKeys, 'text', stats), bulkGet<PageRecord>(kv, pageKeys, 'json', stats)]);
+  for (const k of alsoRead.keys) alsoRead.values?.set(k, postings.get(k) ?? null);
   const wanted = texts.map((t) => candidates(t.features, postings, filter, max, floorShare));
   const pageOf = (t: { url?: string }) => (t.url ? (pages.get(pageKeyFor(t.url)) ?? null) : null);
   // The page's own copies that share a feature with the highlight are read too, so it is found among them.
@@ -511,12 +520,20 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
   const featureBudget = Math.max(1, Math.min(MAX_QUERY_FEATURES, Math.floor(Number(opts.featureBudget) || LOOKUP_FEATURE_BUDGET)));
   const plans = (Array.isArray(selectors) ? selectors : []).map((s) => plan(s, featureBudget));
   const live = plans.filter((p): p is Plan => !!p);
+  // The store's generation, read with the index (RT1) so the answer can be cached under it. A batch
+  // with nothing to look up reads nothing: its answer does not depend on the store.
+  const withGeneration = opts.readGeneration !== false && live.length > 0;
+  const generationRead = { keys: withGeneration ? [GENERATION_KEY] : [], values: new Map<string, string | null>() };
   const gathered = await gatherUnits(
     kv,
     live.map((p) => ({ features: p.features, url: typeof p.selector.url === 'string' ? p.selector.url : undefined })),
     'all',
     stats,
+    MAX_CANDIDATES,
+    CANDIDATE_FLOOR,
+    generationRead,
   );
+  const generation = withGeneration ? generationOf(generationRead.values.get(GENERATION_KEY)) : undefined;
   const byPlan = new Map(live.map((p, k) => [p, gathered[k]]));
   const results = plans.map((p) => {
     if (!p) return [];
@@ -527,7 +544,7 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
     return answer(p, score(p, units, minScore, query, prefix, suffix), page, limit, query, prefix, opts.creditFromPage !== false);
   });
   // Keys are shared across the batch, so each result reports the batch's totals.
-  return results.map((matches) => ({ matches, stats: { ...stats } }));
+  return results.map((matches) => ({ matches, stats: { ...stats }, ...(generation !== undefined ? { generation } : {}) }));
 }
 
 /** Finds where one highlight comes from: matches best first, `[]` when nothing is reliable. */
