@@ -45,8 +45,14 @@ import { applyOperation, type CoordinatorOperation, type OperationReply, type Op
 
 /** KV accepts about one write per second to the same key. */
 export const KV_KEY_WRITE_INTERVAL_MS = 1000;
-/** How long a publish waits for its keys to reach KV before answering (then reports them pending). */
-export const MIRROR_WAIT_MS = 8000;
+/**
+ * How long a publish or retraction waits for its keys (the generation last) to reach KV before
+ * answering (then it reports them pending). A retraction's answer is the publisher's proof that the
+ * words are gone where it was made, so it waits rather than answers early: in production ~650 keys
+ * mirror in a second or two; under `wrangler dev` on a loaded machine a PolNeAR article took 10–25 s
+ * (npm run bench costs), which 8 s cut short.
+ */
+export const MIRROR_WAIT_MS = 30_000;
 /** KV writes per mirror round, well under the per-invocation operation limit. */
 const MIRROR_ROUND_MAX = 400;
 /** Parallel KV writes within a round. */
