@@ -194,7 +194,7 @@ export function overlap(a: string, b: string): number {
  * share wire copy, so one quotation often stands in several articles; any of them is a right answer.
  */
 let truth = new Map<string, Set<string>>();
-function buildTruth(excerpts: Excerpt[], bases: string[]): void {
+export function buildTruth(excerpts: Excerpt[], bases: string[]): void {
   const norm = excerpts.map((e) => ({ id: e.id, text: ` ${normaliseWords(e.text)} ` }));
   truth = new Map();
   for (const b of new Set(bases)) {
@@ -207,7 +207,7 @@ const rightPlace = (excerptId: string, articleId: string, q: Query) => {
   return t && t.size ? t.has(excerptId) : articleId === q.docId;
 };
 
-const engineCorrect = (m: Match | undefined, q: Query) =>
+export const engineCorrect = (m: Match | undefined, q: Query) =>
   !!m && rightPlace(m.excerpt.id, m.article.id, q) && overlap(m.quote.exact, q.base) >= 0.5;
 
 function baselineCorrect(hit: BaselineHit | null, q: Query, texts: Map<string, string>, tau: number): boolean {

@@ -27,6 +27,7 @@ import type { Rejected } from '../worker/core/extract/claim-review';
 import type { ClaimSource } from '../worker/core/types';
 import { putArticle, putClaims, type ClaimsReport } from '../worker/store/articles';
 import { MemoryKV, type KV } from '../worker/store/kv';
+import { bumpGeneration } from '../worker/store/generation';
 import { openLocalKV, RemoteKV } from './local-kv';
 
 const SOURCE_FILE = /\.(json|jsonld|txt|html?|tsv|csv)$/i;
@@ -176,8 +177,16 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
         fail(shown, (e as Error).message);
       }
     }
+    // Readers' cached answers are checked against the store's generation: a new one, written after
+    // everything else (store/generation.ts), so the next lookup sees what this run changed.
+    const changed = totals.keysWritten + totals.keysDeleted > 0;
+    if (changed && t.kind !== 'remote') await bumpGeneration(kv);
     if (t.kind === 'remote') {
       const sent = await (kv as RemoteKV).flush();
+      if (changed) {
+        await bumpGeneration(kv);
+        await (kv as RemoteKV).flush();
+      }
       log(`remote: sent ${sent.written} writes and ${sent.deleted} deletes to the deployed namespace`);
     }
     if (t.kind === 'out') {

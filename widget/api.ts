@@ -1,7 +1,8 @@
 /**
  * Lookup API client: a few typed fetch calls instead of Hono's `hc` client, to stay inside the
  * 14 KB budget. Shapes come from the worker's data model, so the two cannot drift apart.
- * No cookies are sent (`credentials: 'omit'`) and nothing is cached in the page.
+ * No cookies are sent (`credentials: 'omit'`) and nothing is cached in the page (the browser
+ * revalidates every answer: the API sends `no-cache` with an ETag, so a retraction is seen at once).
  */
 import type { LookupResponse, TextQuoteSelector } from '../worker/core/types';
 

@@ -49,7 +49,16 @@ interface Badge {
   result: ScanResult;
   verdict: Verdict;
   at: Box;
+  /** When the scan answered (ms): an older answer is looked up again when the badge is opened. */
+  scannedAt: number;
 }
+
+/**
+ * How long a badge's scan answer is shown as is when the badge is opened. A page may stay open for
+ * hours: past this, opening the badge looks the quote up again, so a retracted or corrected source
+ * is never shown from the page's memory (the API's own caches hold answers ≤ 60 s; docs/publish.md).
+ */
+const BADGE_ANSWER_FRESH_MS = 30_000;
 
 const SETTLE_MS = 120;
 const TRIGGER = { width: 132, height: 34 };
@@ -383,7 +392,7 @@ export class QuoteSource extends LitElement {
   private onScan(results: ScanResult[]) {
     const found = results.filter((r) => r.response.matches.length);
     if (found.length) void loadCard().catch(() => {});
-    this._badges = [...this._badges, ...found.map((result) => ({ result, verdict: verdictOf(result.response.matches[0]), at: this.badgeBox(result.element) }))];
+    this._badges = [...this._badges, ...found.map((result) => ({ result, verdict: verdictOf(result.response.matches[0]), at: this.badgeBox(result.element), scannedAt: Date.now() }))];
     this.emit('quote-source-scan', { scanned: results.length, found: found.length });
   }
 
@@ -476,7 +485,7 @@ export class QuoteSource extends LitElement {
     return html`${this._badges.map(
         (badge) => html`<button class="badge b-${badge.verdict}" part="badge" lang=${lang} dir=${dir} .style=${at(badge.at)}
           aria-label=${fill(m.badge, badge.result.selector.exact.slice(0, 60), m[badge.verdict])}
-          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.show(badge.result.selector, e.currentTarget as HTMLElement, badge.result.response)}><span aria-hidden="true">${ICON[badge.verdict]}</span> ${m[badge.verdict]}</button>`,
+          @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.show(badge.result.selector, e.currentTarget as HTMLElement, Date.now() - badge.scannedAt <= BADGE_ANSWER_FRESH_MS ? badge.result.response : undefined)}><span aria-hidden="true">${ICON[badge.verdict]}</span> ${m[badge.verdict]}</button>`,
       )}${this._trigger && !this._request
         ? html`<button class="trigger" part="trigger" lang=${lang} dir=${dir} .style=${at(this._trigger)} @mousedown=${(e: Event) => e.preventDefault()}
             @click=${this.openFromTrigger}>❝ ${m.find}</button>`

@@ -57,7 +57,7 @@ app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
 // The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation.
 // Its `servers` entry comes from configuration, not the request, so one cache entry serves every host.
-const openApiCache = cacheable({ maxAge: OPENAPI_MAX_AGE, key: () => 'openapi' });
+const openApiCache = cacheable({ staticMaxAge: OPENAPI_MAX_AGE, key: () => 'openapi' });
 // Reads only: another method must reach the router (405), never a cached document.
 app.use('/openapi.json', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? openApiCache(c, next) : next()));
 

@@ -241,6 +241,22 @@ describe('auto-scan', () => {
     expect(client.calls).toHaveLength(0);
   });
 
+  test('a badge opened long after its scan looks the quote up again: a source retracted meanwhile is never shown from the page', async () => {
+    // The scan found a source; by the time the reader opens the badge (a page open for minutes), it was retracted.
+    const client = new ScriptedClient([none], (s) => (s.exact.startsWith('Soldiers') ? reworded : none));
+    const element = await mount(client, page, { auto: 'blockquote' });
+    await until(() => shadow(element).querySelectorAll('[part=badge]').length === 1);
+    const scannedAt = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(scannedAt + 31_000);
+    try {
+      await userEvent.click(shadow(element).querySelector<HTMLElement>('[part=badge]')!);
+      await until(() => heading(element) === 'No reliable source');
+      expect(client.calls.map((s) => s.exact)).toEqual(['Soldiers need to move back to their barracks. Leaders need to move to peace.']);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   test('quotes scrolled into view later, and quotes added later by a script, are scanned too', async () => {
     const client = new ScriptedClient([none], () => reworded);
     const element = await mount(client, page, { auto: 'blockquote' });

@@ -12,6 +12,7 @@ import { ingest, parseArgs } from '../../scripts/ingest';
 import type { Article } from '../../worker/core/types';
 import { readArticle, readExcerpt } from '../../worker/store/articles';
 import { MemoryKV } from '../../worker/store/kv';
+import { GENERATION_KEY } from '../../worker/store/generation';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
@@ -77,9 +78,14 @@ describe('ingest CLI', () => {
     const lines: string[] = [];
     const opts = { target: { kind: 'kv' as const, kv }, paths: [join(fixtures, 'articles')], log: (l: string) => lines.push(l) };
     await ingest(opts);
+    // A run that wrote something ends with a new store generation: cached answers from before are not served again.
+    const generation = kv.data.get(GENERATION_KEY);
+    expect(generation).toBeTruthy();
     const again = await ingest(opts);
     expect(again).toMatchObject({ files: 2, failed: 0, created: 0, unchanged: 2, keysWritten: 0, keysDeleted: 0 });
     expect(lines.filter((l) => l.startsWith('unchanged'))).toHaveLength(2);
+    // … and one that wrote nothing leaves it (every cached answer is still right).
+    expect(kv.data.get(GENERATION_KEY)).toBe(generation);
   });
 });
 

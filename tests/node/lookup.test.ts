@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { LOOKUP_FEATURE_BUDGET } from '../../worker/core/features';
 import { tokenize } from '../../worker/core/normalise';
 import type { ArticleSource, Excerpt } from '../../worker/core/types';
 import { deleteArticle, putArticle, putClaims } from '../../worker/store/articles';
@@ -119,7 +120,8 @@ describe('lookup behaviour', () => {
 
   test('a highlight running from a heading into the next paragraph is not altered (no "inserted number")', async () => {
     const { matches } = await lookup(kv, { exact: 'UNGA convenes Emergency Session\n\nMeanwhile, the United Nationals General Assembly (UNGA) held an Emergency Session on Monday, February 28.' });
-    expect(matches[0].excerpt.text).toContain('United Nationals General Assembly');
+    // Found where it sits: the heading, running on into the paragraph (nothing reported as inserted).
+    expect(`${matches[0].excerpt.text}\n${matches[0].continuation?.exact ?? ''}`).toContain('United Nationals General Assembly');
     expect(matches[0].altered).toBe(false);
     expect(matches[0].differences.some((d) => d.meaning)).toBe(false);
   });
@@ -210,11 +212,17 @@ describe('properties', () => {
     expect((await lookup(kv, null as unknown as { exact: string })).matches).toEqual([]);
   });
 
-  test('lookup reads at most 100 index keys and the excerpts it verifies', async () => {
+  test('lookup reads its feature budget of index keys and the excerpts it verifies', async () => {
     const r = await lookup(kv, { exact: SEED_REPORT.body });
     expect(r.stats.roundTrips).toBeLessThanOrEqual(2);
-    // Index keys, the candidates, and the slots kept for quotations.
+    // A whole article as the highlight: one bulk get of index keys, the candidates, the slots kept for quotations.
     expect(r.stats.keysRead).toBeLessThanOrEqual(100 + MAX_CANDIDATES + Math.ceil(MAX_CANDIDATES / 3));
+    const wide = await lookup(kv, { exact: SEED_REPORT.body }, { featureBudget: 100 });
+    expect(r.matches.map((m) => m.excerpt.id)).toEqual(wide.matches.map((m) => m.excerpt.id));
     expect(kv.data.has(keys.article(SEED_REPORT_ID))).toBe(true);
+    // A quotation-sized highlight reads its budget of index keys, not every feature it has.
+    const short = await lookup(kv, { exact: 'Soldiers need to move back to their barracks. Leaders need to move to peace. Civilians must be protected.' });
+    expect(short.matches.length).toBeGreaterThan(0);
+    expect(short.stats.keysRead).toBeLessThanOrEqual(LOOKUP_FEATURE_BUDGET + MAX_CANDIDATES + Math.ceil(MAX_CANDIDATES / 3));
   });
 });

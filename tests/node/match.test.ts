@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { align, calibrate, isLookupable, isTypo, prepare, SCORE_THRESHOLD, scoreUpperBound } from '../../worker/core/match';
-import { excerptFeatures, parsePosting, POSTING_CAP, queryFeatures, SATURATED, updatePosting } from '../../worker/core/features';
+import { excerptFeatures, LOOKUP_FEATURE_BUDGET, lookupFeatures, parsePosting, POSTING_CAP, queryFeatures, SATURATED, updatePosting } from '../../worker/core/features';
 import { tokenize } from '../../worker/core/normalise';
 
 const SOURCE_TEXT =
@@ -69,6 +69,27 @@ describe('index features and posting lists', () => {
   test('query features never exceed one bulk get', () => {
     const long = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
     expect(queryFeatures(tokenize(long)).length).toBeLessThanOrEqual(100);
+  });
+
+  test('a lookup reads a budget of features: rare ones first, from every stretch of the highlight', () => {
+    const short = tokenize('the delegations had agreed');
+    expect(lookupFeatures(short)).toEqual(queryFeatures(short));
+    const text =
+      'Soldiers need to move back to their barracks and leaders need to move to peace, the secretary said of the talks. ' +
+      'Meanwhile the harbour council in Ostrava approved 4,500 new lanterns for the northern quay of the old town.';
+    const tokens = tokenize(text);
+    const picked = lookupFeatures(tokens);
+    expect(picked.length).toBe(LOOKUP_FEATURE_BUDGET);
+    const all = new Set(queryFeatures(tokens).map((f) => f.key));
+    expect(picked.every((f) => all.has(f.key))).toBe(true);
+    // Both sentences are read, so a highlight crossing a paragraph break finds both paragraphs.
+    const first = new Set(queryFeatures(tokenize(text.split('. ')[0])).map((f) => f.key));
+    const inFirst = picked.filter((f) => first.has(f.key)).length;
+    expect(inFirst).toBeGreaterThan(0);
+    expect(inFirst).toBeLessThan(picked.length);
+    // A stop-word pair ("of the") is never read while rarer features are left.
+    const ofThe = queryFeatures(tokenize('of the')).find((f) => f.kind === 'bigram')!.key;
+    expect(picked.some((f) => f.key === ofThe)).toBe(false);
   });
 
   test('posting lists add and remove; past the cap they keep a true total and list quotations first', () => {

@@ -78,9 +78,10 @@ describe('PUT /v1/claims/:id', () => {
     const claim = (await (await request('/v1/claims/lake-bridge-toll')).json()) as any;
     expect(claim.reviews).toHaveLength(1);
     expect(claim.reviews[0]).toMatchObject({ textualRating: 'Mostly false', reviewDate: '2021-03-03' });
-    // (A new URL: the edge may serve the earlier identical search for READ_MAX_AGE.)
-    const old = (await (await request('/v1alpha1/claims:search?review_publisher_site_filter=lakeside-checks.example')).json()) as any;
-    expect(old).toEqual({});
+    // The very search answered (and cached) before the PUT: answered afresh, the replaced review gone.
+    const old = await request('/v1alpha1/claims:search?reviewPublisherSiteFilter=lakeside-checks.example');
+    expect(old.headers.get('x-cache')).toBe('MISS');
+    expect(await old.json()).toEqual({});
   });
 
   test('bad bodies → 400 naming the field; no token → 401; wrong media type → 415', async () => {
@@ -107,6 +108,9 @@ describe('DELETE /v1/claims/:id', () => {
   test('retracts the claim from reads and both searches; a second delete is 404', async () => {
     await put('lake-ferry-claim', { ...CLAIM_REVIEW, claimReviewed: 'The lake ferry runs twice as often as in 2019.', url: 'https://lakeside-checks.example/ferry' });
     expect((await request('/v1/claims/lake-ferry-claim')).status).toBe(200);
+    // Searched (and cached at this location) before the retraction.
+    expect(((await (await request('/v1/claims/search?query=lake+ferry+twice')).json()) as any).claims).toHaveLength(1);
+    expect((await (await request('/v1/claims/search?query=lake+ferry+twice')).headers.get('x-cache'))).toBe('HIT');
     const res = await request('/v1/claims/lake-ferry-claim', { method: 'DELETE', headers: authed() });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'deleted' });
@@ -119,11 +123,14 @@ describe('DELETE /v1/claims/:id', () => {
   test('a seed claim linked into excerpts leaves them when retracted', async () => {
     const id = 'sample-guterres-enough-is-enough';
     const listed = (e: any) => [e.excerpt, e.previous, e.next].filter(Boolean).some((x: any) => x.claims.some((c: any) => c.id === id));
-    // Read from KV, not through the edge cache (which may serve a read made before for 5 minutes).
     const { env } = await import('cloudflare:workers');
     const stored = async (excerptId: string) => JSON.parse((await env.QS_KV.get(`v2:excerpt:${excerptId}`))!);
     const linkedBefore = [await stored('un-press-ga12404-2022-02-28~0'), await stored('un-press-ga12404-2022-02-28~1')].some((e) => e.claims.some((c: any) => c.id === id));
     expect(linkedBefore).toBe(true);
+    // Read (and cached at this location) before the retraction.
+    const readBefore = [];
+    for (const excerpt of ['un-press-ga12404-2022-02-28~0', 'un-press-ga12404-2022-02-28~1']) readBefore.push(listed(await (await request(`/v1/excerpts/${excerpt}`)).json()));
+    expect(readBefore).toContain(true);
     const res = await request(`/v1/claims/${id}`, { method: 'DELETE', headers: authed() });
     expect(res.status).toBe(200);
     for (const excerpt of ['un-press-ga12404-2022-02-28~0', 'un-press-ga12404-2022-02-28~1']) {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DIRTY_PREFIX, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
 import type { IndexCoordinator } from '../../worker/coordinator/index-coordinator';
 import type { CoordinatorOperation } from '../../worker/coordinator/operations';
+import { GENERATION_KEY } from '../../worker/store/generation';
 import { KEY_PREFIX, keys } from '../../worker/store/keys';
 import { foundIn, sharedPhraseArticle, staleEntries } from './publish-helpers';
 
@@ -57,7 +58,7 @@ describe('committed writes reach KV with no further request', () => {
       expect(await env.QS_KV.get(keys.article(a.id)), a.id).not.toBeNull();
       expect(await foundIn(a.quote), a.quote).toContain(a.id);
     }
-    expect(await staleEntries()).toEqual([]);
+    expect(await staleEntries(), 'stale').toEqual([]);
     expect(await dirtyMarks(stub)).toBe(0);
     expect((await stub.stats()).dirty).toBe(0);
   });
@@ -149,6 +150,86 @@ describe('text before record: an article is never readable before its words can 
     expect(await env.QS_KV.get(keys.article(first.id))).not.toBeNull();
     expect(await env.QS_KV.get(keys.article(second.id))).toBeNull();
     expect(await runDurableObjectAlarm(stub)).toBe(true); // nothing left armed for the next test
+  });
+});
+
+describe("generation last: cached answers are dropped only once the change they missed can be read", () => {
+  /** The generation token an operation committed, from the object's own storage. */
+  const committedValue = (stub: DurableObjectStub<IndexCoordinator>, key: string) =>
+    runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.get<{ v: string | null }>(VALUE_PREFIX + key))?.v);
+  const committedGeneration = (stub: DurableObjectStub<IndexCoordinator>) => committedValue(stub, GENERATION_KEY);
+  const roundHolding = (stub: DurableObjectStub<IndexCoordinator>, held: string) =>
+    runInDurableObject(stub, async (instance: IndexCoordinator) => {
+      instance['lastKvWrite'].set(held, Date.now());
+      // The generation's own pacing is not what holds it here.
+      instance['lastKvWrite'].delete(GENERATION_KEY);
+      await instance['mirrorRound'](false);
+    });
+  const round = (stub: DurableObjectStub<IndexCoordinator>) =>
+    runInDurableObject(stub, async (instance: IndexCoordinator) => {
+      for (const key of instance['lastKvWrite'].keys()) instance['lastKvWrite'].delete(key);
+      await instance['mirrorRound'](false);
+    });
+
+  for (const restarted of [false, true]) {
+    it(`the generation is written after every other key of its publish, the record included${restarted ? ' (marks reloaded by a new instance)' : ''}`, async () => {
+      const stub = coordinatorNamed(`generation-last-${restarted}`);
+      const article = sharedPhraseArticle(760 + Number(restarted), `generation-last-${restarted}`);
+      const { ok, written } = await commitOnly(stub, { kind: 'publish', source: article });
+      expect(ok).toBe(true);
+      expect(written).toContain(GENERATION_KEY);
+      const token = await committedGeneration(stub);
+      expect(token).toBeTruthy();
+      if (restarted) await evictDurableObject(stub);
+      const held = written.find((k) => k.startsWith(KEY_PREFIX.indexFeature))!;
+
+      const heldValue = await committedValue(stub, held);
+      await roundHolding(stub, held);
+      expect(await env.QS_KV.get(held)).not.toBe(heldValue);
+      expect(await env.QS_KV.get(GENERATION_KEY)).not.toBe(token);
+      await round(stub); // the posting list goes out; the record waits for the next round, and so does the generation
+      expect(await env.QS_KV.get(held)).toBe(heldValue);
+      expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
+      expect(await env.QS_KV.get(GENERATION_KEY)).not.toBe(token);
+      await round(stub); // the record, then the generation
+      expect(await env.QS_KV.get(keys.article(article.id))).not.toBeNull();
+      expect(await env.QS_KV.get(GENERATION_KEY)).toBe(token);
+      expect((await stub.stats()).dirty).toBe(0);
+    });
+  }
+
+  it("a later publish's pending keys never hold back an earlier publish's generation, and the latest is written once they are out", async () => {
+    const stub = coordinatorNamed('generation-not-starved');
+    const first = sharedPhraseArticle(770, 'generation-first');
+    await commitOnly(stub, { kind: 'publish', source: first });
+    const firstToken = await committedGeneration(stub);
+    await round(stub); // index keys out; record and generation wait
+    const second = sharedPhraseArticle(771, 'generation-second');
+    const { written } = await commitOnly(stub, { kind: 'publish', source: second });
+    const secondToken = await committedGeneration(stub);
+    expect(secondToken).not.toBe(firstToken);
+    const held = written.find((k) => k.startsWith(KEY_PREFIX.indexFeature) && k !== GENERATION_KEY)!;
+    await roundHolding(stub, held);
+    // The first publish is wholly in KV: its generation is; the second's is not while its posting list is held.
+    expect(await env.QS_KV.get(keys.article(first.id))).not.toBeNull();
+    expect(await env.QS_KV.get(GENERATION_KEY)).toBe(firstToken);
+    await round(stub);
+    await round(stub);
+    expect(await env.QS_KV.get(keys.article(second.id))).not.toBeNull();
+    expect(await env.QS_KV.get(GENERATION_KEY)).toBe(secondToken);
+    expect((await stub.stats()).dirty).toBe(0);
+  });
+
+  it('a publish that changes nothing starts no generation; a retraction does', async () => {
+    const stub = coordinatorNamed('generation-unchanged');
+    const article = sharedPhraseArticle(780, 'generation-unchanged');
+    expect(await stub.publish(article)).toMatchObject({ ok: true, kvPending: 0 });
+    const published = await env.QS_KV.get(GENERATION_KEY);
+    expect(published).toBe(await committedGeneration(stub));
+    expect(await stub.publish(article)).toMatchObject({ status: 'unchanged' });
+    expect(await env.QS_KV.get(GENERATION_KEY)).toBe(published);
+    expect(await stub.retract(article.id)).toMatchObject({ status: 'deleted', kvPending: 0 });
+    expect(await env.QS_KV.get(GENERATION_KEY)).not.toBe(published);
   });
 });
 

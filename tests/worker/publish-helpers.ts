@@ -1,6 +1,6 @@
 /** Shared helpers for the publishing tests: authenticated requests, test articles, KV consistency checks. */
 import { env, exports } from 'cloudflare:workers';
-import { parsePosting } from '../../worker/core/features';
+import { MAX_QUERY_FEATURES, parsePosting } from '../../worker/core/features';
 import { checkedFetch } from './contract-check';
 import type { ArticleSource, Excerpt } from '../../worker/core/types';
 import { KEY_PREFIX } from '../../worker/store/keys';
@@ -24,7 +24,9 @@ export const del = (id: string, token = ADMIN_TOKEN) => request(`/v1/articles/${
 
 /** Best match's article id for a highlight, straight from the store's lookup (what the lookup route calls). */
 export async function foundIn(exact: string): Promise<string[]> {
-  const { matches } = await lookup(env.QS_KV, { exact }, { limit: 5 });
+  // Every feature of the quote is read (not the lookup's budget of the rarest): a posting lost from
+  // any shared list shows here, which the tests of concurrent publishing rely on.
+  const { matches } = await lookup(env.QS_KV, { exact }, { limit: 5, featureBudget: MAX_QUERY_FEATURES });
   return matches.map((m) => m.article.id);
 }
 

@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import { checkedFetch } from './contract-check';
 import { expect } from 'vitest';
 import { putArticle, putClaims } from '../../worker/store/articles';
+import { bumpGeneration } from '../../worker/store/generation';
 import { SEED_ARTICLES, SEED_CLAIMS, SEED_REPORT_ID } from '../seed-sources';
 
 export const SEED_ARTICLE_ID = SEED_REPORT_ID;
@@ -12,6 +13,8 @@ export async function seedKv() {
   const articles = [];
   for (const source of SEED_ARTICLES) articles.push(await putArticle(env.QS_KV, source));
   const claims = await putClaims(env.QS_KV, SEED_CLAIMS);
+  // As the ingest CLI does after writing: cached answers from before are not served again.
+  await bumpGeneration(env.QS_KV);
   return { article: articles[0], articles, claims };
 }
 

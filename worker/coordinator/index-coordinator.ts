@@ -17,7 +17,14 @@
  *    changed by the same or an earlier operation is there, so a reader who can fetch the record
  *    finds its words by lookup — also while a restarted instance drains marks (records last) and
  *    while a hot posting list waits out its one-write-a-second pacing.
- * 6. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
+ * 6. Generation last: every committed operation that changed anything also writes a fresh store
+ *    generation (store/generation.ts), which every cached answer is checked against. The generation
+ *    key is mirrored after every other key of its own and earlier operations: when several
+ *    operations are in flight, it is written with the token of the newest operation whose keys (and
+ *    all earlier operations' keys) are all in KV, so a reader who sees a generation finds that
+ *    operation's words gone or present in KV, never a cached answer from before it. It is paced like
+ *    any key (one write a second), so a burst of publishes costs one generation write a second.
+ * 7. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
  *    retraction); the object's KV yields to the event loop every few storage operations and the mirror
  *    rests between batches, so a large operation never holds the thread that lookups need.
  *
@@ -25,19 +32,28 @@
  * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value;
  * (c) nothing is ever acknowledged to a client before its writes are committed with their marks;
  * (d) a record key is written to KV only while no index key dirtied by the same or an earlier
- * operation is still dirty (`writableInOrder`).
+ * operation is still dirty (`writableInOrder`); (e) the generation key is written to KV only with the
+ * token of an operation N such that no other key dirtied by an operation ≤ N is still dirty, and is
+ * marked clean only when the token written is the latest committed one (`mirrorGeneration`).
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ArticleSource, ClaimSource } from '../core/types';
 import { MAX_OPERATION_KEYS } from '../core/limits';
+import { GENERATION_KEY, newGeneration } from '../store/generation';
 import { KEY_PREFIX } from '../store/keys';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
 
 /** KV accepts about one write per second to the same key. */
 export const KV_KEY_WRITE_INTERVAL_MS = 1000;
-/** How long a publish waits for its keys to reach KV before answering (then reports them pending). */
-export const MIRROR_WAIT_MS = 8000;
+/**
+ * How long a publish or retraction waits for its keys (the generation last) to reach KV before
+ * answering (then it reports them pending). A retraction's answer is the publisher's proof that the
+ * words are gone where it was made, so it waits rather than answers early: in production ~650 keys
+ * mirror in a second or two; under `wrangler dev` on a loaded machine a PolNeAR article took 10–25 s
+ * (npm run bench costs), which 8 s cut short.
+ */
+export const MIRROR_WAIT_MS = 30_000;
 /** KV writes per mirror round, well under the per-invocation operation limit. */
 const MIRROR_ROUND_MAX = 400;
 /** Parallel KV writes within a round. */
@@ -74,6 +90,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Keys a reader fetches to see that an article or claim exists; mirrored after their index keys. */
 const isRecordKey = (key: string) => key.startsWith(KEY_PREFIX.article) || key.startsWith(KEY_PREFIX.claim);
+/** The store's generation: mirrored after everything else (invariant (e)). */
+const isGenerationKey = (key: string) => key === GENERATION_KEY;
+/** Index keys (posting lists, passages, excerpts …): mirrored first. */
+const isIndexKey = (key: string) => !isRecordKey(key) && !isGenerationKey(key);
 
 export class IndexCoordinator extends DurableObject<Env> {
   /** Tail of the operation queue. */
@@ -87,6 +107,10 @@ export class IndexCoordinator extends DurableObject<Env> {
    */
   private readonly dirtySince = new Map<string, number>();
   private operationSeq = 0;
+  /** The generation token each operation committed, until a later one is in KV. */
+  private readonly generationTokens = new Map<number, string>();
+  /** The newest operation whose generation (or a later one) is in KV. */
+  private generationInKv = 0;
   private readonly lastKvWrite = new Map<string, number>();
   private mirroring: Promise<void> | null = null;
   private readonly waiters = new Set<() => void>();
@@ -146,10 +170,10 @@ export class IndexCoordinator extends DurableObject<Env> {
   }
 
   private async run(op: CoordinatorOperation): Promise<CoordinatorReply> {
-    const { reply, written } = await this.exclusive(() => this.commitOperation(op));
+    const { reply, written, operation } = await this.exclusive(() => this.commitOperation(op));
     if (!reply.ok) return reply;
     void this.mirror();
-    const kvPending = await this.waitMirrored(written, MIRROR_WAIT_MS);
+    const kvPending = await this.waitMirrored(written, operation, MIRROR_WAIT_MS);
     return { ...reply, kvPending };
   }
 
@@ -158,22 +182,26 @@ export class IndexCoordinator extends DurableObject<Env> {
    * them in one atomic storage write. Mirroring is left to the caller (`run` starts the loop; a
    * crash right after this leaves the alarm to do it).
    */
-  private async commitOperation(op: CoordinatorOperation): Promise<{ reply: OperationReply; written: string[] }> {
+  private async commitOperation(op: CoordinatorOperation): Promise<{ reply: OperationReply; written: string[]; operation: number }> {
     const kv = new CoordinatedKV(this.ctx.storage, this.env.QS_KV);
     const reply = await applyOperation(kv, op);
     this.counters.operations++;
     this.counters.readThroughs += kv.readThroughs;
-    if (!reply.ok) return { reply, written: [] };
+    if (!reply.ok) return { reply, written: [], operation: 0 };
     // Publishes only: a retraction must always be possible, even of a long text loaded by the CLI.
     if (op.kind === 'publish' && kv.pendingWrites > this.maxOperationKeys) {
       // Nothing is committed: the buffered writes are dropped with `kv`.
       const detail = `this article would change ${kv.pendingWrites.toLocaleString('en')} index keys; one publish may change at most ${this.maxOperationKeys.toLocaleString('en')} (publish a long text as several articles, or load it with npm run ingest)`;
-      return { reply: { ok: false, status: 422, detail }, written: [] };
+      return { reply: { ok: false, status: 422, detail }, written: [], operation: 0 };
     }
+    // Anything readers can see changed: a new generation, committed with it (invariant (e) orders its mirroring).
+    const generation = kv.changed ? newGeneration() : undefined;
+    if (generation) await kv.put(GENERATION_KEY, generation);
     const written = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
     const operation = ++this.operationSeq;
     for (const key of written) this.markDirty(key, operation);
-    return { reply, written };
+    if (generation) this.generationTokens.set(operation, generation);
+    return { reply, written, operation };
   }
 
   private markDirty(key: string, operation: number): void {
@@ -188,8 +216,8 @@ export class IndexCoordinator extends DurableObject<Env> {
    */
   private writableInOrder(keys: string[]): string[] {
     let oldestIndexKey = Infinity;
-    for (const [key, since] of this.dirtySince) if (!isRecordKey(key) && since < oldestIndexKey) oldestIndexKey = since;
-    const index = keys.filter((k) => !isRecordKey(k));
+    for (const [key, since] of this.dirtySince) if (isIndexKey(key) && since < oldestIndexKey) oldestIndexKey = since;
+    const index = keys.filter(isIndexKey);
     const records = keys.filter((k) => isRecordKey(k) && (this.dirtySince.get(k) ?? 0) < oldestIndexKey);
     return [...index, ...records];
   }
@@ -201,9 +229,12 @@ export class IndexCoordinator extends DurableObject<Env> {
     return result;
   }
 
-  /** Resolves with how many of `keys` are still dirty once all are mirrored or `timeoutMs` passed. */
-  private async waitMirrored(keys: string[], timeoutMs: number): Promise<number> {
-    const pending = () => keys.filter((k) => this.dirty.has(k)).length;
+  /**
+   * Resolves with how many of `keys` (written by `operation`) are still not in KV once all are or
+   * `timeoutMs` passed. The generation counts as out once this operation's token or a later one is.
+   */
+  private async waitMirrored(keys: string[], operation: number, timeoutMs: number): Promise<number> {
+    const pending = () => keys.filter((k) => (isGenerationKey(k) ? this.generationInKv < operation : this.dirty.has(k))).length;
     const deadline = Date.now() + timeoutMs;
     while (pending() > 0 && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
@@ -251,6 +282,8 @@ export class IndexCoordinator extends DurableObject<Env> {
     const now = Date.now();
     let soonest = KV_KEY_WRITE_INTERVAL_MS;
     for (const key of this.dirty.keys()) {
+      // A generation waiting for other keys is due when they are, not by its own pacing.
+      if (isGenerationKey(key) && this.dirty.size > 1) continue;
       const wait = (this.lastKvWrite.get(key) ?? 0) + KV_KEY_WRITE_INTERVAL_MS - now;
       soonest = Math.min(soonest, Math.max(0, wait));
     }
@@ -260,9 +293,10 @@ export class IndexCoordinator extends DurableObject<Env> {
   /** Writes the dirty keys that are due; returns the number of failed writes. */
   private async mirrorRound(force: boolean): Promise<number> {
     const now = Date.now();
-    const paced = [...this.dirty.keys()].filter((k) => force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS);
+    const paced = [...this.dirty.keys()].filter((k) => !isGenerationKey(k) && (force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS));
     // A forced round writes everything, records after the rest; a paced one holds them back (d).
-    const due = force ? [...paced.filter((k) => !isRecordKey(k)), ...paced.filter(isRecordKey)] : this.writableInOrder(paced).slice(0, MIRROR_ROUND_MAX);
+    // The generation is never in a batch: it goes after the round's writes (e).
+    const due = force ? [...paced.filter(isIndexKey), ...paced.filter(isRecordKey)] : this.writableInOrder(paced).slice(0, MIRROR_ROUND_MAX);
     let failures = 0;
     for (let i = 0; i < due.length; ) {
       const batchStarted = Date.now();
@@ -301,8 +335,56 @@ export class IndexCoordinator extends DurableObject<Env> {
       // this process, and back-to-back batches of a large publish held lookups at seconds.
       if (!force && i < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, Date.now() - batchStarted));
     }
+    failures += await this.mirrorGeneration(force);
     this.pruneWriteTimes();
     return failures;
+  }
+
+  /**
+   * Invariant (e): writes the newest generation token whose operation and every earlier one have all
+   * their other keys in KV (the latest committed token when nothing else is dirty); the key is marked
+   * clean only when that is the latest. Returns the number of failed writes (0 or 1).
+   */
+  private async mirrorGeneration(force: boolean): Promise<number> {
+    const version = this.dirty.get(GENERATION_KEY);
+    if (version === undefined) return 0;
+    if (!force && Date.now() - (this.lastKvWrite.get(GENERATION_KEY) ?? 0) < KV_KEY_WRITE_INTERVAL_MS) return 0;
+    let oldestOther = Infinity;
+    for (const [key, since] of this.dirtySince) if (!isGenerationKey(key) && since < oldestOther) oldestOther = since;
+    let token: string | undefined;
+    let through = 0;
+    if (oldestOther === Infinity) {
+      // Nothing else is dirty: the latest committed token (from storage after a restart, when no token map survives).
+      through = this.operationSeq;
+      token = this.generationTokens.get(through);
+      if (token === undefined) {
+        token = (await this.ctx.storage.get<{ v: string | null }>(VALUE_PREFIX + GENERATION_KEY))?.v ?? undefined;
+        // An operation committed while we read: its keys are dirty now; the next round decides.
+        if (this.dirty.get(GENERATION_KEY) !== version) return 0;
+      }
+    } else {
+      for (const [operation, t] of this.generationTokens) if (operation < oldestOther && operation > through) [through, token] = [operation, t];
+    }
+    if (token === undefined || (through <= this.generationInKv && oldestOther !== Infinity)) return 0;
+    try {
+      await this.env.QS_KV.put(GENERATION_KEY, token);
+    } catch (err) {
+      this.counters.kvWriteFailures++;
+      console.warn('KV mirror write of the generation failed; will retry', err);
+      return 1;
+    }
+    this.lastKvWrite.set(GENERATION_KEY, Date.now());
+    this.counters.kvWrites++;
+    this.generationInKv = Math.max(this.generationInKv, through);
+    for (const operation of [...this.generationTokens.keys()]) if (operation <= through) this.generationTokens.delete(operation);
+    // Clean only if this was the latest token and no operation committed a newer one meanwhile.
+    if (oldestOther === Infinity && this.dirty.get(GENERATION_KEY) === version) {
+      this.dirty.delete(GENERATION_KEY);
+      this.dirtySince.delete(GENERATION_KEY);
+      await this.ctx.storage.delete(DIRTY_PREFIX + GENERATION_KEY);
+    }
+    for (const wake of [...this.waiters]) wake();
+    return 0;
   }
 
   /** Keeps the pacing map small: entries older than the interval no longer matter. */

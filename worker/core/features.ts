@@ -123,6 +123,105 @@ export function queryFeatures(tokens: Token[], maxKeys = MAX_QUERY_FEATURES): Qu
   ];
 }
 
+/**
+ * Keys a lookup reads in its first round trip. Workers KV bills every key of a bulk get, so a lookup
+ * reads a few well-chosen features instead of all of them: on the lookup bench's 2,852 perturbed
+ * PolNeAR quotations this budget keeps recall@1 where reading every feature had it (bench/RESULTS.lookup.md).
+ */
+export const LOOKUP_FEATURE_BUDGET = 10;
+/**
+ * Past LOOKUP_FEATURE_BUDGET × this many words, a highlight reads one more feature per this many
+ * words (a paragraph is ~40–80 words, so every paragraph of a long selection gets a few).
+ */
+const LONG_WORDS_PER_FEATURE = 8;
+
+/**
+ * How rare a word probably is, without reading anything: the length of a content word (long words
+ * are rarer: Zipf), numbers and names-like long words highest, stop words almost nothing. Only the
+ * ORDER matters: it decides which features are read first.
+ */
+function rarityHint(word: string): number {
+  if (!isContentWord(word)) return 0.1;
+  if (/\d/.test(word)) return 1.2;
+  return Math.min(1.2, 0.2 + word.length / 8);
+}
+
+/**
+ * The features a lookup reads: at most `budget` of `queryFeatures`' set, rarest first by a hint (see
+ * `rarityHint`; a bigram of two content words is rarer than either word alone), spread along the
+ * highlight so that words a reader's copy changed (typos, substitutions, elisions) cannot take out
+ * every feature read: each pick is discounted by how often its words are already covered.
+ * Deterministic; with a budget ≥ the full set's size it returns the full set.
+ */
+export function lookupFeatures(tokens: Token[], budget = LOOKUP_FEATURE_BUDGET): QueryFeature[] {
+  const all = queryFeatures(tokens);
+  // A selection of several paragraphs needs a feature or two in each: one more per LONG_WORDS_PER_FEATURE words.
+  budget = Math.min(MAX_QUERY_FEATURES, Math.max(budget, Math.ceil(tokens.length / LONG_WORDS_PER_FEATURE)));
+  if (all.length <= budget) return all;
+  const wanted = new Set(all.map((f) => f.key));
+  type Option = { feature: QueryFeature; at: number[]; hint: number };
+  const options: Option[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.gap) continue;
+    const next = tokens[i + 1];
+    if (next && !next.gap) {
+      const key = bigram(t.norm, next.norm);
+      if (wanted.has(key) && !seen.has(key)) {
+        seen.add(key);
+        const a = rarityHint(t.norm);
+        const b = rarityHint(next.norm);
+        // Two content words together are far rarer than either: the product term rewards that pairing.
+        options.push({ feature: { key, kind: 'bigram' }, at: [i, i + 1], hint: a + b + 2 * a * b });
+      }
+    }
+    if (isContentWord(t.norm)) {
+      const key = unigram(t.norm);
+      if (wanted.has(key) && !seen.has(key)) {
+        seen.add(key);
+        // A word alone is listed wherever it occurs: commoner than the bigrams it starts.
+        options.push({ feature: { key, kind: 'unigram' }, at: [i], hint: rarityHint(t.norm) });
+      }
+    }
+  }
+  const covered = new Map<number, number>();
+  const picked: QueryFeature[] = [];
+  const take = (k: number) => {
+    const [o] = options.splice(k, 1);
+    picked.push(o.feature);
+    for (const i of o.at) covered.set(i, (covered.get(i) ?? 0) + 1);
+  };
+  // First the rarest feature of each stretch of the highlight (half the budget, in equal stretches),
+  // so every part of a long highlight — both paragraphs of one that crosses a break — is read.
+  const stretches = Math.ceil(budget / 2);
+  const bounds = Array.from({ length: stretches + 1 }, (_, k) => Math.floor((k * options.length) / stretches));
+  const firsts: Option[] = [];
+  for (let k = 0; k < stretches; k++) {
+    let best: Option | undefined;
+    for (const o of options.slice(bounds[k], bounds[k + 1])) if (!best || o.hint > best.hint) best = o;
+    if (best) firsts.push(best);
+  }
+  for (const o of firsts) take(options.indexOf(o));
+  // Then the rest by rarity, each discounted by how often its words are already covered.
+  while (picked.length < budget && options.length) {
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let k = 0; k < options.length; k++) {
+      const o = options[k];
+      let overlap = 0;
+      for (const i of o.at) overlap += covered.get(i) ?? 0;
+      const value = o.hint / (1 + overlap);
+      if (value > bestValue) {
+        bestValue = value;
+        best = k;
+      }
+    }
+    take(best);
+  }
+  return picked;
+}
+
 /** `n` items spread evenly over `items` (all of them when there are few). */
 function evenly<T>(items: T[], n: number): T[] {
   if (items.length <= n) return items.slice();

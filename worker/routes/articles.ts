@@ -7,8 +7,6 @@ import { readArticle } from '../store/articles';
 import { ArticleSchema, IdParam, NOT_MODIFIED, problemResponses } from './schemas';
 import { createRouter } from './router';
 
-export const READ_MAX_AGE = 300;
-
 export const articleRoutes = createRouter().openapi(
   createRoute({
     method: 'get',
@@ -16,7 +14,7 @@ export const articleRoutes = createRouter().openapi(
     operationId: 'getArticle',
     tags: ['read'],
     summary: 'An article by id',
-    middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
+    middleware: [cacheable({})] as const,
     request: { params: IdParam('article', 'ukraine-russia-talks-belarus-2022-02-28') },
     responses: {
         ...NOT_MODIFIED,

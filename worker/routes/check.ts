@@ -10,12 +10,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { parseSource } from '../core/extract/sources';
 import type { ArticleSource } from '../core/types';
 import { limitBody, mediaTypeOf, requireMediaType } from '../middleware/body';
-import { cacheable } from '../middleware/cache';
+import { answeredAt, cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
 import { checkDraft, DraftTooLargeError } from '../store/check';
 import { CheckRequestSchema, CheckResponseSchema } from './check-schemas';
-import { LOOKUP_MAX_AGE } from './lookup';
 import { MAX_BODY_BYTES, problemResponses } from './schemas';
 import { createRouter } from './router';
 
@@ -51,7 +50,7 @@ export const checkRoutes = createRouter().openapi(
     summary: 'Check every quotation of a draft against the record before it is published',
     description:
       'Extracts and attributes the quotations as ingestion does, looks each up against the record and says whether the draft prints the original’s words (verbatim), changes them (changed), changes their meaning (altered), credits them to the wrong person (misattributed) or quotes something nothing reliable holds (no-record). Never stores the draft. At most 100,000 characters of text and 200 quotations (413 beyond).',
-    middleware: [limitBody(MAX_BODY_BYTES), requireDraftMediaType(), cacheable({ maxAge: LOOKUP_MAX_AGE, key: draftKey })] as const,
+    middleware: [limitBody(MAX_BODY_BYTES), requireDraftMediaType(), cacheable({ key: draftKey, generation: 'handler' })] as const,
     request: {
       body: {
         // Not `required`: zod-openapi would then run the JSON validator on HTML drafts too.
@@ -75,7 +74,8 @@ export const checkRoutes = createRouter().openapi(
       draft = { title: body.title || 'Draft', body: body.text, ...(body.url ? { url: body.url } : {}), ...(body.published ? { published: body.published } : {}) };
     }
     try {
-      const { text, quotations, counts } = await checkDraft(withCacheTtl(c.env.QS_KV), draft);
+      const { text, quotations, counts, generation } = await checkDraft(withCacheTtl(c.env.QS_KV), draft);
+      answeredAt(c, generation);
       return c.json({ text, quotations, counts }, 200);
     } catch (err) {
       if (err instanceof DraftTooLargeError) throw new ProblemError('payload-too-large', err.message);

@@ -12,7 +12,6 @@ import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
 import { InvalidPageToken, readClaim, searchClaims } from '../store/claims';
-import { READ_MAX_AGE } from './articles';
 import { ClaimSchema, IdParam, NOT_MODIFIED, problemResponses } from './schemas';
 import { createRouter } from './router';
 
@@ -122,7 +121,7 @@ export const claimRoutes = createRouter()
       operationId: 'searchClaims',
       tags: ['claims'],
       summary: 'Search claims and their reviews (Google Fact Check Tools claims:search shape)',
-      middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
+      middleware: [cacheable({})] as const,
       request: { query: ClaimSearchQuery },
       responses: {
         ...NOT_MODIFIED,
@@ -159,7 +158,7 @@ export const claimRoutes = createRouter()
       middleware: [
         // The JSON-LD's links come from configuration (PUBLIC_ORIGIN), never the request's Host, so one
         // identity per representation holds for every request (and PUT/DELETE purge exactly these).
-        cacheable({ maxAge: READ_MAX_AGE, key: (c) => claimCacheIdentities(c.req.param('id') ?? '')[wantsJsonLd(c) ? 1 : 0] }),
+        cacheable({ key: (c) => claimCacheIdentities(c.req.param('id') ?? '')[wantsJsonLd(c) ? 1 : 0] }),
       ] as const,
       request: { params: IdParam('claim', 'sample-guterres-leaders-move-back-to-peace') },
       responses: {

@@ -4,7 +4,6 @@ import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
 import { readExcerptContext } from '../store/excerpt-context';
-import { READ_MAX_AGE } from './articles';
 import { ExcerptContextSchema, IdParam, NOT_MODIFIED, problemResponses } from './schemas';
 import { createRouter } from './router';
 
@@ -15,7 +14,7 @@ export const excerptRoutes = createRouter().openapi(
     operationId: 'getExcerpt',
     tags: ['read'],
     summary: 'An excerpt with its neighbouring excerpts',
-    middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
+    middleware: [cacheable({})] as const,
     request: { params: IdParam('excerpt', 'ukraine-russia-talks-belarus-2022-02-28~1') },
     responses: {
         ...NOT_MODIFIED,

@@ -13,9 +13,8 @@ import { ProblemError } from '../middleware/problem';
 import { getFinding, listFindings } from '../store/findings';
 import { DifferenceSchema, IdParam, SpeakerSchema, ArticleSummarySchema, problemResponses } from './schemas';
 import { createRouter } from './router';
+import { CLIENT_CACHE_CONTROL } from '../middleware/cache';
 
-/** Seconds a browser may reuse a findings answer (new findings appear with the next publish). */
-const FINDINGS_MAX_AGE = 60;
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
@@ -54,7 +53,8 @@ const FindingsQuery = z.object({
 });
 
 const wantsJsonLd = (c: Context) => /application\/ld\+json/i.test(c.req.header('accept') ?? '');
-const cacheControl = `public, max-age=${FINDINGS_MAX_AGE}`;
+/** Withdrawn with the report's correction or retraction: a browser asks again every time (never edge-cached). */
+const cacheControl = CLIENT_CACHE_CONTROL;
 
 export const findingRoutes = createRouter()
   .openapi(

@@ -20,7 +20,6 @@ import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
 import { InvalidPageToken, searchClaims } from '../store/claims';
-import { READ_MAX_AGE } from './articles';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './claims';
 import { NOT_MODIFIED } from './schemas';
 import { createRouter } from './router';
@@ -123,7 +122,7 @@ export const googleClaimRoutes = createRouter().openapi(
     operationId: 'factchecktools.claims.search',
     tags: ['claims'],
     summary: 'Search reviewed claims exactly as Google Fact Check Tools claims:search does',
-    middleware: [cacheable({ maxAge: READ_MAX_AGE })] as const,
+    middleware: [cacheable({})] as const,
     request: { query: GoogleSearchQuery },
     responses: {
       ...NOT_MODIFIED,

@@ -10,7 +10,7 @@ import { normaliseWords } from '../core/normalise';
 import { textProblem } from '../core/validate';
 import type { TextQuoteSelector } from '../core/types';
 import { limitBody, requireJson } from '../middleware/body';
-import { cacheable } from '../middleware/cache';
+import { answeredAt, cacheable } from '../middleware/cache';
 import { withCacheTtl } from '../store/cached-kv';
 import { lookup, lookupBatch } from '../store/lookup';
 import { canonicalUrl } from '../store/page';
@@ -30,7 +30,6 @@ import {
 import { createRouter } from './router';
 
 export const DEFAULT_LIMIT = 3;
-export const LOOKUP_MAX_AGE = 300;
 
 /** The cache identity of a selector: what the engine would see after normalising. */
 function selectorKey(s: Partial<TextQuoteSelector> & { url?: unknown }, limit: unknown): string | null {
@@ -97,7 +96,7 @@ export const lookupRoutes = createRouter()
       operationId: 'lookupQuote',
       tags: ['lookup'],
       summary: 'Find the source of a highlighted quote',
-      middleware: [cacheable({ maxAge: LOOKUP_MAX_AGE, key: queryKey })] as const,
+      middleware: [cacheable({ key: queryKey, generation: 'handler' })] as const,
       request: { query: LookupQuerySchema },
       responses: {
         ...NOT_MODIFIED,
@@ -108,9 +107,10 @@ export const lookupRoutes = createRouter()
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { matches } = await lookup(withCacheTtl(c.env.QS_KV), selectorOf({ exact: q.q, prefix: q.prefix, suffix: q.suffix, url: q.url }), {
+      const { matches, generation } = await lookup(withCacheTtl(c.env.QS_KV), selectorOf({ exact: q.q, prefix: q.prefix, suffix: q.suffix, url: q.url }), {
         limit: q.limit ?? DEFAULT_LIMIT,
       });
+      answeredAt(c, generation);
       return c.json({ matches }, 200);
     },
   )
@@ -121,7 +121,7 @@ export const lookupRoutes = createRouter()
       operationId: 'lookupSelector',
       tags: ['lookup'],
       summary: 'Find the source of a highlighted quote given as a TextQuoteSelector',
-      middleware: [limitBody(MAX_BODY_BYTES), requireJson(), cacheable({ maxAge: LOOKUP_MAX_AGE, key: bodyKey })] as const,
+      middleware: [limitBody(MAX_BODY_BYTES), requireJson(), cacheable({ key: bodyKey, generation: 'handler' })] as const,
       request: { body: { required: true, content: { 'application/json': { schema: LookupBodySchema } } } },
       responses: {
         200: jsonResponse('Matches, best first; `{"matches": []}` when nothing matches reliably', LookupResponseSchema),
@@ -130,7 +130,8 @@ export const lookupRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const { matches } = await lookup(withCacheTtl(c.env.QS_KV), selectorOf(body), { limit: body.limit ?? DEFAULT_LIMIT });
+      const { matches, generation } = await lookup(withCacheTtl(c.env.QS_KV), selectorOf(body), { limit: body.limit ?? DEFAULT_LIMIT });
+      answeredAt(c, generation);
       return c.json({ matches }, 200);
     },
   )
@@ -141,7 +142,7 @@ export const lookupRoutes = createRouter()
       operationId: 'lookupBatch',
       tags: ['lookup'],
       summary: `Look up to ${MAX_BATCH} quotes at once`,
-      middleware: [limitBody(MAX_BODY_BYTES), requireJson(), cacheable({ maxAge: LOOKUP_MAX_AGE, key: batchKey })] as const,
+      middleware: [limitBody(MAX_BODY_BYTES), requireJson(), cacheable({ key: batchKey, generation: 'handler' })] as const,
       request: { body: { required: true, content: { 'application/json': { schema: BatchBodySchema } } } },
       responses: {
         ...problemResponses(429),
@@ -152,6 +153,7 @@ export const lookupRoutes = createRouter()
     async (c) => {
       const body = c.req.valid('json');
       const results = await lookupBatch(withCacheTtl(c.env.QS_KV), body.quotes.map(selectorOf), { limit: body.limit ?? DEFAULT_LIMIT });
+      answeredAt(c, results[0]?.generation);
       return c.json({ results: results.map((r) => ({ matches: r.matches })) }, 200);
     },
   );

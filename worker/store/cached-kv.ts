@@ -5,8 +5,12 @@
  */
 import type { KV } from './kv';
 
-/** KV's minimum `cacheTtl` is 30 s; answers may lag an ingest by at most this long. */
-export const DEFAULT_KV_CACHE_TTL = 60;
+/**
+ * KV's minimum `cacheTtl` (30 s; https://developers.cloudflare.com/kv/platform/limits): a location
+ * serves a key from its cache at most this long. With the answer cache's EDGE_CACHE_TTL (30 s,
+ * middleware/cache.ts) a location that has not seen a change yet catches up within about a minute.
+ */
+export const DEFAULT_KV_CACHE_TTL = 30;
 
 export function withCacheTtl(ns: KVNamespace, cacheTtl = DEFAULT_KV_CACHE_TTL): KV {
   const get = (key: string | string[], type: 'text' | 'json') =>

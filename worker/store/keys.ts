@@ -28,6 +28,8 @@ export const keys = {
   articleQuotations: (articleId: string) => `${KEY_VERSION}:aq:${articleId}`,
   /** Ingestion sequence counter: the tie-break between reports of the same date. */
   sequence: () => `${KEY_VERSION}:meta:seq`,
+  /** The store's generation: a fresh token after every committed change (see store/generation.ts). */
+  generation: () => `${KEY_VERSION}:meta:generation`,
   /** A finding: a report's print altered or misattributed against the primary record. */
   finding: (id: string) => `${KEY_VERSION}:finding:${id}`,
   /** The listing of findings, newest first (`order` sorts newest first as a string). */

@@ -17,11 +17,12 @@
  */
 import { MAX_ENGINE_QUERY_CHARS } from '../core/limits';
 import { differencesOf, droppedLeadingNegation, isAltered } from '../core/diff';
-import { parsePosting, queryFeatures, type QueryFeature } from '../core/features';
+import { LOOKUP_FEATURE_BUDGET, lookupFeatures, MAX_QUERY_FEATURES, parsePosting, type QueryFeature } from '../core/features';
 import { align, contextAgreement, isLookupable, prepare, SCORE_THRESHOLD, scoreUpperBound, type Alignment, type PreparedQuery } from '../core/match';
 import { tokenize, type Token } from '../core/normalise';
 import { creditedSpeaker, isQuotationId, mayBeOriginal, rangeOverlap, sameSpeaker, speakerAt, wordRange } from '../core/provenance';
 import type { Appearances, ArticleSummary, Difference, Excerpt, Match, Passage, Quotation, SourceRef, Speaker, TextQuoteSelector } from '../core/types';
+import { generationOf, GENERATION_KEY } from './generation';
 import { keys } from './keys';
 import { KV_BULK_GET_LIMIT, type KV } from './kv';
 import { pageKeyFor, type PageRecord } from './page';
@@ -53,6 +54,13 @@ export interface LookupOptions {
    * and context, not a copy of the page the record may already hold.
    */
   creditFromPage?: boolean;
+  /**
+   * Index features read per highlight (default LOOKUP_FEATURE_BUDGET). The bench passes
+   * MAX_QUERY_FEATURES to measure the earlier read-everything selection beside it.
+   */
+  featureBudget?: number;
+  /** Read the store's generation in RT1 (default true; one key). */
+  readGeneration?: boolean;
 }
 
 export interface LookupStats {
@@ -64,6 +72,8 @@ export interface LookupStats {
 export interface LookupResult {
   matches: Match[];
   stats: LookupStats;
+  /** The store's generation read in RT1 (store/generation.ts): what a cached copy of this answer is valid for. */
+  generation?: string;
 }
 
 export type UnitFilter = 'all' | 'quotations' | 'passages';
@@ -84,11 +94,11 @@ interface Plan {
   features: QueryFeature[];
 }
 
-function plan(selector: TextQuoteSelector & { url?: string }): Plan | null {
+function plan(selector: TextQuoteSelector & { url?: string }, featureBudget: number): Plan | null {
   const exact = typeof selector?.exact === 'string' ? selector.exact.slice(0, MAX_ENGINE_QUERY_CHARS) : '';
   const tokens = tokenize(exact);
   if (!isLookupable(tokens)) return null;
-  return { selector, exact, tokens, features: queryFeatures(tokens) };
+  return { selector, exact, tokens, features: lookupFeatures(tokens, featureBudget) };
 }
 
 /**
@@ -465,11 +475,15 @@ export async function gatherUnits(
   stats: LookupStats,
   max = MAX_CANDIDATES,
   floorShare = CANDIDATE_FLOOR,
+  alsoRead: { keys: string[]; values?: Map<string, string | null> } = { keys: [] },
 ): Promise<{ units: { unit: Unit | null; weight: number; onPage?: boolean }[]; page: PageRecord | null }[]> {
   const featureKeys = [...new Set(texts.flatMap((t) => t.features.map((f) => keys.indexFeature(f.key))))];
   const pageKeys = [...new Set(texts.map((t) => (t.url ? pageKeyFor(t.url) : null)).filter((k): k is string => !!k))];
-  if (featureKeys.length || pageKeys.length) stats.roundTrips++;
-  const [postings, pages] = await Promise.all([bulkGet<string>(kv, featureKeys, 'text', stats), bulkGet<PageRecord>(kv, pageKeys, 'json', stats)]);
+  if (featureKeys.length || pageKeys.length || alsoRead.keys.length) stats.roundTrips++;
+  // `alsoRead` (the store's generation, for lookups) rides in the same bulk get as the index.
+  const textKeys = [...featureKeys, ...alsoRead.keys.filter((k) => !featureKeys.includes(k))];
+  const [postings, pages] = await Promise.all([bulkGet<string>(kv, textKeys, 'text', stats), bulkGet<PageRecord>(kv, pageKeys, 'json', stats)]);
+  for (const k of alsoRead.keys) alsoRead.values?.set(k, postings.get(k) ?? null);
   const wanted = texts.map((t) => candidates(t.features, postings, filter, max, floorShare));
   const pageOf = (t: { url?: string }) => (t.url ? (pages.get(pageKeyFor(t.url)) ?? null) : null);
   // The page's own copies that share a feature with the highlight are read too, so it is found among them.
@@ -502,14 +516,23 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
   const stats: LookupStats = { roundTrips: 0, keysRead: 0 };
   // No catch-all here: an exception is an engine bug, and it must surface as one (a 500 the fuzz
   // tests can see), never pass for "no reliable source".
-  const plans = (Array.isArray(selectors) ? selectors : []).map((s) => plan(s));
+  const featureBudget = Math.max(1, Math.min(MAX_QUERY_FEATURES, Math.floor(Number(opts.featureBudget) || LOOKUP_FEATURE_BUDGET)));
+  const plans = (Array.isArray(selectors) ? selectors : []).map((s) => plan(s, featureBudget));
   const live = plans.filter((p): p is Plan => !!p);
+  // The store's generation, read with the index (RT1) so the answer can be cached under it. A batch
+  // with nothing to look up reads nothing: its answer does not depend on the store.
+  const withGeneration = opts.readGeneration !== false && live.length > 0;
+  const generationRead = { keys: withGeneration ? [GENERATION_KEY] : [], values: new Map<string, string | null>() };
   const gathered = await gatherUnits(
     kv,
     live.map((p) => ({ features: p.features, url: typeof p.selector.url === 'string' ? p.selector.url : undefined })),
     'all',
     stats,
+    MAX_CANDIDATES,
+    CANDIDATE_FLOOR,
+    generationRead,
   );
+  const generation = withGeneration ? generationOf(generationRead.values.get(GENERATION_KEY)) : undefined;
   const byPlan = new Map(live.map((p, k) => [p, gathered[k]]));
   const results = plans.map((p) => {
     if (!p) return [];
@@ -520,7 +543,7 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
     return answer(p, score(p, units, minScore, query, prefix, suffix), page, limit, query, prefix, opts.creditFromPage !== false);
   });
   // Keys are shared across the batch, so each result reports the batch's totals.
-  return results.map((matches) => ({ matches, stats: { ...stats } }));
+  return results.map((matches) => ({ matches, stats: { ...stats }, ...(generation !== undefined ? { generation } : {}) }));
 }
 
 /** Finds where one highlight comes from: matches best first, `[]` when nothing is reliable. */
