@@ -24,6 +24,7 @@ export const PROBLEM_TYPES = {
   forbidden: { status: 403, title: 'Forbidden' },
   'internal-error': { status: 500, title: 'Internal Server Error' },
   'publishing-disabled': { status: 503, title: 'Publishing disabled' },
+  'ingest-unavailable': { status: 503, title: 'Ingest worker unavailable' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;

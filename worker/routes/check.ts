@@ -5,7 +5,6 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { parseSource } from '../core/extract/sources';
 import type { ArticleSource } from '../core/types';
 import { limitBody } from '../middleware/body';
 import { cacheable } from '../middleware/cache';
@@ -15,6 +14,7 @@ import { checkDraft, DraftTooLargeError } from '../store/check';
 import { CheckRequestSchema, CheckResponseSchema } from './check-schemas';
 import { LOOKUP_MAX_AGE } from './lookup';
 import { MAX_BODY_BYTES, problemResponses } from './schemas';
+import { extractInIngest } from './ingest-binding';
 import { createRouter } from './router';
 
 const mediaType = (c: Context) => (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -40,12 +40,14 @@ const draftKey = async (c: Context) => {
 };
 
 /** An HTML draft → the article text, as `PUT /v1/articles` and the CLI extract it. */
-function draftFromHtml(bytes: Uint8Array): ArticleSource {
+async function draftFromHtml(env: Env, bytes: Uint8Array): Promise<ArticleSource> {
   if (bytes.includes(0)) throw new ProblemError('invalid-request', 'The HTML draft contains NUL bytes: it looks like a binary file, not a page.');
   let parsed;
   try {
-    parsed = parseSource('draft.html', bytes);
+    // The CLI's parseSource, run by the ingest worker: no HTML parser in this bundle.
+    parsed = await extractInIngest(env, 'draft.html', bytes);
   } catch (err) {
+    if (err instanceof ProblemError) throw err;
     throw new ProblemError('invalid-request', `Could not extract the draft's article text from the HTML: ${(err as Error).message}`);
   }
   if (parsed.kind !== 'article' || !parsed.source.body.trim()) throw new ProblemError('invalid-request', 'The HTML holds no article text to check.');
@@ -79,7 +81,7 @@ export const checkRoutes = createRouter().openapi(
   async (c) => {
     let draft: ArticleSource;
     if (mediaType(c) === 'text/html') {
-      draft = draftFromHtml(new Uint8Array(await c.req.arrayBuffer()));
+      draft = await draftFromHtml(c.env, new Uint8Array(await c.req.arrayBuffer()));
     } else {
       const body = c.req.valid('json') as { text: string; title?: string; url?: string; published?: string };
       draft = { title: body.title || 'Draft', body: body.text, ...(body.url ? { url: body.url } : {}), ...(body.published ? { published: body.published } : {}) };

@@ -25,6 +25,7 @@ const MEANING: Record<ProblemSlug, string> = {
   forbidden: 'The bearer token is not valid for this endpoint.',
   'internal-error': 'The worker failed; the error is logged. Retry later.',
   'publishing-disabled': 'This deployment has no ADMIN_TOKEN secret, so publishing (PUT/DELETE) is switched off.',
+  'ingest-unavailable': 'The ingest worker (HTML extraction, sources) is not deployed or did not answer; deploy it with `wrangler deploy -c ingest/wrangler.toml`, or retry after `Retry-After` seconds.',
 };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

@@ -12,7 +12,6 @@ import type { ArticleSource, ClaimSource } from '../types';
 import {
   claimsFromClaimReviewJson,
   claimsFromClaimsKg,
-  claimsFromHtml,
   claimsFromLiar,
   looksLikeClaimReviewJson,
   looksLikeClaimsKg,
@@ -20,6 +19,7 @@ import {
   type ClaimImport,
   type Rejected,
 } from './claim-review';
+import { claimsFromHtml } from './claim-review-html';
 import { extractHtml } from './html';
 
 export type ParsedSource =
