@@ -27,6 +27,7 @@ import { publishRoutes, refusePublishPreflight } from './routes/publish';
 import { completeContract } from './routes/contract';
 import { createRouter } from './routes/router';
 import { forwardToIngest } from './routes/ingest-binding';
+import { lexiconLoaded } from './lexicon-loader';
 import { sourceRoutes } from './routes/sources';
 
 /**
@@ -55,6 +56,9 @@ app.use('/v1/sources', refusePublishPreflight());
 app.use('/v1/sources/*', refusePublishPreflight());
 app.use('/v1/*', publicReadCors());
 app.use('/v1/*', lookupRateLimit());
+// The antonym lexicon is read from the assets on an isolate's first API request, not at start-up.
+app.use('/v1/*', lexiconLoaded());
+app.use('/v1alpha1/*', lexiconLoaded());
 app.use('/v1alpha1/*', publicReadCors());
 app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());

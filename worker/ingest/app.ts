@@ -3,6 +3,8 @@
  * which forwards them here over its service binding), with the one problem+json error handler.
  * Nothing here is reachable from the internet unless this worker is given a route of its own.
  */
+import type { MiddlewareHandler } from 'hono';
+import { requireAdminToken } from '../middleware/auth';
 import { problemErrorHandler, problemNotFound } from '../middleware/errors';
 import { ProblemError } from '../middleware/problem';
 import { checkFetchUrl, FetchRefused } from '../core/fetch-policy';
@@ -16,6 +18,17 @@ const flag = (value: string | undefined) => value === 'on' || value === 'true' |
 const noStore = { 'cache-control': 'no-store' };
 
 export const ingestApp = createRouter();
+
+/**
+ * This worker has no route (workers_dev = false): only the public worker's service binding reaches
+ * it, and that worker has checked the bearer token already. With its own ADMIN_TOKEN secret it checks
+ * again (defence in depth); without one it trusts the binding, so `wrangler dev` with both configs
+ * needs the secret in one place only.
+ */
+const tokenIfConfigured: MiddlewareHandler = async (c, next) => {
+  if (!(c.env as IngestEnv).ADMIN_TOKEN) return next();
+  return requireAdminToken()(c as never, next);
+};
 
 const sources = sourceRoutes({
   async put(c, id, input) {
@@ -51,7 +64,7 @@ const sources = sourceRoutes({
     if (!source) throw new ProblemError('not-found', `No source with id "${id}".`);
     return Response.json(source, { headers: noStore });
   },
-});
+}, tokenIfConfigured);
 
 ingestApp.route('/', sources);
 ingestApp.onError(problemErrorHandler());

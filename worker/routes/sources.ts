@@ -9,7 +9,7 @@
  * that talk to its SourceLedger and queues. Both validate with the same schemas.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { requireAdminToken } from '../middleware/auth';
 import { limitBody, requireJson } from '../middleware/body';
 import { AUTH_RESPONSES, httpUrl, noCors, problem, PUBLISH_ID_PATTERN } from './publish';
@@ -99,7 +99,11 @@ export interface SourceHandlers {
   get(c: Context, id: string): Promise<Response>;
 }
 
-export function sourceRoutes(handlers: SourceHandlers) {
+/**
+ * `auth`: the public worker checks the bearer token (requireAdminToken); the ingest worker, reachable
+ * only through that binding, checks it again when it holds the secret too (ingest/app.ts).
+ */
+export function sourceRoutes(handlers: SourceHandlers, auth: MiddlewareHandler = requireAdminToken() as MiddlewareHandler) {
   return createRouter()
     .openapi(
       createRoute({
@@ -109,7 +113,7 @@ export function sourceRoutes(handlers: SourceHandlers) {
         tags: ['sources'],
         summary: 'Register or replace a source the crawler follows (bearer token)',
         security: [{ bearerAuth: [] }],
-        middleware: [noCors(), requireAdminToken(), limitBody(MAX_SOURCE_BODY_BYTES), requireJson()] as const,
+        middleware: [noCors(), auth, limitBody(MAX_SOURCE_BODY_BYTES), requireJson()] as const,
         request: { params: SourceIdParam, body: { required: true, content: { 'application/json': { schema: SourceInputSchema } } } },
         responses: {
           200: json('Replaced', SourceStateSchema),
@@ -130,7 +134,7 @@ export function sourceRoutes(handlers: SourceHandlers) {
         tags: ['sources'],
         summary: 'Stop following a source (published articles stay; bearer token)',
         security: [{ bearerAuth: [] }],
-        middleware: [noCors(), requireAdminToken()] as const,
+        middleware: [noCors(), auth] as const,
         request: { params: SourceIdParam },
         responses: {
           200: json('Deleted', z.object({ id: z.string(), status: z.literal('deleted') })),
@@ -149,7 +153,7 @@ export function sourceRoutes(handlers: SourceHandlers) {
         tags: ['sources'],
         summary: 'Run a source now (bearer token)',
         security: [{ bearerAuth: [] }],
-        middleware: [noCors(), requireAdminToken()] as const,
+        middleware: [noCors(), auth] as const,
         request: { params: SourceIdParam },
         responses: {
           202: json('Queued; `GET /v1/sources/{id}` shows the run', z.object({ id: z.string(), status: z.literal('queued') })),
@@ -168,7 +172,7 @@ export function sourceRoutes(handlers: SourceHandlers) {
         tags: ['sources'],
         summary: 'Every source with its state (bearer token)',
         security: [{ bearerAuth: [] }],
-        middleware: [noCors(), requireAdminToken()] as const,
+        middleware: [noCors(), auth] as const,
         responses: { 200: json('The sources, by id', z.object({ sources: z.array(SourceStateSchema) })), ...AUTH_RESPONSES },
       }),
       async (c) => handlers.list(c) as never,
@@ -181,7 +185,7 @@ export function sourceRoutes(handlers: SourceHandlers) {
         tags: ['sources'],
         summary: 'A source: last run, items seen / new / updated / failed, last errors, dead letters, next run (bearer token)',
         security: [{ bearerAuth: [] }],
-        middleware: [noCors(), requireAdminToken()] as const,
+        middleware: [noCors(), auth] as const,
         request: { params: SourceIdParam },
         responses: { 200: json('The source', SourceStateSchema), 400: problem('Invalid id'), ...AUTH_RESPONSES, 404: problem('No such source') },
       }),
