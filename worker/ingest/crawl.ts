@@ -16,6 +16,7 @@
  *    coordinator error) is retried with exponential back-off, and after `max_retries` the queue
  *    moves it to the dead-letter queue, whose consumer records it in the ledger (`deadLetters`).
  */
+import { isoDate } from '../core/dates';
 import { articleIdFor, claimIdFor } from '../core/ids';
 import { claimsFromClaimReviewJson } from '../core/extract/claim-review';
 import { parseSource } from '../core/extract/sources';
@@ -244,7 +245,10 @@ export async function readItem(env: IngestEnv, job: ItemJob): Promise<ItemOutcom
   let status: 'created' | 'updated' | 'unchanged' = 'unchanged';
   try {
     if (parsed.kind === 'article') {
-      const checked = PublishArticleSchema.safeParse({ ...parsed.source, id: undefined, url: parsed.source.url || fetched.url });
+      // A page's own date in whatever form its metadata gives ("2016-09-27T19:36:00.000+0000",
+      // "27 September 2016") made ISO as the CLI stores it; one that is no date at all is dropped.
+      const published = isoDate(parsed.source.published) || undefined;
+      const checked = PublishArticleSchema.safeParse({ ...parsed.source, id: undefined, url: parsed.source.url || fetched.url, published });
       if (!checked.success) return fail(`the extracted article is not publishable: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const source: ArticleSource = { ...(checked.data as ArticleSource), kind: job.articleKind, id };
       const reply = await coordinatorFor(env).publish(source);
