@@ -145,7 +145,7 @@ export async function run(): Promise<BenchSection> {
       row('pipeline capacity, generated near-duplicate pages: host interval 0 (pages spread over many hosts)', capacity),
       corpus ? row(`pipeline capacity, ${corpusPages.length} real news pages (../shared/corpus/pages): host interval 0`, corpus) : '| pipeline capacity, real news pages | – | – | – | – | skipped: ../shared/corpus absent |',
       '',
-      'The polite run is bounded by the per-host limit (60 requests/min, robots.txt and the sitemap included). The capacity runs are bounded by the single IndexCoordinator: publishes are serial, and each answers only once its keys are in KV (or after 8 s), while KV takes one write per second per key — pages that share index keys (the generated ones share most) queue behind those writes. Extraction and the consumer are not the limit here. How this scales on Cloudflare: docs/sources.md.',
+      'The polite run is bounded by the per-host limit (60 requests/min, robots.txt and the sitemap included). What bounds the capacity runs was not measured part by part; the likely bound is the single IndexCoordinator — publishes are serial, and each answers only once its keys are in KV (or after 8 s), while KV takes one write per second per key — which fits the real news pages (many more excerpts and index keys per article) going 6× slower than the short generated ones. How this scales on Cloudflare: docs/sources.md.',
     ].join('\n');
     return { title: 'Crawler throughput: pages per minute through the local queues', markdown, figures: { stamp, polite, capacity, corpus } };
   } finally {
