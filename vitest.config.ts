@@ -34,7 +34,7 @@ const builtWidgetAsIs: Plugin = {
  * once and twice at most (so the slow host reaches the dead-letter queue within a test), and
  * batches are not held for 5 s.
  */
-function ingestWorker(name: string, overrides: { bindings: Record<string, string>; queueSuffix?: string; outboundService?: (request: Request) => Promise<Response> }) {
+function ingestWorker(name: string, runner: string, overrides: { bindings: Record<string, string>; queueSuffix?: string; outboundService?: (request: Request) => Promise<Response> }) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions('ingest/wrangler.toml');
   const suffix = overrides.queueSuffix ?? '';
   const rename = (queue: string) => `${queue}${suffix}`;
@@ -56,7 +56,7 @@ function ingestWorker(name: string, overrides: { bindings: Record<string, string
     scriptPath: resolve('dist/ingest/index.js'),
     durableObjects: {
       ...(workerOptions.durableObjects as Record<string, unknown>),
-      INDEX_COORDINATOR: { className: 'IndexCoordinator', scriptName: 'vitest-plugin-runner-worker' },
+      INDEX_COORDINATOR: { className: 'IndexCoordinator', scriptName: runner },
     },
     queueProducers: producers,
     queueConsumers: consumers,
@@ -77,6 +77,42 @@ async function fixtureHostOnly(request: Request): Promise<Response> {
   return fetch(target, { method: request.method, headers: request.headers, redirect: 'manual' });
 }
 
+/**
+ * A workerd project: the public worker under test (wrangler.toml) with the ingest worker beside it
+ * (and a production-mode one for the SSRF test). The runner worker is named after the project.
+ */
+function workerProject(name: string, opts: { include: string[]; exclude?: string[]; globalSetup?: string[]; groupOrder?: number }) {
+  const runner = `vitest-plugin-runner-${name}`;
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        // A fixed admin token for the publish tests, no lookup rate limit unless a test turns it on,
+        // and a public origin that differs from the test requests' host (links must come from it).
+        miniflare: {
+          bindings: { ADMIN_TOKEN: 'test-admin-token', RATE_LIMIT: 'off', PUBLIC_ORIGIN: 'https://quotes.test' },
+          // The production-mode ingest worker, reached by the SSRF test only.
+          serviceBindings: { INGEST_PRODUCTION: 'quotesource-ingest-production' },
+          workers: [
+            ingestWorker('quotesource-ingest', runner, { bindings: { FETCH_ALLOW_LOOPBACK: 'on' } }),
+            ingestWorker('quotesource-ingest-production', runner, { bindings: { FETCH_ALLOW_LOOPBACK: 'off' }, queueSuffix: '-production', outboundService: fixtureHostOnly }),
+          ],
+        },
+      }),
+    ],
+    test: {
+      name,
+      include: opts.include,
+      ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      ...(opts.globalSetup ? { globalSetup: opts.globalSetup } : {}),
+      ...(opts.groupOrder !== undefined ? { sequence: { groupOrder: opts.groupOrder } } : {}),
+      testTimeout: 60_000,
+      // Seeding KV in beforeAll takes seconds when several workerd test files share 2 cores.
+      hookTimeout: 60_000,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -88,32 +124,10 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: './wrangler.toml' },
-            // A fixed admin token for the publish tests, no lookup rate limit unless a test turns it on,
-            // and a public origin that differs from the test requests' host (links must come from it).
-            miniflare: {
-              bindings: { ADMIN_TOKEN: 'test-admin-token', RATE_LIMIT: 'off', PUBLIC_ORIGIN: 'https://quotes.test' },
-              // The production-mode ingest worker, reached by the SSRF test only.
-              serviceBindings: { INGEST_PRODUCTION: 'quotesource-ingest-production' },
-              workers: [
-                ingestWorker('quotesource-ingest', { bindings: { FETCH_ALLOW_LOOPBACK: 'on' } }),
-                ingestWorker('quotesource-ingest-production', { bindings: { FETCH_ALLOW_LOOPBACK: 'off' }, queueSuffix: '-production', outboundService: fixtureHostOnly }),
-              ],
-            },
-          }),
-        ],
-        test: {
-          name: 'worker',
-          include: ['tests/worker/**/*.test.ts'],
-          globalSetup: ['tests/crawl/global-setup.ts'],
-          testTimeout: 60_000,
-          // Seeding KV in beforeAll takes seconds when several workerd test files share 2 cores.
-          hookTimeout: 60_000,
-        },
-      },
+      workerProject('worker', { include: ['tests/worker/**/*.test.ts'], exclude: ['tests/worker/crawler.test.ts'] }),
+      // The crawler's long runs (queues, retries, a minute of polite fetching) publish through the
+      // shared coordinator and KV: run after the other workerd files, not beside them.
+      workerProject('worker-crawl', { include: ['tests/worker/crawler.test.ts'], globalSetup: ['tests/crawl/global-setup.ts'], groupOrder: 1 }),
       {
         plugins: [builtWidgetAsIs],
         test: {
