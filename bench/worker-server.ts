@@ -120,6 +120,11 @@ export async function buildWorkerSnapshot(prefix: string): Promise<string> {
     .replace(/^main = .*$/m, 'main = "bundle/index.js"\nno_bundle = true')
     .replace(/^directory = "dist\/public"$/m, 'directory = "public"');
   await writeFile(join(dir, 'wrangler.toml'), toml);
+  // The ingest worker beside it (HTML extraction, sources): its own bundle and config, same layout.
+  await mkdir(join(dir, 'ingest'), { recursive: true });
+  await promisify(execFile)(WRANGLER, ['deploy', '--dry-run', '-c', 'ingest/wrangler.toml', '--outdir', join(dir, 'ingest', 'bundle')], { cwd: ROOT, env: WRANGLER_ENV, maxBuffer: 64 * 1024 * 1024 });
+  const ingestToml = (await readFile(join(ROOT, 'ingest/wrangler.toml'), 'utf8')).replace(/^main = .*$/m, 'main = "bundle/index.js"\nno_bundle = true');
+  await writeFile(join(dir, 'ingest', 'wrangler.toml'), ingestToml);
   return dir;
 }
 
@@ -141,7 +146,7 @@ export async function startWranglerDev(opts: { dir: string; port: number; persis
   const vars = Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(
     WRANGLER,
-    ['dev', '--config', join(opts.dir, 'wrangler.toml'), '--ip', HOST, '--port', String(opts.port), '--inspector-port', String(opts.port + 1), '--persist-to', opts.persistTo,
+    ['dev', '--config', join(opts.dir, 'wrangler.toml'), '--config', join(opts.dir, 'ingest/wrangler.toml'), '--ip', HOST, '--port', String(opts.port), '--inspector-port', String(opts.port + 1), '--persist-to', opts.persistTo,
       ...vars, '--show-interactive-dev-session=false', '--log-level', 'warn'],
     { cwd: opts.dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: WRANGLER_ENV },
   );

@@ -10,12 +10,16 @@
  * content hash, so a cached widget.js never meets a card or language of another build.
  * And the /check page's script, pages/check.ts, into dist/public/check.js (no Lit: it opens the
  * widget's card through the `<quote-source>` that widget.js puts on the page).
+ * And the antonym lexicon's compact form, dist/public/lexicon/antonyms.txt, which the public worker
+ * reads from its ASSETS on first use instead of bundling it (worker/lexicon-deferred.ts; never served).
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { encodeLexicon } from '../worker/core/lexicon/compact';
+import { LEXICON_ASSET_PATH } from '../worker/lexicon-deferred';
 
 export const WIDGET_OUT = 'dist/public/widget.js';
 export const CHECK_PAGE_OUT = 'dist/public/check.js';
@@ -106,7 +110,9 @@ const common = {
 } satisfies BuildOptions;
 
 export async function buildWidget(): Promise<WidgetBuild> {
-  await mkdir('dist/public', { recursive: true });
+  await mkdir('dist/public/lexicon', { recursive: true });
+  const lexicon = JSON.parse(await readFile('worker/core/lexicon/antonyms.json', 'utf8'));
+  await writeFile(`dist/public${LEXICON_ASSET_PATH}`, encodeLexicon(lexicon));
   // Modules of earlier builds (other hashes) go: the directory holds exactly this build.
   for (const f of await readdir('dist/public')) if (WIDGET_FILE.test(f) && f !== 'widget.js') await rm(`dist/public/${f}`);
   const mangleCache: Record<string, string | false> = {};

@@ -9,8 +9,10 @@
  * A `NAME.meta.json` beside `NAME.txt` gives that text's metadata (title, kind, date…); the whole
  * file is then the body, exactly as written.
  *   --kind K  primary | report: the kind of articles whose file does not say (default report)
- * PATHs may be files or folders (walked recursively). Articles go in before claim files, so claims
- * can be linked into the excerpts where they appear.
+ * PATHs may be files or folders (walked recursively), or http(s) URLs of a page, a feed (RSS, Atom),
+ * a sitemap (or index) or a ClaimReview feed, fetched politely (scripts/ingest-urls.ts; loopback only
+ * with FETCH_ALLOW_LOOPBACK=on). Articles go in before claim files, so claims can be linked into the
+ * excerpts where they appear.
  *   --local   wrangler dev's local KV (.wrangler/state/v3/kv), the default
  *   --remote  the deployed namespace (wrangler kv bulk get/put/delete --remote)
  *   --out F   a wrangler bulk file (`wrangler kv bulk put F`) holding exactly these inputs
@@ -29,6 +31,8 @@ import { putArticle, putClaims, type ClaimsReport } from '../worker/store/articl
 import { MemoryKV, type KV } from '../worker/store/kv';
 import { bumpGeneration } from '../worker/store/generation';
 import { openLocalKV, RemoteKV } from './local-kv';
+import { articleIdFor } from '../worker/core/ids';
+import { cliFetcher, expandUrl, isUrl, type FetchedInput } from './ingest-urls';
 
 const SOURCE_FILE = /\.(json|jsonld|txt|html?|tsv|csv)$/i;
 /** Claims per write batch: bounds memory and the size of one index update on large datasets (LIAR: 10,269 rows). */
@@ -104,7 +108,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   };
 
   const files: string[] = [];
-  for (const p of opts.paths) {
+  for (const p of opts.paths.filter((path) => !isUrl(path))) {
     try {
       // A sidecar named on its own is read with its .txt, never as an article.
       files.push(...(await walk(p)).filter((f) => !META_SUFFIX.test(f)));
@@ -115,6 +119,31 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   // Articles first, claim files last (claims link into the excerpts of articles already stored).
   const isClaims = (f: string) => /\.(claims\.json|jsonld|tsv|csv)$/i.test(f);
   const ordered = [...files.filter((f) => !isClaims(f)), ...files.filter(isClaims)];
+
+  // URLs: fetched (feeds and sitemaps expanded into their items) before anything is written.
+  const fetched: FetchedInput[] = [];
+  const urls = opts.paths.filter(isUrl);
+  if (urls.length) {
+    const fetcher = cliFetcher();
+    const failUrl = (url: string, message: string) => {
+      totals.files++;
+      fail(url, message);
+    };
+    for (const url of urls) {
+      try {
+        fetched.push(...(await expandUrl(url, fetcher, failUrl)));
+      } catch (e) {
+        failUrl(url, (e as Error).message);
+      }
+    }
+  }
+  type Input = { shown: string; file?: string; page?: FetchedInput };
+  const inputs: Input[] = [
+    ...ordered.filter((f) => !isClaims(f)).map((file) => ({ shown: relative(process.cwd(), file) || file, file })),
+    ...fetched.filter((f) => f.name.endsWith('.html')).map((page) => ({ shown: page.shown, page })),
+    ...ordered.filter(isClaims).map((file) => ({ shown: relative(process.cwd(), file) || file, file })),
+    ...fetched.filter((f) => !f.name.endsWith('.html')).map((page) => ({ shown: page.shown, page })),
+  ];
 
   let kv: KV;
   let close: () => Promise<void> = async () => {};
@@ -129,13 +158,19 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   }
 
   try {
-    for (const file of ordered) {
+    for (const { shown, file, page } of inputs) {
       totals.files++;
-      const shown = relative(process.cwd(), file) || file;
       try {
-        const bytes = await readFile(file);
-        const sidecar = await withSidecar(file, shown, bytes);
-        const parsed: ParsedSource = sidecar ? { kind: 'article', source: sidecar } : parseSource(shown, bytes);
+        let parsed: ParsedSource;
+        if (page) {
+          parsed = parseSource(page.name, page.bytes);
+          // As the edge crawler does: the id from the URL it was listed under, the URL it was served from.
+          if (parsed.kind === 'article') parsed.source = { ...parsed.source, id: articleIdFor({ url: page.url, title: '' }), url: parsed.source.url || page.finalUrl };
+        } else {
+          const bytes = await readFile(file!);
+          const sidecar = await withSidecar(file!, shown, bytes);
+          parsed = sidecar ? { kind: 'article', source: sidecar } : parseSource(shown, bytes);
+        }
         const importClaims = async (claims: ClaimSource[], rejected: Rejected[], format: string, note?: string) => {
           for (const r of rejected) log(`rejected   ${shown} ${r.where}: ${r.message}`);
           totals.rejected += rejected.length;
@@ -206,7 +241,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   return totals;
 }
 
-const USAGE = 'usage: npm run ingest -- [--local | --remote | --out FILE] [--kind primary|report] PATH...';
+const USAGE = 'usage: npm run ingest -- [--local | --remote | --out FILE] [--kind primary|report] PATH|URL...';
 
 export function parseArgs(argv: string[]): IngestOptions {
   let target: IngestOptions['target'] | undefined;

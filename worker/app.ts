@@ -26,6 +26,9 @@ import { problemRoutes } from './routes/problems';
 import { publishRoutes, refusePublishPreflight } from './routes/publish';
 import { completeContract } from './routes/contract';
 import { createRouter } from './routes/router';
+import { forwardToIngest } from './routes/ingest-binding';
+import { lexiconLoaded } from './lexicon-loader';
+import { sourceRoutes } from './routes/sources';
 
 /**
  * Google's custom-method paths (`/v1alpha1/claims:search`) arrive with the colon percent-encoded from
@@ -49,8 +52,13 @@ app.use('*', requestLimits());
 app.use('*', securityHeaders());
 app.use('/v1/articles/*', refusePublishPreflight());
 app.use('/v1/claims/*', refusePublishPreflight());
+app.use('/v1/sources', refusePublishPreflight());
+app.use('/v1/sources/*', refusePublishPreflight());
 app.use('/v1/*', publicReadCors());
 app.use('/v1/*', lookupRateLimit());
+// The antonym lexicon is read from the assets on an isolate's first API request, not at start-up.
+app.use('/v1/*', lexiconLoaded());
+app.use('/v1alpha1/*', lexiconLoaded());
 app.use('/v1alpha1/*', publicReadCors());
 app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
@@ -75,6 +83,19 @@ const routes = app
   .route('/', checkPage)
   .route('/', publishRoutes)
   .route('/', claimPublishRoutes);
+
+// Sources: validated here (so /openapi.json documents them and bad input stops at the edge), run by
+// the ingest worker over the service binding (worker/routes/sources.ts).
+app.route(
+  '/',
+  sourceRoutes({
+    put: (c, _id, input) => forwardToIngest(c, input),
+    remove: (c) => forwardToIngest(c),
+    run: (c) => forwardToIngest(c),
+    list: (c) => forwardToIngest(c),
+    get: (c) => forwardToIngest(c),
+  }),
+);
 
 // The two bodies PUT /v1/claims/:id accepts (its schema refers to them with oneOf).
 app.openAPIRegistry.register('ClaimInput', ClaimInputSchema);

@@ -65,7 +65,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   await ingest({ target: { kind: 'local', persistTo }, paths: options.paths ?? [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
   const child: ChildProcess = spawn(
     'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--inspector-port', String(inspectorPort),
+    ['wrangler', 'dev', '-c', 'wrangler.toml', '-c', 'ingest/wrangler.toml', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--inspector-port', String(inspectorPort),
       '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:off', '--var', `ADMIN_TOKEN:${adminToken}`],
     { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );

@@ -9,7 +9,8 @@ import { describe, expect, test } from 'vitest';
 import { CORPUS_DIR, corpusAvailable } from '../../bench/corpus';
 import { ingest } from '../../scripts/ingest';
 import { isoDate } from '../../worker/core/dates';
-import { claimsFromClaimReviewJson, claimsFromClaimsKg, claimsFromHtml, claimsFromLiar, parseDelimited } from '../../worker/core/extract/claim-review';
+import { claimsFromClaimReviewJson, claimsFromClaimsKg, claimsFromLiar, parseDelimited } from '../../worker/core/extract/claim-review';
+import { claimsFromHtml } from '../../worker/core/extract/claim-review-html';
 import { searchClaims } from '../../worker/store/claims';
 import { MemoryKV } from '../../worker/store/kv';
 

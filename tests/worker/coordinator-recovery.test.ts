@@ -43,6 +43,7 @@ describe('committed writes reach KV with no further request', () => {
     // Drained here, so its alarm cannot fire in the middle of another test's whole-KV consistency check.
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await env.QS_KV.get(keys.article(article.id))).not.toBeNull();
+    expect(await dirtyMarks(stub)).toBe(0);
   });
 
   it('after an eviction, the alarm alone drains every committed key and no article is torn', async () => {

@@ -50,6 +50,8 @@ const TRIGGERS: Record<ProblemSlug, () => Promise<Response>> = {
   'internal-error': () => fetchWith({ QS_KV: downKv }, '/v1/articles/any-id'),
   'publishing-disabled': () => fetchWith({ ADMIN_TOKEN: '' }, '/v1/articles/any-id', { method: 'DELETE', headers: authed() }),
   'asset-unavailable': () => fetchWith({ ASSETS: undefined }, '/widget.js'),
+  'ingest-unavailable': () =>
+    fetchWith({ INGEST: undefined }, '/v1/articles/from-a-page', { method: 'PUT', headers: { ...authed(), 'content-type': 'text/html' }, body: '<html><body><p>A page.</p></body></html>' }),
 };
 
 beforeAll(() => seedKv(), 120_000);

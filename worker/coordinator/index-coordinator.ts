@@ -42,6 +42,7 @@ import { MAX_OPERATION_KEYS } from '../core/limits';
 import { GENERATION_KEY, newGeneration } from '../store/generation';
 import { KEY_PREFIX } from '../store/keys';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
+import { ensureLexicon } from '../lexicon-loader';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
 
 /** KV accepts about one write per second to the same key. */
@@ -170,6 +171,7 @@ export class IndexCoordinator extends DurableObject<Env> {
   }
 
   private async run(op: CoordinatorOperation): Promise<CoordinatorReply> {
+    await ensureLexicon(this.env.ASSETS); // differences are classified at ingest (worker/lexicon-loader.ts)
     const { reply, written, operation } = await this.exclusive(() => this.commitOperation(op));
     if (!reply.ok) return reply;
     void this.mirror();

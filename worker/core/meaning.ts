@@ -11,10 +11,20 @@
  * Invariants: a word is never in meaning contrast with itself or with its own inflections; unknown
  * words never flag (a swap this module cannot judge reads as a neutral rewording, not an alarm).
  */
-import lexicon from './lexicon/antonyms.json';
+import lexicon from '#lexicon';
 
-const POLES: Record<string, number[]> = lexicon.words as Record<string, number[]>;
-const OPPOSED = new Set((lexicon.opposed as [number, number][]).map(([a, b]) => a * 65536 + b));
+// `#lexicon`: the bundled lexicon (Node, the ingest worker) or, in the public worker, one loaded from
+// its assets on first use (worker/lexicon-deferred.ts). The set is built once per loaded lexicon.
+let opposedFrom: unknown = null;
+let opposedSet = new Set<number>();
+function opposedPairs(): Set<number> {
+  if (lexicon.pending) throw new Error('the antonym lexicon is not loaded yet (the route needs lexiconLoaded())');
+  if (opposedFrom !== lexicon.opposed) {
+    opposedSet = new Set(lexicon.opposed.map(([a, b]) => a * 65536 + b));
+    opposedFrom = lexicon.opposed;
+  }
+  return opposedSet;
+}
 
 /**
  * The dictionary forms a word may be, WordNet's "morphy" detachment rules (plurals, -ed, -ing,
@@ -52,6 +62,8 @@ const sameLemma = (a: string, b: string) => {
 /** True when WordNet opposes some sense of `a` to some sense of `b`. */
 export function areOpposites(a: string, b: string): boolean {
   if (a === b || sameLemma(a, b)) return false;
+  const OPPOSED = opposedPairs();
+  const POLES = lexicon.words;
   for (const la of lemmas(a))
     for (const p of POLES[la] ?? [])
       for (const lb of lemmas(b))

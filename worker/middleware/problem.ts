@@ -27,6 +27,7 @@ export const PROBLEM_TYPES = {
   'internal-error': { status: 500, title: 'Internal Server Error', meaning: 'The worker failed; the error is logged. Retry later.' },
   'publishing-disabled': { status: 503, title: 'Publishing disabled', meaning: 'This deployment has no ADMIN_TOKEN secret, so publishing (PUT/DELETE) is switched off.' },
   'asset-unavailable': { status: 503, title: 'Script unavailable', meaning: 'The deployment is missing the built widget script (`npm run build:widget`).' },
+  'ingest-unavailable': { status: 503, title: 'Ingest worker unavailable', meaning: 'The ingest worker (HTML extraction, sources) is not deployed or did not answer; deploy it with `wrangler deploy -c ingest/wrangler.toml`, or retry after `Retry-After` seconds.' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string; meaning: string }>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;

@@ -7,7 +7,6 @@ import { InputError } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { parseSource } from '../core/extract/sources';
 import type { ArticleSource } from '../core/types';
 import { limitBody, mediaTypeOf, requireMediaType } from '../middleware/body';
 import { answeredAt, cacheable } from '../middleware/cache';
@@ -16,6 +15,7 @@ import { withCacheTtl } from '../store/cached-kv';
 import { checkDraft, DraftTooLargeError } from '../store/check';
 import { CheckRequestSchema, CheckResponseSchema } from './check-schemas';
 import { MAX_BODY_BYTES, problemResponses } from './schemas';
+import { extractInIngest } from './ingest-binding';
 import { createRouter } from './router';
 
 /** 415 unless the draft is JSON or HTML. */
@@ -28,11 +28,12 @@ const draftKey = async (c: Context) => {
 };
 
 /** An HTML draft → the article text, as `PUT /v1/articles` and the CLI extract it. */
-function draftFromHtml(bytes: Uint8Array): ArticleSource {
+async function draftFromHtml(env: Env, bytes: Uint8Array): Promise<ArticleSource> {
   if (bytes.includes(0)) throw new ProblemError('invalid-request', 'The HTML draft contains NUL bytes: it looks like a binary file, not a page.');
   let parsed;
   try {
-    parsed = parseSource('draft.html', bytes);
+    // The CLI's parseSource, run by the ingest worker: no HTML parser in this bundle.
+    parsed = await extractInIngest(env, 'draft.html', bytes);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     throw new ProblemError('invalid-request', `Could not extract the draft's article text from the HTML: ${err.message}`);
@@ -68,7 +69,7 @@ export const checkRoutes = createRouter().openapi(
   async (c) => {
     let draft: ArticleSource;
     if (mediaTypeOf(c) === 'text/html') {
-      draft = draftFromHtml(new Uint8Array(await c.req.arrayBuffer()));
+      draft = await draftFromHtml(c.env, new Uint8Array(await c.req.arrayBuffer()));
     } else {
       const body = c.req.valid('json') as { text: string; title?: string; url?: string; published?: string };
       draft = { title: body.title || 'Draft', body: body.text, ...(body.url ? { url: body.url } : {}), ...(body.published ? { published: body.published } : {}) };

@@ -10,7 +10,6 @@
 import { InputError } from '../core/errors';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { parseSource } from '../core/extract/sources';
 import type { ArticleSource } from '../core/types';
 import {
   ARTICLE_FIELD_POLICY,
@@ -25,6 +24,7 @@ import { requireAdminToken } from '../middleware/auth';
 import { limitBody, requireMediaType } from '../middleware/body';
 import { ProblemError } from '../middleware/problem';
 import { ProblemSchema } from './schemas';
+import { extractInIngest } from './ingest-binding';
 import { createRouter, validationProblem } from './router';
 
 /** Published ids: the read API's id alphabet minus '~' (reserved for excerpt ids), ≤ 100 chars, ending alphanumeric. */
@@ -131,10 +131,11 @@ function replyToResponse(reply: CoordinatorReply, id: string): Response {
 }
 
 /** HTML page → ArticleSource through the ingestion library's extractor, then the same checks as JSON. */
-async function articleFromHtml(id: string, bytes: Uint8Array): Promise<ArticleSource> {
+async function articleFromHtml(env: Env, id: string, bytes: Uint8Array): Promise<ArticleSource> {
   let parsed;
   try {
-    parsed = parseSource(`${id}.html`, bytes);
+    // The CLI's parseSource, run by the ingest worker: no HTML parser in this bundle.
+    parsed = await extractInIngest(env, `${id}.html`, bytes);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     // The page was read but holds no article we can extract (none found, or markup past the extraction bounds).
@@ -188,7 +189,7 @@ export const publishRoutes = createRouter()
       const { id } = c.req.valid('param');
       let source: ArticleSource;
       if ((c.req.header('content-type') ?? '').toLowerCase().startsWith('text/html')) {
-        source = await articleFromHtml(id, new Uint8Array(await c.req.arrayBuffer()));
+        source = await articleFromHtml(c.env, id, new Uint8Array(await c.req.arrayBuffer()));
         const { kind } = c.req.valid('query');
         if (kind) source.kind = kind;
       } else {

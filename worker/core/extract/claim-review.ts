@@ -14,12 +14,10 @@
  * content (or the dataset's own id), so importing the same data again yields the same records.
  * Bad items are returned as `rejected` with the row or item they came from; the rest still go in.
  */
-import { parseHTML } from 'linkedom';
 import { isoDate } from '../dates';
 import { InputError } from '../errors';
 import { claimIdFor } from '../ids';
 import type { ClaimAppearance, ClaimSource, Review } from '../types';
-import { decodeHtml } from './charset';
 
 type Json = Record<string, unknown>;
 
@@ -183,7 +181,7 @@ export function claimsFromClaimReviewJson(doc: unknown, context: ClaimReviewCont
 }
 
 /** The same claim reviewed twice in one file (two publishers): one claim, both reviews. */
-function mergeSameClaims(claims: ClaimSource[]): ClaimSource[] {
+export function mergeSameClaims(claims: ClaimSource[]): ClaimSource[] {
   const byId = new Map<string, ClaimSource>();
   for (const c of claims) {
     const prior = byId.get(c.id!);
@@ -194,41 +192,6 @@ function mergeSameClaims(claims: ClaimSource[]): ClaimSource[] {
     }
   }
   return [...byId.values()];
-}
-
-/** The page URL a fact-check page declares (canonical, og:url), for reviews that name none. */
-function pageUrlOf(document: Document): string {
-  const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() ?? '';
-  const og = document.querySelector('meta[property="og:url"]')?.getAttribute('content')?.trim() ?? '';
-  return [canonical, og].find((u) => /^https?:\/\/\S+$/i.test(u)) ?? '';
-}
-
-/**
- * The ClaimReviews in a fact-check page's JSON-LD. Malformed blocks are reported, never thrown:
- * real pages carry broken JSON-LD beside good blocks.
- */
-export function claimsFromHtml(bytes: Uint8Array | string, pageUrl = ''): ClaimImport & { blocks: number } {
-  const { text: html } = decodeHtml(bytes);
-  // Cheap test first: most pages have no ClaimReview and need no DOM.
-  if (!/ClaimReview/.test(html)) return { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
-  const { document } = parseHTML(html);
-  const url = pageUrl || pageUrlOf(document as unknown as Document);
-  const out: ClaimImport & { blocks: number } = { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
-  document.querySelectorAll('script[type="application/ld+json"]').forEach((script: Element, i: number) => {
-    let doc: unknown;
-    try {
-      doc = JSON.parse((script.textContent ?? '').trim().replace(/^<!--|-->$/g, ''));
-    } catch (e) {
-      out.rejected.push({ where: `JSON-LD block ${i + 1}`, message: `invalid JSON (${(e as Error).message})` });
-      return;
-    }
-    out.blocks++;
-    const got = claimsFromClaimReviewJson(doc, { pageUrl: url });
-    out.claims.push(...got.claims);
-    out.rejected.push(...got.rejected.map((r) => ({ where: `JSON-LD block ${i + 1}, ${r.where}`, message: r.message })));
-  });
-  out.claims = mergeSameClaims(out.claims);
-  return out;
 }
 
 /* ---------- delimited files ---------- */

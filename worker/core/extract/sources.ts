@@ -13,7 +13,6 @@ import type { ArticleSource, ClaimSource } from '../types';
 import {
   claimsFromClaimReviewJson,
   claimsFromClaimsKg,
-  claimsFromHtml,
   claimsFromLiar,
   looksLikeClaimReviewJson,
   looksLikeClaimsKg,
@@ -21,6 +20,7 @@ import {
   type ClaimImport,
   type Rejected,
 } from './claim-review';
+import { claimsFromHtml } from './claim-review-html';
 import { extractHtml } from './html';
 
 export type ParsedSource =
