@@ -7,7 +7,7 @@
  * and topic queries (the engine's top 10 compared with the scan's).
  */
 import { performance } from 'node:perf_hooks';
-import { claimTerms, idf, requiredTerms, searchTerms, tokenise, type PostingList } from '../worker/core/claims-search';
+import { claimTerms, idf, requiredTerms, searchTerms, searchTermsOf, type PostingList } from '../worker/core/claims-search';
 import type { Claim } from '../worker/core/types';
 import { putClaims } from '../worker/store/articles';
 import { searchClaims } from '../worker/store/claims';
@@ -42,7 +42,7 @@ const pct = (xs: number[], p: number) => {
 };
 const f = (x: number, d = 2) => x.toFixed(d);
 
-/** Baseline: read every claim, tokenise it, count true df, score with the same weights, rank. */
+/** Baseline: read every claim, searchTermsOf it, count true df, score with the same weights, rank. */
 async function linearScan(kv: MemoryKV, query: string, pageSize: number): Promise<string[]> {
   const names: string[] = [];
   let cursor: string | undefined;
@@ -76,7 +76,7 @@ function knownItemQueries(claims: Claim[]): { query: string; target: string }[] 
   const out: { query: string; target: string }[] = [];
   while (out.length < KNOWN_ITEM_QUERIES) {
     const claim = claims[Math.floor(random() * claims.length)];
-    const words = claim.text.split(/\s+/).filter((w) => tokenise(w).length === 1);
+    const words = claim.text.split(/\s+/).filter((w) => searchTermsOf(w).length === 1);
     if (words.length < 5) continue;
     const n = 3 + Math.floor(random() * 3);
     const start = Math.floor(random() * (words.length - n + 1));

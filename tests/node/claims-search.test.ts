@@ -7,9 +7,9 @@ import {
   encodePageToken,
   rankClaims,
   searchFingerprint,
-  tokenise,
+  searchTermsOf,
   toGoogleClaim,
-  updatePosting,
+  updateClaimPosting,
   type PostingEntry,
 } from '../../worker/core/claims-search';
 import { validateClaimReviewDocument } from '../claimreview-validator';
@@ -38,17 +38,17 @@ async function store(claims: Claim[]) {
   return kv;
 }
 
-describe('tokenise', () => {
+describe('searchTermsOf', () => {
   test('folds case and diacritics, drops stop words, stems plurals', () => {
-    expect(tokenise('António GUTERRES says the Taxes are Rising')).toEqual(tokenise('antonio guterres tax rising'));
-    expect(tokenise('the taxes are rising')).toEqual(['tax', 'rising']);
-    expect(tokenise('jobs, job; cities/city')).toEqual(['job', 'job', 'city', 'city']);
+    expect(searchTermsOf('António GUTERRES says the Taxes are Rising')).toEqual(searchTermsOf('antonio guterres tax rising'));
+    expect(searchTermsOf('the taxes are rising')).toEqual(['tax', 'rising']);
+    expect(searchTermsOf('jobs, job; cities/city')).toEqual(['job', 'job', 'city', 'city']);
   });
 
   test('never throws and yields only bounded, non-empty terms', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {
-        for (const t of tokenise(s)) {
+        for (const t of searchTermsOf(s)) {
           expect(t.length).toBeGreaterThan(0);
           expect(t.length).toBeLessThanOrEqual(40);
           expect(t).not.toContain('~');
@@ -63,18 +63,18 @@ describe('posting lists', () => {
 
   test('df counts every claim even past the cap; the strongest entries are kept', () => {
     let list = null;
-    for (let i = 0; i < 10; i++) list = updatePosting(list, [], [entry(`c${i}`, i)], 4);
+    for (let i = 0; i < 10; i++) list = updateClaimPosting(list, [], [entry(`c${i}`, i)], 4);
     expect(list!.df).toBe(10);
     expect(list!.p.map((e) => e[0])).toEqual(['c9', 'c8', 'c7', 'c6']);
-    list = updatePosting(list, ['c9', 'c0'], [], 4);
+    list = updateClaimPosting(list, ['c9', 'c0'], [], 4);
     expect(list!.df).toBe(8);
   });
 
   test('re-adding the same claim replaces it instead of counting it twice', () => {
-    const once = updatePosting(null, [], [entry('a', 1)]);
-    const twice = updatePosting(once, [], [entry('a', 2)]);
+    const once = updateClaimPosting(null, [], [entry('a', 1)]);
+    const twice = updateClaimPosting(once, [], [entry('a', 2)]);
     expect(twice).toEqual({ df: 1, p: [entry('a', 2)] });
-    expect(updatePosting(twice, ['a'], [])).toBeNull();
+    expect(updateClaimPosting(twice, ['a'], [])).toBeNull();
   });
 });
 
@@ -177,7 +177,7 @@ describe('output shapes', () => {
 
   test('claimant and review site are searchable terms', () => {
     const terms = claimTerms(reviewed);
-    expect(terms.has(tokenise('Guterres')[0])).toBe(true);
+    expect(terms.has(searchTermsOf('Guterres')[0])).toBe(true);
     expect(terms.has('@site:checker.example')).toBe(true);
   });
 

@@ -35,7 +35,7 @@ export function stem(word: string): string {
 export const MAX_TERM_LENGTH = 40;
 
 /** Searchable terms of a text, in order, repeats kept (stop words and 1-letter words dropped). */
-export function tokenise(text: string): string[] {
+export function searchTermsOf(text: string): string[] {
   const out: string[] = [];
   for (const raw of foldText(text).replace(/['’]s\b/g, '').match(/[\p{L}\p{N}]+/gu) ?? []) {
     if (STOP_WORDS.has(raw)) continue;
@@ -106,12 +106,12 @@ export function bm25Weight(tf: number, length: number): number {
 
 /** The terms a claim is posted under, each with its weight. */
 export function claimTerms(claim: Pick<Claim, 'text' | 'claimant' | 'reviews'>): Map<string, number> {
-  const words = tokenise(claim.text);
+  const words = searchTermsOf(claim.text);
   const counts = new Map<string, number>();
   for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
   const terms = new Map<string, number>();
   for (const [term, tf] of counts) terms.set(term, round(bm25Weight(tf, words.length)));
-  for (const term of new Set(tokenise(claim.claimant ?? ''))) {
+  for (const term of new Set(searchTermsOf(claim.claimant ?? ''))) {
     terms.set(term, round((terms.get(term) ?? 0) + CLAIMANT_BOOST * bm25Weight(1, Math.max(words.length, 1))));
   }
   for (const review of claim.reviews ?? []) {
@@ -134,14 +134,14 @@ export interface PostingList {
 }
 
 /** A posting list keeps at most this many claims (the strongest, then newest): small KV values. */
-export const POSTING_CAP = 1000;
+export const CLAIM_POSTING_CAP = 1000;
 /**
  * A site's list is what a site-only search pages through, so it keeps every claim: at ~60 bytes an
  * entry, 200,000 claims are ~12 MB, half of Workers KV's 25 MiB value limit.
  */
-export const SITE_POSTING_CAP = 200_000;
+export const SITE_CLAIM_POSTING_CAP = 200_000;
 
-export const postingCapFor = (term: string) => (isSiteTerm(term) ? SITE_POSTING_CAP : POSTING_CAP);
+export const postingCapFor = (term: string) => (isSiteTerm(term) ? SITE_CLAIM_POSTING_CAP : CLAIM_POSTING_CAP);
 
 export function dayNumber(raw: string): number {
   const iso = isoDate(raw);
@@ -168,11 +168,11 @@ export function postingEntry(claim: Claim, weight: number): PostingEntry {
 const entryOrder = (a: PostingEntry, b: PostingEntry) => b[1] - a[1] || b[2] - a[2] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** Applies removals then additions to one posting list; returns null when nothing is left. */
-export function updatePosting(
+export function updateClaimPosting(
   current: PostingList | null,
   removedIds: string[],
   added: PostingEntry[],
-  cap = POSTING_CAP,
+  cap = CLAIM_POSTING_CAP,
 ): PostingList | null {
   const list: PostingList = current ? { df: current.df, p: [...current.p] } : { df: 0, p: [] };
   if (removedIds.length) {
@@ -212,7 +212,7 @@ export const MAX_QUERY_TERMS = 32;
 
 /** The keys' terms for a search: the query's distinct terms, or the site term when there is no query. */
 export function searchTerms(params: Pick<ClaimSearchParams, 'query' | 'reviewPublisherSiteFilter'>): string[] {
-  const words = [...new Set(tokenise(params.query ?? ''))].slice(0, MAX_QUERY_TERMS);
+  const words = [...new Set(searchTermsOf(params.query ?? ''))].slice(0, MAX_QUERY_TERMS);
   if (words.length) return words;
   return params.reviewPublisherSiteFilter ? [siteTerm(params.reviewPublisherSiteFilter)] : [];
 }

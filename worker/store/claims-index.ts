@@ -1,10 +1,10 @@
 /**
  * The claim-search index in KV: one posting list per term under `v2:cix:{term}` (capped, see
- * core/claims-search POSTING_CAP; a site's list keeps every claim, SITE_POSTING_CAP) plus `v2:cix:~stats` (how many claims are indexed, for IDF).
+ * core/claims-search CLAIM_POSTING_CAP; a site's list keeps every claim, SITE_CLAIM_POSTING_CAP) plus `v2:cix:~stats` (how many claims are indexed, for IDF).
  * Called by the ingestion writer after it has written or removed claims. A search reads every
  * query term's list and the stats in ONE bulk get.
  */
-import { claimTerms, postingCapFor, postingEntry, updatePosting, type PostingEntry, type PostingList } from '../core/claims-search';
+import { claimTerms, postingCapFor, postingEntry, updateClaimPosting, type PostingEntry, type PostingList } from '../core/claims-search';
 import type { Claim } from '../core/types';
 import { keys } from './keys';
 import { getMany, type KV } from './kv';
@@ -35,7 +35,7 @@ export async function updateClaimIndex(kv: KV, change: ClaimIndexChange): Promis
   let keysWritten = 0;
   for (const term of terms) {
     const key = keys.claimTerm(term);
-    const next = updatePosting(current.get(key) ?? null, removedByTerm.get(term) ?? [], addedByTerm.get(term) ?? [], postingCapFor(term));
+    const next = updateClaimPosting(current.get(key) ?? null, removedByTerm.get(term) ?? [], addedByTerm.get(term) ?? [], postingCapFor(term));
     if (next) await kv.put(key, JSON.stringify(next));
     else await kv.delete(key);
     keysWritten++;
