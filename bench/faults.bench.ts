@@ -352,7 +352,7 @@ export async function run(): Promise<BenchSection> {
     md.push('', '### The same pages published through `PUT /v1/articles/:id`, `/healthz` probed every 50 ms meanwhile', '', '| page | status | publish ms | /healthz answers | p50 ms | max ms | failed |', '|---|---:|---:|---:|---:|---:|---:|');
     for (const r of publishing) md.push(`| ${r.name} | ${r.status} | ${ms(r.publishMs)} | ${r.healthz} | ${ms(r.healthzP50)} | ${ms(r.healthzMax)} | ${r.healthzFailures} |`);
     if (large) {
-      md.push('', `### A large article (${large.chars.toLocaleString('en')} characters of the debate transcripts: the most one publish may change, 90% of the 10,000-key limit) while uncached lookups run back to back`, '');
+      md.push('', `### A large article (${large.chars.toLocaleString('en')} characters of the debate transcripts: the longest prefix within the 50,000-character limit whose fresh ingest changes at most 90% of the 10,000-key limit) while uncached lookups run back to back`, '');
       md.push(`Answer ${large.status}, ${large.excerpts} excerpts, ${large.keysWritten?.toLocaleString('en')} keys written, publish ${ms(large.publishMs)} ms (kvPending ${large.kvPending}), KV mirror done ${(large.drainMs / 1000).toFixed(1)} s after the answer (dirty ${large.dirtyAfter}).`, '');
       md.push('| lookups | n | p50 ms | p99 ms |', '|---|---:|---:|---:|');
       md.push(`| before (15 s) | ${large.before.n} | ${ms(large.before.p50)} | ${ms(large.before.p99)} |`);
