@@ -325,3 +325,12 @@ export interface PassageCopy {
 export interface LookupResponse {
   matches: Match[];
 }
+
+/** The page record (store/page.ts): which article is published at a URL and which passages it prints. */
+export interface PageRecord {
+  article: ArticleSummary;
+  /** The page's passages in reading order. */
+  passages: string[];
+  /** Passage id → the page's excerpt that prints it. */
+  excerpts: Record<string, string>;
+}

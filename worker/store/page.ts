@@ -8,13 +8,7 @@ import { featureKey } from '../core/features';
 import type { ArticleSummary } from '../core/types';
 import { keys } from './keys';
 
-export interface PageRecord {
-  article: ArticleSummary;
-  /** The page's passages in reading order. */
-  passages: string[];
-  /** Passage id → the page's excerpt that prints it. */
-  excerpts: Record<string, string>;
-}
+export type { PageRecord } from '../core/types';
 
 /** URLs compare without fragment, trailing slash, default port or case of scheme and host. */
 export function canonicalUrl(url: string): string {
