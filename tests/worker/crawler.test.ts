@@ -179,8 +179,11 @@ describe('crawling', () => {
   });
 
   it('ClaimReview: a DataFeed publishes its claims; a fact-check page publishes its article and its ClaimReview', async () => {
-    expect((await putSource('harbour-facts', { url: `${origin}/feeds/claims.json`, type: 'claimreview-feed' })).status).toBe(201);
-    expect((await putSource('lakeside-checks', { url: `${origin}/factchecks/bridge-toll.html`, type: 'claimreview-feed' })).status).toBe(201);
+    // The body goes into the failure message: one full run in three got another status here, not yet explained.
+    const feed = await putSource('harbour-facts', { url: `${origin}/feeds/claims.json`, type: 'claimreview-feed' });
+    expect(feed.status, await feed.clone().text()).toBe(201);
+    const page = await putSource('lakeside-checks', { url: `${origin}/factchecks/bridge-toll.html`, type: 'claimreview-feed' });
+    expect(page.status, await page.clone().text()).toBe(201);
     await runSource('harbour-facts');
     await runSource('lakeside-checks');
     await waitFor('harbour-facts', (s) => settled(s) && s.lastRun?.status === 'ok');
