@@ -10,11 +10,10 @@
  * the original in more places than one statement's edits, and the check calls it no record). Altered, misattributed and no-record come from fictional people
  * (tests/harbour.ts and a harbour master invented here): no words are put in a real person's mouth.
  */
-import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ARTICLES } from '../harbour';
-import { publishThrough, sharedSetup, type Worker, openWatched, type Watched } from './harness';
+import { axeViolations, publishThrough, sharedSetup, type Worker, openWatched, type Watched } from './harness';
 
 let worker: Worker;
 let browser: Browser;
@@ -261,13 +260,7 @@ describe('/check', () => {
         await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Misattributed');
         const cardBackground = await page.evaluate(() => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).backgroundColor);
         expect(cardBackground).toBe(colorScheme === 'dark' ? 'rgb(31, 32, 35)' : 'rgb(255, 255, 255)');
-        await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-        const result = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;
-          const r = await axe.run(document, { resultTypes: ['violations'] });
-          return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary}`) }));
-        });
-        expect(result).toEqual([]);
+        expect(await axeViolations(page)).toEqual([]);
       } finally {
         await context.close();
       }

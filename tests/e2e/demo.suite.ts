@@ -2,10 +2,9 @@
  * The whole product on /demo: real worker (wrangler dev, seed in local KV), built widget, Chromium.
  * A reader highlights a sentence of the seed report with the mouse, clicks the trigger, and sees its original.
  */
-import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { sharedSetup, wordsBoxScript, type Worker, openWatched, type Watched } from './harness';
+import { axeViolations, sharedSetup, wordsBoxScript, type Worker, openWatched, type Watched } from './harness';
 
 let worker: Worker;
 let browser: Browser;
@@ -117,13 +116,7 @@ describe('/demo', () => {
         expect(animation).toBe(reducedMotion === 'reduce' ? 'none' : 'qs-in');
         // Contrast is measured once the card's entrance animation is over (none under reduced motion).
         await page.evaluate(() => Promise.all(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!.getAnimations({ subtree: true }).map((a) => a.finished)));
-        await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-        const result = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;
-          const r = await axe.run(document, { resultTypes: ['violations'] });
-          return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary}`) }));
-        });
-        expect(result).toEqual([]);
+        expect(await axeViolations(page)).toEqual([]);
       } finally {
         await context.close();
       }
