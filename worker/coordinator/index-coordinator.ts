@@ -397,6 +397,4 @@ export class IndexCoordinator extends DurableObject<Env> {
   }
 }
 
-/** The coordinator instance. One object for the whole index: see docs/publish.md "Why one object". */
-export const coordinatorFor = (env: { INDEX_COORDINATOR: DurableObjectNamespace<IndexCoordinator> }) =>
-  env.INDEX_COORDINATOR.getByName('index');
+export { coordinatorFor } from './client';

@@ -23,7 +23,7 @@ import { parseSource } from '../core/extract/sources';
 import { FeedError, parseFeed, type FeedItem } from '../core/feeds';
 import { FetchRefused } from '../core/fetch-policy';
 import type { ArticleSource, ClaimSource } from '../core/types';
-import { coordinatorFor } from '../coordinator/index-coordinator';
+import { coordinatorFor } from '../coordinator/client';
 import { PublishArticleSchema } from '../routes/publish';
 import type { IngestEnv } from './env';
 import { DEFAULT_HOST_INTERVAL_MS, DEFAULT_TIMEOUT_MS, PoliteFetcher } from './fetcher';

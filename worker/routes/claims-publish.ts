@@ -17,7 +17,7 @@ import { isoDate } from '../core/dates';
 import { claimFromClaimReview, findClaimReviews } from '../core/extract/claim-review';
 import type { ClaimSource } from '../core/types';
 import { ARTICLE_FIELD_POLICY, ARTICLE_TEXT_POLICY, MAX_BODY_BYTES, safeText } from '../core/validate';
-import { coordinatorFor, type CoordinatorReply } from '../coordinator/index-coordinator';
+import { coordinatorFor, type CoordinatorReply } from '../coordinator/client';
 import { requireAdminToken } from '../middleware/auth';
 import { limitBody, requireJson } from '../middleware/body';
 import { purgeCached } from '../middleware/cache';

@@ -19,7 +19,7 @@ import {
   MAX_BODY_BYTES,
   safeText,
 } from '../core/validate';
-import { coordinatorFor, type CoordinatorReply } from '../coordinator/index-coordinator';
+import { coordinatorFor, type CoordinatorReply } from '../coordinator/client';
 import { requireAdminToken } from '../middleware/auth';
 import { limitBody, requireMediaType } from '../middleware/body';
 import { ProblemError } from '../middleware/problem';
