@@ -12,6 +12,7 @@
  * widget's card through the `<quote-source>` that widget.js puts on the page).
  * And the antonym lexicon's compact form, dist/public/lexicon/antonyms.txt, which the public worker
  * reads from its ASSETS on first use instead of bundling it (worker/lexicon-deferred.ts; never served).
+ * And (from the command line) the OpenAPI document the public worker serves: scripts/build-openapi.ts.
  */
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeLexicon } from '../worker/core/lexicon/compact';
 import { LEXICON_ASSET_PATH } from '../worker/lexicon-deferred';
+import { buildOpenApi, OPENAPI_OUT } from './build-openapi';
 
 export const WIDGET_OUT = 'dist/public/widget.js';
 export const CHECK_PAGE_OUT = 'dist/public/check.js';
@@ -163,6 +165,8 @@ export async function buildCheckPage(): Promise<{ bytes: number }> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const contract = await buildOpenApi();
+  console.log(`openapi: ${OPENAPI_OUT} ${contract.paths} paths, ${(contract.bytes / 1024).toFixed(1)} KB`);
   const page = await buildCheckPage();
   console.log(`check page: ${CHECK_PAGE_OUT} ${(page.bytes / 1024).toFixed(2)} KB minified`);
   const { bytes, gzip, locales, card } = await buildWidget();

@@ -1,9 +1,8 @@
 /**
- * The QuoteSource API: middleware, the feature sub-apps (worker/routes/*), the generated OpenAPI
- * document, and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
+ * The QuoteSource API: middleware, the feature sub-apps (worker/routes/*), the OpenAPI document
+ * built from them (routes/openapi.ts), and the one error handler. `AppType` types `hc<AppType>` clients (widget, tests).
  */
 import { getPath } from 'hono/utils/url';
-import { publicOrigin } from './core/public-origin';
 import { cacheable } from './middleware/cache';
 import { publicReadCors } from './middleware/cors';
 import { googleErrors } from './middleware/google-errors';
@@ -20,11 +19,11 @@ import { claimPublishRoutes, ClaimInputSchema, ClaimReviewInputSchema } from './
 import { excerptRoutes } from './routes/excerpts';
 import { findingRoutes } from './routes/findings';
 import { googleClaimRoutes } from './routes/google-claims';
-import { API_VERSION, healthRoutes } from './routes/health';
+import { healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
 import { problemRoutes } from './routes/problems';
 import { publishRoutes, refusePublishPreflight } from './routes/publish';
-import { completeContract } from './routes/contract';
+import { openApiRoutes } from './routes/openapi';
 import { createRouter } from './routes/router';
 import { forwardToIngest } from './routes/ingest-binding';
 import { lexiconLoaded } from './lexicon-loader';
@@ -71,6 +70,7 @@ app.use('/openapi.json', (c, next) => (c.req.method === 'GET' || c.req.method ==
 
 const routes = app
   .route('/', healthRoutes)
+  .route('/', openApiRoutes)
   .route('/', articleRoutes)
   .route('/', excerptRoutes)
   .route('/', lookupRoutes)
@@ -101,27 +101,6 @@ app.route(
 app.openAPIRegistry.register('ClaimInput', ClaimInputSchema);
 app.openAPIRegistry.register('ClaimReviewInput', ClaimReviewInputSchema);
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret' });
-
-/** The OpenAPI document: generated from the routes' zod schemas, completed with the global responses. */
-app.get('/openapi.json', (c) =>
-  c.json(
-    completeContract(
-      app.getOpenAPI31Document({
-        openapi: '3.1.0',
-        info: {
-          title: 'QuoteSource API',
-          version: API_VERSION,
-          description:
-            'Where does this quote come from, and is it quoted right? Quote lookups with misquote detection, article excerpts, ' +
-            "claim search (Google Fact Check Tools' own GET /v1alpha1/claims:search, and /v1/claims/search) and ClaimReview JSON-LD in and out. " +
-            'Errors are RFC 9457 application/problem+json (Google error shape on /v1alpha1).',
-        },
-        // The configured public origin, never the request's Host (worker/core/public-origin.ts); relative otherwise.
-        servers: [{ url: publicOrigin(c.env.PUBLIC_ORIGIN) ?? '/' }],
-      }),
-    ),
-  ),
-);
 
 app.onError(problemErrorHandler());
 app.notFound(problemNotFound(() => app));

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildOpenApi } from '../../scripts/build-openapi';
 import { buildCheckPage, buildWidget } from '../../scripts/build-widget';
 import { ingest } from '../../scripts/ingest';
 import { chromiumLaunch } from '../chromium';
@@ -63,6 +64,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   const adminToken = randomBytes(24).toString('hex');
   await buildWidget();
   await buildCheckPage();
+  await buildOpenApi();
   await ingest({ target: { kind: 'local', persistTo }, paths: options.paths ?? [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
   const child: ChildProcess = spawn(
     'npx',

@@ -1,6 +1,8 @@
 /** The read API inside workerd over real local KV, seeded through the real ingestion library. */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { app } from '../../worker/app';
 import type { Article } from '../../worker/core/types';
+import { openApiDocument } from '../../worker/routes/openapi-document';
 import { api, expectProblem, SEED_ARTICLE_ID, seedKv } from './seed';
 
 beforeAll(seedKv, 120_000);
@@ -125,5 +127,14 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/v1/claims/search'].get.parameters.map((p: any) => p.name)).toEqual(
       expect.arrayContaining(['query', 'languageCode', 'reviewPublisherSiteFilter', 'maxAgeDays', 'pageSize', 'pageToken']),
     );
+  });
+
+  test('the served document is the one the code under test generates (the build cannot go stale unnoticed)', async () => {
+    // The worker serves what scripts/build-openapi.ts wrote at build time; generate it again here,
+    // in workerd, from the routes this test run loaded, with the real generator.
+    const served = (await (await api('/openapi.json')).json()) as Record<string, unknown>;
+    const { servers, ...document } = served;
+    expect(servers).toEqual([{ url: 'https://quotes.test' }]);
+    expect(document).toEqual(JSON.parse(JSON.stringify(openApiDocument(app))));
   });
 });
