@@ -18,6 +18,7 @@ import type { Claim as SchemaClaim, ClaimReview, CreativeWork, Graph, Organizati
 import { ratingNumbers } from './extract/claim-review';
 import { isoDate } from './dates';
 import type { Claim, Review } from './types';
+import { withoutEmptyFields } from './empty-fields';
 
 const ORGANISATION_HINT = /\b(news|times|post|posts|press|agency|party|ministry|government|committee|council|office|department|inc|ltd|llc|association|union|campaign|org|tv|radio|network|group|foundation|institute|bureau)\b|\.(com|org|net|gov)\b/i;
 
@@ -32,10 +33,6 @@ export function claimantThing(name: string): Person | Organization {
 
 const siteUrl = (site: string) => (site ? (/^https?:\/\//.test(site) ? site : `https://${site}`) : undefined);
 
-/** Drops undefined and empty-string fields (JSON-LD has no "unknown" value; absence says it). */
-function drop<T>(o: T): T {
-  return Object.fromEntries(Object.entries(o as object).filter(([, v]) => v !== undefined && v !== '')) as T;
-}
 
 /** This API's page for a claim (JSON-LD with `Accept: application/ld+json`). */
 export const claimRecordUrl = (claim: Pick<Claim, 'id'>, origin = '') => `${origin}/v1/claims/${encodeURIComponent(claim.id)}`;
@@ -58,7 +55,7 @@ function appearances(claim: Claim, origin?: string): CreativeWork[] {
 
 function schemaClaim(claim: Claim, origin?: string): SchemaClaim {
   const appeared = appearances(claim, origin);
-  return drop<SchemaClaim>({
+  return withoutEmptyFields<SchemaClaim>({
     '@type': 'Claim',
     author: claimantThing(claim.claimant),
     datePublished: isoDate(claim.claimDate) || undefined,
@@ -68,7 +65,7 @@ function schemaClaim(claim: Claim, origin?: string): SchemaClaim {
 }
 
 function rating(review: Review): Rating {
-  return drop<Rating>({
+  return withoutEmptyFields<Rating>({
     '@type': 'Rating',
     ...ratingNumbers(review.ratingValue, review.bestRating, review.worstRating),
     // Google requires the verdict in words; a stored review always has one, older data may not.
@@ -77,8 +74,8 @@ function rating(review: Review): Rating {
 }
 
 export function claimReviewJsonLd(claim: Claim, review: Review, origin?: string): ClaimReview {
-  const author: Organization = drop<Organization>({ '@type': 'Organization', name: review.publisher.name || review.publisher.site || undefined, url: siteUrl(review.publisher.site) });
-  return drop<ClaimReview>({
+  const author: Organization = withoutEmptyFields<Organization>({ '@type': 'Organization', name: review.publisher.name || review.publisher.site || undefined, url: siteUrl(review.publisher.site) });
+  return withoutEmptyFields<ClaimReview>({
     '@type': 'ClaimReview',
     url: review.url || claimRecordUrl(claim, origin),
     name: review.title || undefined,
@@ -97,7 +94,7 @@ export type ClaimJsonLd = WithContext<ClaimReview> | Graph | WithContext<SchemaC
 /** The JSON-LD document for a claim (see the invariants above). */
 export function claimJsonLd(claim: Claim, origin?: string): ClaimJsonLd {
   if (!claim.reviews.length) {
-    return drop<WithContext<SchemaClaim>>({
+    return withoutEmptyFields<WithContext<SchemaClaim>>({
       '@context': 'https://schema.org',
       ...schemaClaim(claim, origin),
       text: claim.text,
