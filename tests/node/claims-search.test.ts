@@ -18,6 +18,7 @@ import type { Claim } from '../../worker/core/types';
 import { searchClaims } from '../../worker/store/claims';
 import { CLAIM_STATS_KEY, updateClaimIndex } from '../../worker/store/claims-index';
 import { keys } from '../../worker/store/keys';
+import { foldText, normalise } from '../../worker/core/normalise';
 import { MemoryKV } from '../../worker/store/kv';
 
 const claim = (id: string, text: string, extra: Partial<Claim> = {}): Claim => ({
@@ -43,6 +44,23 @@ describe('searchTermsOf', () => {
     expect(searchTermsOf('António GUTERRES says the Taxes are Rising')).toEqual(searchTermsOf('antonio guterres tax rising'));
     expect(searchTermsOf('the taxes are rising')).toEqual(['tax', 'rising']);
     expect(searchTermsOf('jobs, job; cities/city')).toEqual(['job', 'job', 'city', 'city']);
+  });
+
+  test('folds words as lookups do: a soft hyphen or zero-width space inside a word does not split it', () => {
+    // Pasted from a page that hyphenates for layout: the claim is found by the word a reader types.
+    expect(searchTermsOf('Ukr\u00ADaine grain ex\u200Bports')).toEqual(['ukraine', 'grain', 'export']);
+    expect(searchTermsOf('Guterres’s remarks')).toEqual(searchTermsOf("Guterres's remarks"));
+  });
+
+  test('the fold is the engine\'s: a text folds to the same letters and digits for a claim search as for a lookup', () => {
+    const piece = fc.constantFrom('We', 'don’t', 'said', 'É', 'ção', ' ', 'ﬁsh', '\u00ad', '\u200b', 'İ', 'ß', '１２', 'A', '中', 'x\u0301', 'Ø', '’', '`', '—', '\t');
+    const words = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), (parts) => {
+        const text = parts.join('');
+        expect(words(foldText(text))).toEqual(words(normalise(text).text));
+      }),
+    );
   });
 
   test('never throws and yields only bounded, non-empty terms', () => {

@@ -6,6 +6,8 @@
  */
 import { fnv1a } from './hash';
 import { isoDate } from './dates';
+import { withoutEmptyFields } from './empty-fields';
+import { foldText } from './normalise';
 import type { Claim, Review } from './types';
 
 /* ---------- tokens ---------- */
@@ -17,10 +19,6 @@ const STOP_WORDS = new Set(
     .split(' '),
 );
 
-/** Folds case and diacritics (Antonio = António), keeps letters and digits of any script. */
-export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
-}
 
 /** A light English stemmer: plurals and possessives, so "taxes"/"tax", "jobs"/"job" meet. */
 export function stem(word: string): string {
@@ -37,7 +35,7 @@ export const MAX_TERM_LENGTH = 40;
 /** Searchable terms of a text, in order, repeats kept (stop words and 1-letter words dropped). */
 export function searchTermsOf(text: string): string[] {
   const out: string[] = [];
-  for (const raw of foldText(text).replace(/['’]s\b/g, '').match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const raw of foldText(text).replace(/'s\b/g, '').match(/[\p{L}\p{N}]+/gu) ?? []) {
     if (STOP_WORDS.has(raw)) continue;
     if (raw.length < 2 && !/\d/.test(raw)) continue;
     out.push(stem(raw).slice(0, MAX_TERM_LENGTH));
@@ -127,7 +125,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 /** One claim in a posting list: [claimId, weight, day (days since 1970, 0 = unknown), language, sites]. */
 export type PostingEntry = [id: string, weight: number, day: number, lang: string, sites: string];
 
-/** The value under `v2:cix:{term}`. `df` counts every claim with the term, kept or not. */
+/** The value under `v2:cix2:{term}`. `df` counts every claim with the term, kept or not. */
 export interface PostingList {
   df: number;
   p: PostingEntry[];
@@ -330,9 +328,6 @@ export function toTimestamp(date: string): string | undefined {
   return new Date(Date.parse(iso)).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-/** Like Google, empty fields are omitted rather than sent as "". */
-const compact = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
 
 /**
  * Options for the Google shape. `reviewUrl` gives the URL of a review that has none of its own
@@ -345,8 +340,8 @@ export interface GoogleShapeOptions {
 }
 
 export function toGoogleReview(review: Review, fallbackUrl = '', options: GoogleShapeOptions = {}): GoogleClaimReview {
-  return compact({
-    publisher: compact({ name: review.publisher?.name, site: options.googleSite ? reviewSite(review) : review.publisher?.site }),
+  return withoutEmptyFields({
+    publisher: withoutEmptyFields({ name: review.publisher?.name, site: options.googleSite ? reviewSite(review) : review.publisher?.site }),
     url: review.url || fallbackUrl || undefined,
     title: review.title,
     reviewDate: toTimestamp(review.reviewDate),
@@ -357,7 +352,7 @@ export function toGoogleReview(review: Review, fallbackUrl = '', options: Google
 
 export function toGoogleClaim(claim: Claim, options: GoogleShapeOptions = {}): GoogleClaim {
   const fallbackUrl = options.reviewUrl?.(claim) ?? '';
-  return compact({
+  return withoutEmptyFields({
     text: claim.text,
     claimant: claim.claimant,
     claimDate: toTimestamp(claim.claimDate),

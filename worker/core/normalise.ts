@@ -164,6 +164,18 @@ function rewrite(f: Folded, text: string): Folded | null {
   return out;
 }
 
+/**
+ * The one text fold: each code point folded as `normalise` folds it (case, diacritics, compatibility
+ * forms, quote and dash variants; invisible characters dropped), without `normalise`'s gap and
+ * line-break rewriting and without offsets. Claim search folds its terms, sites and language codes
+ * with it, so a word folds the same in a lookup and in a claim search.
+ */
+export function foldText(text: string): string {
+  let out = '';
+  for (const ch of text) out += foldChar(ch);
+  return out;
+}
+
 /** Normalises text for comparison, keeping a map back to original offsets. Idempotent on `text`. */
 export function normalise(input: string): Normalised {
   const src = typeof input === 'string' ? input : String(input ?? '');

@@ -1,6 +1,6 @@
 /**
- * The claim-search index in KV: one posting list per term under `v2:cix:{term}` (capped, see
- * core/claims-search CLAIM_POSTING_CAP; a site's list keeps every claim, SITE_CLAIM_POSTING_CAP) plus `v2:cix:~stats` (how many claims are indexed, for IDF).
+ * The claim-search index in KV: one posting list per term under `v2:cix2:{term}` (capped, see
+ * core/claims-search CLAIM_POSTING_CAP; a site's list keeps every claim, SITE_CLAIM_POSTING_CAP) plus `v2:cix2:~stats` (how many claims are indexed, for IDF).
  * Called by the ingestion writer after it has written or removed claims. A search reads every
  * query term's list and the stats in ONE bulk get.
  */

@@ -12,8 +12,12 @@ export const keys = {
   articleClaims: (articleId: string) => `${KEY_VERSION}:article-claims:${articleId}`,
   /** Lookup index posting list for one feature (hashed shingle); layout owned by core/index. */
   indexFeature: (feature: string) => `${KEY_VERSION}:ix:${feature}`,
-  /** Claim-search posting list for one normalised term. */
-  claimTerm: (term: string) => `${KEY_VERSION}:cix:${term}`,
+  /**
+   * Claim-search posting list for one term, folded by core/normalise `foldText` (the engine's fold).
+   * `cix2`, not `cix`: the `cix` lists held terms of claim search's former fold, which split words at
+   * invisible characters; a store written before rebuilds its claim index by publishing its claims again.
+   */
+  claimTerm: (term: string) => `${KEY_VERSION}:cix2:${term}`,
   /** A deduplicated passage: its best copy, copy counts, first copies. */
   passage: (id: string) => `${KEY_VERSION}:passage:${id}`,
   /** Chunk `n` of a passage's full copy list (writers only; lookups never read it). */
