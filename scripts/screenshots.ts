@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: the pictures in docs/widget.md, taken from the real widget in Chromium.
  *
- * Starts the real worker (`wrangler dev`, the rate limiter on) on the seeds plus one FICTIONAL
+ * Starts the real workers (`wrangler dev` through the e2e harness, the rate limiter on) on the seeds plus one FICTIONAL
  * primary record (scripts/screenshot-fixtures/: Port Wenlow, so a changed or misattributed quote
  * never puts words in a real person's mouth), opens `/demo`, adds the reader's paragraphs each
  * state needs (real texts: the seed's, Xinhua's printed wording; fictional ones for the rest),
@@ -14,12 +14,9 @@
  * docs/widget.md. Loopback only; the worker and the browser are stopped however the run ends.
  */
 import { rm, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, launchChromium, PROJECT_DIR } from '../tests/e2e/harness';
-import { buildWidget } from './build-widget';
-import { ingest } from './ingest';
+import { launchChromium, PROJECT_DIR, startWorker } from '../tests/e2e/harness';
 
 const PERSIST = '.wrangler/screenshots';
 const OUT_DIR = 'docs/widget';
@@ -85,44 +82,6 @@ const LOOKS: Look[] = [
   { id: 'mobile', title: 'phone, 390×844', viewport: { width: 390, height: 844 }, colorScheme: 'light' },
 ];
 
-async function startWorker(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  await rm(resolve(PROJECT_DIR, PERSIST), { recursive: true, force: true });
-  const target = { kind: 'local' as const, persistTo: PERSIST };
-  await ingest({ target, paths: [resolve(PROJECT_DIR, 'seeds'), resolve(PROJECT_DIR, 'scripts/screenshot-fixtures')], projectDir: PROJECT_DIR, quiet: true });
-  const child: ChildProcess = spawn(
-    'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', PERSIST, '--inspector-port', String(inspectorPort),
-      '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:on'],
-    { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {}
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  };
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-2000)}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`wrangler dev did not answer on ${url} within 90 s:\n${output.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, stop };
-}
 
 /** Spends this client's lookup budget until the worker answers 429 (its limiter counts per client). */
 async function exhaustLookups(url: string) {
@@ -215,9 +174,10 @@ async function select(page: Page, selector: string, words: string) {
 }
 
 async function main() {
-  await buildWidget();
   await mkdir(resolve(PROJECT_DIR, OUT_DIR), { recursive: true });
-  const worker = await startWorker();
+  // A fresh local KV with the seeds and the fictional record; the worker's own rate limit on (the 429 shot).
+  await rm(resolve(PROJECT_DIR, PERSIST), { recursive: true, force: true });
+  const worker = await startWorker({ persistTo: PERSIST, paths: [resolve(PROJECT_DIR, 'seeds'), resolve(PROJECT_DIR, 'scripts/screenshot-fixtures')], rateLimit: true });
   let browser: Browser | undefined;
   const shots: Record<string, Record<string, string>> = {};
   try {

@@ -53,6 +53,8 @@ export interface WorkerOptions {
   persistTo?: string;
   /** What to ingest before starting (default: the seeds). */
   paths?: string[];
+  /** The lookup rate limit (RATE_LIMIT), off unless a run needs the worker's own 429s. */
+  rateLimit?: boolean;
 }
 
 /** Builds the widget, loads the seeds into a private local KV, starts `wrangler dev`, waits for /healthz. */
@@ -69,7 +71,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   const child: ChildProcess = spawn(
     'npx',
     ['wrangler', 'dev', '-c', 'wrangler.toml', '-c', 'ingest/wrangler.toml', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--inspector-port', String(inspectorPort),
-      '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', 'RATE_LIMIT:off', '--var', `ADMIN_TOKEN:${adminToken}`],
+      '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', `RATE_LIMIT:${options.rateLimit ? 'on' : 'off'}`, '--var', `ADMIN_TOKEN:${adminToken}`],
     { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   let output = '';
