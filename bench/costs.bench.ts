@@ -30,7 +30,7 @@ import { loadLiarClaims, loadPage, loadPolnear, loadSeed, pageNames, sentences }
 import { buildQueries, buildTruth, engineCorrect } from './lookup.bench';
 import type { BenchSection } from './run';
 import { workerStamp } from './stamp';
-import { HOST, buildWorkerSnapshot, fetchWithin, startWranglerDev, type DevServer } from './worker-server';
+import { buildWorkerSnapshot, fetchWithin, startWranglerDev, type DevServer } from './worker-server';
 
 const TITLE = 'Costs and freshness: KV reads per lookup, writes per article, DELETE to gone';
 const PORT = Number(process.env.COSTS_PORT ?? 8796);

@@ -105,7 +105,7 @@ class TierCorpus {
   constructor(
     private docs: PolnearDoc[],
     private pages: ArticleSource[],
-    private liarTexts: string[],
+    liarTexts: string[],
   ) {
     this.pool = [...liarTexts, ...pages.flatMap((p) => sentences(p.body, 6, 40))];
   }
@@ -217,7 +217,9 @@ async function putInBulk(changed: [string, string][], persistTo: string, namespa
       await Promise.all(changed.slice(i, i + 256).map(([, value], j) => writeFile(join(blobDir, ids[i + j]), value)));
     }
     db.exec('BEGIN');
-    changed.forEach(([key], i) => insert.run(key, ids[i]));
+    changed.forEach(([key], i) => {
+      insert.run(key, ids[i]);
+    });
     db.exec('COMMIT');
   } finally {
     db.close();
@@ -434,12 +436,12 @@ export async function run(): Promise<BenchSection> {
       log(`tier ${corpus.excerpts}: ${http.length} lookups through the worker and in-process`);
 
       const qs = queries.measured;
-      const positives = qs.map((q, i) => i).filter((i) => qs[i].kind !== 'miss');
-      const negatives = qs.map((q, i) => i).filter((i) => qs[i].kind === 'miss');
+      const positives = qs.map((_, i) => i).filter((i) => qs[i].kind !== 'miss');
+      const negatives = qs.map((_, i) => i).filter((i) => qs[i].kind === 'miss');
       const httpMs = http.map((h) => h.ms);
       const engMs = engine.map((e) => e.ms);
       const non200 = http.filter((h) => h.status !== 200).length;
-      const agree = qs.filter((q, i) => (http[i].matches[0]?.excerpt.id ?? null) === (engine[i].matches[0]?.excerpt.id ?? null)).length;
+      const agree = qs.filter((_, i) => (http[i].matches[0]?.excerpt.id ?? null) === (engine[i].matches[0]?.excerpt.id ?? null)).length;
       tiers.push({
         excerpts: corpus.excerpts,
         kvKeys: corpus.kv.data.size,

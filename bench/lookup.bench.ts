@@ -204,7 +204,7 @@ export function buildTruth(excerpts: Excerpt[], bases: string[]): void {
 }
 const rightPlace = (excerptId: string, articleId: string, q: Query) => {
   const t = truth.get(q.base);
-  return t && t.size ? t.has(excerptId) : articleId === q.docId;
+  return t?.size ? t.has(excerptId) : articleId === q.docId;
 };
 
 export const engineCorrect = (m: Match | undefined, q: Query) =>
@@ -360,7 +360,7 @@ export async function run() {
   const rows: string[] = [];
   const figures: Record<string, unknown> = {};
   const recallOf = (kinds: Perturbation[]) => {
-    const idx = queries.map((q, i) => i).filter((i) => kinds.includes(queries[i].kind));
+    const idx = queries.map((_, i) => i).filter((i) => kinds.includes(queries[i].kind));
     const eng = idx.filter((i) => engineCorrect(engineRuns[i].matches[0], queries[i])).length / idx.length;
     const bIdx = idx.filter((i) => baseHits.has(i));
     const base = bIdx.filter((i) => baselineCorrect(baseHits.get(i)!.hit, queries[i], foldedTexts, tau)).length / bIdx.length;
@@ -373,7 +373,7 @@ export async function run() {
   }
   const noEdits = recallOf(NO_WORD_EDITS);
   const edits = recallOf(WORD_EDITS);
-  const negIdx = queries.map((q, i) => i).filter((i) => queries[i].kind === 'negation');
+  const negIdx = queries.map((_, i) => i).filter((i) => queries[i].kind === 'negation');
   const flagged = negIdx.filter((i) => {
     const m = engineRuns[i].matches[0];
     return engineCorrect(m, queries[i]) && m.altered && m.differences.some((d) => d.meaning === 'negation');
@@ -382,7 +382,7 @@ export async function run() {
   const fpEngine = negRuns.filter((x) => x.matches.length > 0);
   const fpBase = baseNeg.filter((h) => h && h.errorRate <= tau).length;
   const fpByKind = [...new Set(negatives.map((n) => n.kind))].map((kind) => {
-    const idx = negatives.map((n, i) => i).filter((i) => negatives[i].kind === kind);
+    const idx = negatives.map((_, i) => i).filter((i) => negatives[i].kind === kind);
     return `${kind}: engine ${idx.filter((i) => negRuns[i].matches.length).length}/${idx.length}, baseline ${idx.filter((i) => baseNeg[i] && baseNeg[i]!.errorRate <= tau).length}/${idx.length}`;
   });
   // Wrong answers among returned positives: a confident wrong source is the worst outcome.
