@@ -34,7 +34,7 @@ import { MemoryKV } from '../worker/store/kv';
 import { KV_BINDING, namespaceIdFromWranglerToml } from '../scripts/local-kv';
 import { lookup } from '../worker/store/lookup';
 import { corpusAvailable } from './corpus';
-import { loadLiarClaims, loadPage, loadPolnear, pageNames, sentences, type PolnearDoc } from './corpus-loaders';
+import { HELD_OUT_PAGES, indexedPages, loadLiarClaims, loadPage, loadPolnear, sentences, type PolnearDoc } from './corpus-loaders';
 import { buildQueries, type Perturbation, overlap } from './lookup.bench';
 import type { BenchSection } from './run';
 import { HOST, buildWorkerSnapshot, fetchWithin, startWranglerDev, workerdRssMiB, type DevServer } from './worker-server';
@@ -48,8 +48,6 @@ const MISS_SHARE = 0.15;
 const WARMUP = 15;
 const TIERS = (process.env.E2E_TIERS ?? '1000,10000,100000').split(',').map(Number);
 const BUDGET_MS = Number(process.env.E2E_BUDGET_S ?? 330) * 1000;
-/** Pages never ingested (the lookup bench holds out the same ones): their sentences are the misses. */
-const HELD_OUT_PAGES = ['nytimes-2', 'wapo-2', 'salon-1', 'seattletimes-1', 'quanta-1', 'herald-sun-1'];
 const LIMIT = 3;
 /** In-process engine time: the least of this many runs of each lookup, as in the lookup bench. */
 const REPEAT = 3;
@@ -363,10 +361,7 @@ export async function run(): Promise<BenchSection> {
   const log = (msg: string) => console.log(`  e2e: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
   const docs = loadPolnear();
-  const pages = pageNames()
-    .filter((n) => !HELD_OUT_PAGES.includes(n))
-    .map((n) => loadPage(n))
-    .filter((p): p is ArticleSource => !!p);
+  const pages = indexedPages();
   const misses = HELD_OUT_PAGES.map((n) => loadPage(n))
     .filter((p): p is ArticleSource => !!p)
     .flatMap((p) => sentences(p.body, 8, 50));

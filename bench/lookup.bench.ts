@@ -21,19 +21,17 @@ import { runInNewContext } from 'node:vm';
 import { normaliseWords } from '../worker/core/normalise';
 import { isContentWord } from '../worker/core/features';
 import type { ArticleSource, Excerpt, Match, TextQuoteSelector } from '../worker/core/types';
-import { putArticle, putClaims } from '../worker/store/articles';
+import { putArticle } from '../worker/store/articles';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';
 import { LinearScanBaseline, baselineFold, type BaselineHit } from './baseline';
 import { corpusAvailable } from './corpus';
 import { workerStamp } from './stamp';
-import { loadLiarClaims, loadPage, loadPolnear, loadSeed, pageNames, polnearQuotations, sentences, type PolnearDoc } from './corpus-loaders';
+import { HELD_OUT_PAGES, ingestIndexedCorpus, loadPage, loadPolnear, polnearQuotations, sentences, type PolnearDoc } from './corpus-loaders';
 import { rng } from './random';
 
 const TITLE = 'Lookup engine: quality and speed vs. a linear approx-string-match scan';
-/** English pages never ingested: their sentences are negatives. */
-const HELD_OUT_PAGES = ['nytimes-2', 'wapo-2', 'salon-1', 'seattletimes-1', 'quanta-1', 'herald-sun-1'];
 
 /* ---------- deterministic randomness ---------- */
 
@@ -288,18 +286,7 @@ export async function run() {
 
   /* --- real corpus through the ingestion path --- */
   const kv = new MemoryKV();
-  const seed = loadSeed();
-  for (const a of seed.articles) await putArticle(kv, a);
-  await putClaims(kv, seed.claims);
-  const docs = loadPolnear();
-  for (const d of docs) await putArticle(kv, d.source);
-  const pages = pageNames()
-    .filter((n) => !HELD_OUT_PAGES.includes(n))
-    .map((n) => loadPage(n))
-    .filter((p): p is ArticleSource => !!p);
-  for (const p of pages) await putArticle(kv, p);
-  const liar = loadLiarClaims();
-  await putClaims(kv, liar);
+  const { seed, docs, pages, liar } = await ingestIndexedCorpus(kv);
   const realExcerpts = excerptsIn(kv);
   log(`ingested ${seed.articles.length} seed + ${docs.length} PolNeAR + ${pages.length} pages = ${realExcerpts.length} excerpts, ${liar.length} LIAR claims`);
 
