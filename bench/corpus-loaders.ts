@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseSource } from '../worker/core/extract/sources';
 import type { ArticleSource, ClaimSource } from '../worker/core/types';
+import { putArticle, putClaims } from '../worker/store/articles';
 import { CORPUS_DIR } from './corpus';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -134,6 +135,20 @@ export function loadPage(name: string): ArticleSource | null {
   }
 }
 
+/**
+ * Saved pages left out of the benches' index: their sentences are the lookups that must find nothing
+ * (a page the record does not hold, from the same kind of news sites as the pages it does).
+ */
+export const HELD_OUT_PAGES = ['nytimes-2', 'wapo-2', 'salon-1', 'seattletimes-1', 'quanta-1', 'herald-sun-1'];
+
+/** The saved pages the benches' index holds: every one with article text but the held-out ones. */
+export function indexedPages(): ArticleSource[] {
+  return pageNames()
+    .filter((n) => !HELD_OUT_PAGES.includes(n))
+    .map((n) => loadPage(n))
+    .filter((p): p is ArticleSource => !!p);
+}
+
 /* ---------- LIAR (PolitiFact statements with six-way verdicts) ---------- */
 
 const LIAR_RATING: Record<string, string> = {
@@ -194,4 +209,31 @@ export function sentences(text: string, minWords = 6, maxWords = 60): string[] {
       const n = s.split(' ').length;
       return n >= minWords && n <= maxWords;
     });
+}
+
+/* ---------- the lookup benches' index ---------- */
+
+export interface IndexedCorpus {
+  seed: { articles: ArticleSource[]; claims: ClaimSource[] };
+  docs: PolnearDoc[];
+  pages: ArticleSource[];
+  liar: ClaimSource[];
+}
+
+/**
+ * The record the lookup and costs benches query, through the real ingestion path (`putArticle`,
+ * `putClaims`) into `kv`: the seed, the PolNeAR articles, the saved pages but the held-out ones, and
+ * the LIAR statements as claims. Returns what it ingested, for building queries and reporting sizes.
+ */
+export async function ingestIndexedCorpus(kv: Parameters<typeof putArticle>[0]): Promise<IndexedCorpus> {
+  const seed = loadSeed();
+  for (const a of seed.articles) await putArticle(kv, a);
+  await putClaims(kv, seed.claims);
+  const docs = loadPolnear();
+  for (const d of docs) await putArticle(kv, d.source);
+  const pages = indexedPages();
+  for (const p of pages) await putArticle(kv, p);
+  const liar = loadLiarClaims();
+  await putClaims(kv, liar);
+  return { seed, docs, pages, liar };
 }

@@ -21,16 +21,16 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LOOKUP_FEATURE_BUDGET, MAX_QUERY_FEATURES } from '../worker/core/features';
 import type { ArticleSource, Excerpt } from '../worker/core/types';
-import { putArticle, putClaims } from '../worker/store/articles';
+import { putArticle } from '../worker/store/articles';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';
 import { corpusAvailable } from './corpus';
-import { loadLiarClaims, loadPage, loadPolnear, loadSeed, pageNames, sentences } from './corpus-loaders';
+import { ingestIndexedCorpus, loadPolnear, loadSeed, sentences } from './corpus-loaders';
 import { buildQueries, buildTruth, engineCorrect } from './lookup.bench';
 import type { BenchSection } from './run';
 import { workerStamp } from './stamp';
-import { HOST, buildWorkerSnapshot, fetchWithin, startWranglerDev, type DevServer } from './worker-server';
+import { buildWorkerSnapshot, fetchWithin, startWranglerDev, type DevServer } from './worker-server';
 
 const TITLE = 'Costs and freshness: KV reads per lookup, writes per article, DELETE to gone';
 const PORT = Number(process.env.COSTS_PORT ?? 8796);
@@ -38,8 +38,6 @@ const ADMIN_TOKEN = `bench-${Math.random().toString(36).slice(2)}`;
 const HARD_DEADLINE_MS = 15 * 60_000;
 /** Articles retracted through the API in part 3. */
 const RETRACTIONS = Number(process.env.COSTS_RETRACTIONS ?? 15);
-/** The same pages as the lookup bench leaves out (its negatives). */
-const HELD_OUT_PAGES = ['nytimes-2', 'wapo-2', 'salon-1', 'seattletimes-1', 'quanta-1', 'herald-sun-1'];
 
 /**
  * Workers Paid prices (USD, November 2026), from Cloudflare's pricing pages:
@@ -88,16 +86,7 @@ class CountingKV extends MemoryKV {
 
 async function readsPerLookup() {
   const kv = new MemoryKV();
-  const seed = loadSeed();
-  for (const a of seed.articles) await putArticle(kv, a);
-  await putClaims(kv, seed.claims);
-  const docs = loadPolnear();
-  for (const d of docs) await putArticle(kv, d.source);
-  for (const name of pageNames().filter((n) => !HELD_OUT_PAGES.includes(n))) {
-    const page = loadPage(name);
-    if (page) await putArticle(kv, page);
-  }
-  await putClaims(kv, loadLiarClaims());
+  const { docs } = await ingestIndexedCorpus(kv);
   const excerpts: Excerpt[] = [];
   for (const [k, v] of kv.data) if (k.startsWith(KEY_PREFIX.excerpt)) excerpts.push(JSON.parse(v) as Excerpt);
   const queries = buildQueries(docs);

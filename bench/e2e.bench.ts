@@ -34,7 +34,7 @@ import { MemoryKV } from '../worker/store/kv';
 import { KV_BINDING, namespaceIdFromWranglerToml } from '../scripts/local-kv';
 import { lookup } from '../worker/store/lookup';
 import { corpusAvailable } from './corpus';
-import { loadLiarClaims, loadPage, loadPolnear, pageNames, sentences, type PolnearDoc } from './corpus-loaders';
+import { HELD_OUT_PAGES, indexedPages, loadLiarClaims, loadPage, loadPolnear, sentences, type PolnearDoc } from './corpus-loaders';
 import { buildQueries, type Perturbation, overlap } from './lookup.bench';
 import type { BenchSection } from './run';
 import { HOST, buildWorkerSnapshot, fetchWithin, startWranglerDev, workerdRssMiB, type DevServer } from './worker-server';
@@ -48,8 +48,6 @@ const MISS_SHARE = 0.15;
 const WARMUP = 15;
 const TIERS = (process.env.E2E_TIERS ?? '1000,10000,100000').split(',').map(Number);
 const BUDGET_MS = Number(process.env.E2E_BUDGET_S ?? 330) * 1000;
-/** Pages never ingested (the lookup bench holds out the same ones): their sentences are the misses. */
-const HELD_OUT_PAGES = ['nytimes-2', 'wapo-2', 'salon-1', 'seattletimes-1', 'quanta-1', 'herald-sun-1'];
 const LIMIT = 3;
 /** In-process engine time: the least of this many runs of each lookup, as in the lookup bench. */
 const REPEAT = 3;
@@ -105,7 +103,7 @@ class TierCorpus {
   constructor(
     private docs: PolnearDoc[],
     private pages: ArticleSource[],
-    private liarTexts: string[],
+    liarTexts: string[],
   ) {
     this.pool = [...liarTexts, ...pages.flatMap((p) => sentences(p.body, 6, 40))];
   }
@@ -217,7 +215,9 @@ async function putInBulk(changed: [string, string][], persistTo: string, namespa
       await Promise.all(changed.slice(i, i + 256).map(([, value], j) => writeFile(join(blobDir, ids[i + j]), value)));
     }
     db.exec('BEGIN');
-    changed.forEach(([key], i) => insert.run(key, ids[i]));
+    changed.forEach(([key], i) => {
+      insert.run(key, ids[i]);
+    });
     db.exec('COMMIT');
   } finally {
     db.close();
@@ -361,10 +361,7 @@ export async function run(): Promise<BenchSection> {
   const log = (msg: string) => console.log(`  e2e: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
   const docs = loadPolnear();
-  const pages = pageNames()
-    .filter((n) => !HELD_OUT_PAGES.includes(n))
-    .map((n) => loadPage(n))
-    .filter((p): p is ArticleSource => !!p);
+  const pages = indexedPages();
   const misses = HELD_OUT_PAGES.map((n) => loadPage(n))
     .filter((p): p is ArticleSource => !!p)
     .flatMap((p) => sentences(p.body, 8, 50));
@@ -434,12 +431,12 @@ export async function run(): Promise<BenchSection> {
       log(`tier ${corpus.excerpts}: ${http.length} lookups through the worker and in-process`);
 
       const qs = queries.measured;
-      const positives = qs.map((q, i) => i).filter((i) => qs[i].kind !== 'miss');
-      const negatives = qs.map((q, i) => i).filter((i) => qs[i].kind === 'miss');
+      const positives = qs.map((_, i) => i).filter((i) => qs[i].kind !== 'miss');
+      const negatives = qs.map((_, i) => i).filter((i) => qs[i].kind === 'miss');
       const httpMs = http.map((h) => h.ms);
       const engMs = engine.map((e) => e.ms);
       const non200 = http.filter((h) => h.status !== 200).length;
-      const agree = qs.filter((q, i) => (http[i].matches[0]?.excerpt.id ?? null) === (engine[i].matches[0]?.excerpt.id ?? null)).length;
+      const agree = qs.filter((_, i) => (http[i].matches[0]?.excerpt.id ?? null) === (engine[i].matches[0]?.excerpt.id ?? null)).length;
       tiers.push({
         excerpts: corpus.excerpts,
         kvKeys: corpus.kv.data.size,

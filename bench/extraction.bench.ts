@@ -228,10 +228,12 @@ function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[], de
     gold += doc.direct.length;
     predicted += preds.length;
     const pairs: { g: number; p: number; s: number }[] = [];
-    doc.direct.forEach((g, gi) => preds.forEach((p, pi) => {
-      const s = iou(g, p);
-      if (s >= 0.5) pairs.push({ g: gi, p: pi, s });
-    }));
+    doc.direct.forEach((g, gi) => {
+      preds.forEach((p, pi) => {
+        const s = iou(g, p);
+        if (s >= 0.5) pairs.push({ g: gi, p: pi, s });
+      });
+    });
     pairs.sort((a, b) => b.s - a.s);
     const usedG = new Set<number>(), usedP = new Set<number>();
     for (const pair of pairs) {

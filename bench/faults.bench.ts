@@ -278,7 +278,10 @@ export async function crashScenario(opts: {
     // On a slow machine a fixed delay may come before any commit; answers mean commits are under way.
     const wanted = opts.killAfter.answers;
     let answered = 0;
-    await Promise.race([new Promise<void>((enough) => puts.forEach((p) => p.then(() => ++answered === wanted && enough()))), sleep(60_000)]);
+    const enoughAnswered = new Promise<void>((enough) => {
+      for (const p of puts) p.then(() => ++answered === wanted && enough());
+    });
+    await Promise.race([enoughAnswered, sleep(60_000)]);
   } else await sleep(opts.killAfter ?? 1200);
   const killedAfterMs = Date.now() - t0;
   // The whole process group at once, no chance to clean up: a crash.

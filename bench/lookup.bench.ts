@@ -21,19 +21,17 @@ import { runInNewContext } from 'node:vm';
 import { normaliseWords } from '../worker/core/normalise';
 import { isContentWord } from '../worker/core/features';
 import type { ArticleSource, Excerpt, Match, TextQuoteSelector } from '../worker/core/types';
-import { putArticle, putClaims } from '../worker/store/articles';
+import { putArticle } from '../worker/store/articles';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';
 import { LinearScanBaseline, baselineFold, type BaselineHit } from './baseline';
 import { corpusAvailable } from './corpus';
 import { workerStamp } from './stamp';
-import { loadLiarClaims, loadPage, loadPolnear, loadSeed, pageNames, polnearQuotations, sentences, type PolnearDoc } from './corpus-loaders';
+import { HELD_OUT_PAGES, ingestIndexedCorpus, loadPage, loadPolnear, polnearQuotations, sentences, type PolnearDoc } from './corpus-loaders';
 import { rng } from './random';
 
 const TITLE = 'Lookup engine: quality and speed vs. a linear approx-string-match scan';
-/** English pages never ingested: their sentences are negatives. */
-const HELD_OUT_PAGES = ['nytimes-2', 'wapo-2', 'salon-1', 'seattletimes-1', 'quanta-1', 'herald-sun-1'];
 
 /* ---------- deterministic randomness ---------- */
 
@@ -204,7 +202,7 @@ export function buildTruth(excerpts: Excerpt[], bases: string[]): void {
 }
 const rightPlace = (excerptId: string, articleId: string, q: Query) => {
   const t = truth.get(q.base);
-  return t && t.size ? t.has(excerptId) : articleId === q.docId;
+  return t?.size ? t.has(excerptId) : articleId === q.docId;
 };
 
 export const engineCorrect = (m: Match | undefined, q: Query) =>
@@ -288,18 +286,7 @@ export async function run() {
 
   /* --- real corpus through the ingestion path --- */
   const kv = new MemoryKV();
-  const seed = loadSeed();
-  for (const a of seed.articles) await putArticle(kv, a);
-  await putClaims(kv, seed.claims);
-  const docs = loadPolnear();
-  for (const d of docs) await putArticle(kv, d.source);
-  const pages = pageNames()
-    .filter((n) => !HELD_OUT_PAGES.includes(n))
-    .map((n) => loadPage(n))
-    .filter((p): p is ArticleSource => !!p);
-  for (const p of pages) await putArticle(kv, p);
-  const liar = loadLiarClaims();
-  await putClaims(kv, liar);
+  const { seed, docs, pages, liar } = await ingestIndexedCorpus(kv);
   const realExcerpts = excerptsIn(kv);
   log(`ingested ${seed.articles.length} seed + ${docs.length} PolNeAR + ${pages.length} pages = ${realExcerpts.length} excerpts, ${liar.length} LIAR claims`);
 
@@ -360,7 +347,7 @@ export async function run() {
   const rows: string[] = [];
   const figures: Record<string, unknown> = {};
   const recallOf = (kinds: Perturbation[]) => {
-    const idx = queries.map((q, i) => i).filter((i) => kinds.includes(queries[i].kind));
+    const idx = queries.map((_, i) => i).filter((i) => kinds.includes(queries[i].kind));
     const eng = idx.filter((i) => engineCorrect(engineRuns[i].matches[0], queries[i])).length / idx.length;
     const bIdx = idx.filter((i) => baseHits.has(i));
     const base = bIdx.filter((i) => baselineCorrect(baseHits.get(i)!.hit, queries[i], foldedTexts, tau)).length / bIdx.length;
@@ -373,7 +360,7 @@ export async function run() {
   }
   const noEdits = recallOf(NO_WORD_EDITS);
   const edits = recallOf(WORD_EDITS);
-  const negIdx = queries.map((q, i) => i).filter((i) => queries[i].kind === 'negation');
+  const negIdx = queries.map((_, i) => i).filter((i) => queries[i].kind === 'negation');
   const flagged = negIdx.filter((i) => {
     const m = engineRuns[i].matches[0];
     return engineCorrect(m, queries[i]) && m.altered && m.differences.some((d) => d.meaning === 'negation');
@@ -382,7 +369,7 @@ export async function run() {
   const fpEngine = negRuns.filter((x) => x.matches.length > 0);
   const fpBase = baseNeg.filter((h) => h && h.errorRate <= tau).length;
   const fpByKind = [...new Set(negatives.map((n) => n.kind))].map((kind) => {
-    const idx = negatives.map((n, i) => i).filter((i) => negatives[i].kind === kind);
+    const idx = negatives.map((_, i) => i).filter((i) => negatives[i].kind === kind);
     return `${kind}: engine ${idx.filter((i) => negRuns[i].matches.length).length}/${idx.length}, baseline ${idx.filter((i) => baseNeg[i] && baseNeg[i]!.errorRate <= tau).length}/${idx.length}`;
   });
   // Wrong answers among returned positives: a confident wrong source is the worst outcome.

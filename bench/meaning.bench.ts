@@ -98,7 +98,7 @@ interface Swap {
 
 function swapsFrom(all: string[], pick: (word: string) => { by: string; kind: string } | null, count: number, seed: number): Swap[] {
   const r = rng(seed);
-  const order = all.map((s, i) => [r.next(), i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => all[i]);
+  const order = all.map((_, i) => [r.next(), i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => all[i]);
   const out: Swap[] = [];
   const used = new Set<string>();
   for (const sentence of order) {

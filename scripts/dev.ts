@@ -18,14 +18,14 @@ const DEFAULT_IP = '127.0.0.1';
 
 export function wranglerDevArgs(userArgs: string[]): string[] {
   const has = (flag: string) => userArgs.some((a) => a === flag || a.startsWith(`${flag}=`));
-  const valueOf = (flag: string, fallback: string) => {
+  const flagValue = (flag: string, fallback: string) => {
     const i = userArgs.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
     if (i < 0) return fallback;
     return userArgs[i].includes('=') ? userArgs[i].slice(flag.length + 1) : (userArgs[i + 1] ?? fallback);
   };
   // Absolute links in answers come from PUBLIC_ORIGIN only (never the Host header): locally that is this server.
   const setsOrigin = userArgs.some((a, i) => /PUBLIC_ORIGIN[:=]/.test(a) && (a.startsWith('--var') || userArgs[i - 1] === '--var'));
-  const origin = `http://${valueOf('--ip', DEFAULT_IP)}:${valueOf('--port', DEFAULT_PORT)}`;
+  const origin = `http://${flagValue('--ip', DEFAULT_IP)}:${flagValue('--port', DEFAULT_PORT)}`;
   return [
     'dev',
     ...(has('--config') || has('-c') ? [] : ['-c', 'wrangler.toml', '-c', 'ingest/wrangler.toml']),

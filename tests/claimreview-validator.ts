@@ -92,7 +92,9 @@ export function validateClaimReviewDocument(doc: unknown): string[] {
       else checkAgent(claim.author, `${path}.itemReviewed.author`);
       const appearances = Array.isArray(claim.appearance) ? claim.appearance : claim.appearance === undefined ? [] : [claim.appearance];
       if (!appearances.length) fail(`${path}.itemReviewed.appearance`, 'is missing');
-      appearances.forEach((a, i) => checkNode(a, `${path}.itemReviewed.appearance[${i}]`, ['CreativeWork']));
+      appearances.forEach((a, i) => {
+        checkNode(a, `${path}.itemReviewed.appearance[${i}]`, ['CreativeWork']);
+      });
       if (claim.firstAppearance !== undefined) checkNode(claim.firstAppearance, `${path}.itemReviewed.firstAppearance`, ['CreativeWork']);
     }
   };
@@ -101,7 +103,7 @@ export function validateClaimReviewDocument(doc: unknown): string[] {
     const extra = Object.keys(root).filter((k) => k !== '@context' && k !== '@graph');
     if (extra.length) fail('$', `an @graph document holds only @context and @graph, not ${extra.join(', ')}`);
     if (!Array.isArray(root['@graph']) || root['@graph'].length < 2) fail('$.@graph', 'must be an array of ClaimReviews (several reviews)');
-    else root['@graph'].forEach((r, i) => checkClaimReview(r, `$.@graph[${i}]`));
+    else for (const [i, r] of root['@graph'].entries()) checkClaimReview(r, `$.@graph[${i}]`);
   } else if (root['@type'] === 'Claim') {
     const claim = checkNode(root, '$', ['Claim']);
     if (claim && claim.author !== undefined) checkAgent(claim.author, '$.author');

@@ -38,7 +38,7 @@ export function retryAfterSeconds(value: string | null, now = Date.now()): numbe
   return Number.isFinite(seconds) ? Math.max(1, Math.min(3600, Math.ceil(seconds))) : DEFAULT_WAIT_S;
 }
 
-async function call<T>(url: string, init: RequestInit, valid: (body: any) => boolean): Promise<T> {
+async function call<T>(url: string, init: RequestInit, valid: (body: unknown) => body is T): Promise<T> {
   if (navigator.onLine === false) throw new LookupError('offline');
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -52,12 +52,12 @@ async function call<T>(url: string, init: RequestInit, valid: (body: any) => boo
   }
   if (response.status === 429) throw new LookupError('rate', 429, retryAfterSeconds(response.headers.get('retry-after')));
   if (!response.ok) throw new LookupError('http', response.status);
-  const body = await response.json().catch(() => null);
+  const body: unknown = await response.json().catch(() => null);
   if (!body || !valid(body)) throw new LookupError('format', response.status);
-  return body as T;
+  return body;
 }
 
-const isLookup = (body: any) => Array.isArray(body?.matches);
+const isLookup = (body: unknown): body is LookupResponse => Array.isArray((body as Partial<LookupResponse> | null)?.matches);
 const page = () => location.href.split('#')[0];
 
 /** A client for the API at `base` (an origin, optionally with a path prefix). */
@@ -77,7 +77,10 @@ export function createClient(base: string): LookupClient {
       const body = await call<{ results: LookupResponse[] }>(
         `${root}/v1/lookup/batch`,
         { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes: selectors.map((s) => ({ ...s, url: page() })) }), signal },
-        (b) => Array.isArray(b?.results) && b.results.every(isLookup),
+        (b): b is { results: LookupResponse[] } => {
+          const results = (b as { results?: unknown } | null)?.results;
+          return Array.isArray(results) && results.every(isLookup);
+        },
       );
       return body.results;
     },

@@ -148,6 +148,7 @@ export class QuoteSource extends LitElement {
   private pageFocus: Element | null = null;
   private returnFocus: HTMLElement | null = null;
   /** Badges for the quotes auto-scan finds; cleared when a scan stops (element removed, `auto` or `client` changed). */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: a ReactiveController works through the host's lifecycle (addController), never read here.
   private scan = new AutoScan(
     this,
     () => (this.auto ? [this.auto, this.lookupClient()] : null),

@@ -211,7 +211,7 @@ export function inView(elements: Element[]): Promise<void> {
 }
 
 export function cleanup() {
-  document.querySelectorAll('quote-source').forEach((e) => e.remove());
+  for (const e of document.querySelectorAll('quote-source')) e.remove();
   document.getSelection()?.removeAllRanges();
   document.body.innerHTML = '';
   scrollTo(0, 0);

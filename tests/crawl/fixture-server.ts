@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { LoggedRequest } from './contract';
 
 /** Far above any test's needs; a crawler loop that runs away is cut off, not served forever. */
 const MAX_REQUESTS = 50_000;
@@ -26,14 +27,6 @@ const SLOW_MS = 8_000;
 const HUGE_BYTES = 20 * 1024 * 1024;
 export const BULK_ITEMS = 10_000;
 
-export interface LoggedRequest {
-  path: string;
-  at: number;
-  userAgent: string;
-  ifNoneMatch?: string;
-  ifModifiedSince?: string;
-  host?: string;
-}
 
 const fixture = (path: string) => JSON.parse(readFileSync(resolve('tests/fixtures/ingest', path), 'utf8')) as { title: string; body: string; author?: string; published?: string; publisher?: string };
 

@@ -4,13 +4,9 @@
  * the production-mode ingest worker's outbound service (process.env.QS_FIXTURE_PORT), and stops it after.
  */
 import type { TestProject } from 'vitest/node';
+// `fixtureOrigin`'s type in vitest's ProvidedContext.
+import type {} from './contract';
 import { startFixtureServer } from './fixture-server';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    fixtureOrigin: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   const server = await startFixtureServer();

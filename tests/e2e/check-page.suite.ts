@@ -76,7 +76,9 @@ describe('/check', () => {
         })),
       );
       expect(shown.map(({ status, label, icon }) => ({ status, label, icon }))).toEqual(EXPECTED.map(({ status, label, icon }) => ({ status, label, icon })));
-      shown.forEach((q, i) => expect(q.words).toContain(EXPECTED[i].words));
+      shown.forEach((q, i) => {
+        expect(q.words).toContain(EXPECTED[i].words);
+      });
       for (const q of shown) expect([q.role, q.tabIndex]).toEqual(['button', 0]);
       // Each status has its own colour (and its own icon and label, above).
       const byStatus = new Map(shown.map((q) => [q.status, q.tagBackground]));

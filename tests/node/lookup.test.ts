@@ -200,7 +200,7 @@ describe('properties', () => {
       '\uD800\uDC00\uDFFF\uD800 leaders need to move back to peace \uDBFF',
       '\u202Eleaders need to move back to peace\u202C',
       'Leaders need to move back to peace '.repeat(50_000),
-      '[[[[[' + '…'.repeat(10_000),
+      `[[[[[${'…'.repeat(10_000)}`,
       '\u0000\u0001 null bytes and leaders need to move',
     ];
     for (const exact of hostile) {

@@ -4,6 +4,7 @@
  * the loop run (what a crash or an eviction right after the commit leaves), tear the instance down with
  * the real eviction/abort of workerd, and then send *no request* — only the alarm runs — and check KV.
  */
+// biome-ignore-all lint/complexity/useLiteralKeys: these tests read the coordinator's private state, which TypeScript allows only by bracket access.
 import { env } from 'cloudflare:workers';
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';

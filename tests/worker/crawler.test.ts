@@ -9,7 +9,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import type { LoggedRequest } from '../crawl/fixture-server';
+import type { LoggedRequest } from '../crawl/contract';
 import { authed, request } from './publish-helpers';
 
 const origin = inject('fixtureOrigin');

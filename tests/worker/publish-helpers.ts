@@ -1,5 +1,5 @@
 /** Shared helpers for the publishing tests: authenticated requests, test articles, KV consistency checks. */
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { MAX_QUERY_FEATURES, parsePosting } from '../../worker/core/features';
 import { checkedFetch } from './contract-check';
 import type { ArticleSource, Excerpt } from '../../worker/core/types';

@@ -23,7 +23,7 @@ const STOP_WORDS = new Set(
 /** A light English stemmer: plurals and possessives, so "taxes"/"tax", "jobs"/"job" meet. */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
-  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
   if (/(ss|us|is)$/.test(word)) return word;
   if (/(xes|ches|shes|sses|zes)$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s')) return word.slice(0, -1);

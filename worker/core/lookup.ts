@@ -140,7 +140,7 @@ const isPrimary = (s: Scored) => (s.unit.quotation ? s.unit.quotation.original.k
 const isAuthoritative = (s: Scored) => !!s.unit.quotation || isPrimary(s);
 
 /** Aligns the highlight in each candidate unit, best first. */
-export function score(p: Plan, found: { unit: Unit | null; weight: number; onPage?: boolean }[], minScore: number, query: PreparedQuery, prefix?: Token[], suffix?: Token[]): Scored[] {
+export function score(found: { unit: Unit | null; weight: number; onPage?: boolean }[], minScore: number, query: PreparedQuery, prefix?: Token[], suffix?: Token[]): Scored[] {
   const scored: Scored[] = [];
   const aligned = new Map<string, { unit: Unit; tokens: Token[]; best: number }>();
   // Copies compete with copies: a quotation's weight (against other quotations) sets no bar for passages.

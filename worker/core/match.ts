@@ -212,7 +212,9 @@ export function prepare(tokens: Token[]): PreparedQuery {
   const typoable = new Uint8Array(q.length);
   if (q.length <= TYPO_MAX_QUERY_WORDS) {
     vocab.setQuery(ids);
-    q.forEach((t, i) => (typoable[i] = !t.gap && t.norm.length >= 4 && isContentWord(t.norm) ? 1 : 0));
+    q.forEach((t, i) => {
+      typoable[i] = !t.gap && t.norm.length >= 4 && isContentWord(t.norm) ? 1 : 0;
+    });
   }
   return { tokens: q, ids, weights, gaps, totalWeight, vocab, typoable };
 }
@@ -252,7 +254,7 @@ export function scoreUpperBound(query: PreparedQuery, source: Token[]): number {
       continue;
     }
     absentWeight += w;
-    let typo = typoTargets !== null && typoTargets.has(id);
+    let typo = typoTargets?.has(id) ?? false;
     const own = vocab.typosOf(id);
     if (!typo && own !== null) for (const b of own) if (present.has(b)) typo = true;
     if (typo) {
@@ -422,7 +424,7 @@ export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4
       let left = D[row];
       for (let j = 1; j <= m; j++) {
         const wb = sw[j - 1];
-        let v = D[up + j - 1] + (a === si[j - 1] ? 0 : wa > wb ? wa : wb);
+        let v = D[up + j - 1] + (a === si[j - 1] ? 0 : Math.max(wa, wb));
         const ins = D[up + j] + wa;
         if (ins < v) v = ins;
         const del = left + wb;
@@ -435,9 +437,9 @@ export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4
     for (let j = 1; j <= m; j++) {
       const b = si[j - 1];
       const wb = sw[j - 1];
-      const wmax = wa > wb ? wa : wb;
+      const wmax = Math.max(wa, wb);
       const ts = st[j - 1];
-      const sub = a === b ? 0 : ts !== null && ts.has(a) ? wmax * TYPO_FACTOR : wmax;
+      const sub = a === b ? 0 : ts?.has(a) ? wmax * TYPO_FACTOR : wmax;
       let v = D[up + j - 1] + sub;
       const ins = D[up + j] + wa;
       if (ins < v) v = ins;
@@ -485,7 +487,7 @@ function traceback(
       const a = qi[i - 1];
       const b = si[j - 1];
       const wb = sw[j - 1];
-      const wmax = wa > wb ? wa : wb;
+      const wmax = Math.max(wa, wb);
       const typo = a !== b && vocab.typo(a, b);
       const sub = a === b ? 0 : typo ? wmax * TYPO_FACTOR : wmax;
       if (eq(cur, D[(i - 1) * W + j - 1] + sub)) {
@@ -553,7 +555,7 @@ function traceback(
  * passage agrees (similarity) and how much evidence agrees (weight of highlight words found).
  */
 export function rawScore(similarity: number, evidence: number): number {
-  const agreement = Math.pow(Math.max(0, Math.min(1, similarity)), 1.5);
+  const agreement = Math.max(0, Math.min(1, similarity)) ** 1.5;
   const support = 1 - Math.exp(-Math.max(0, evidence) / 1.5);
   return agreement * support;
 }

@@ -127,7 +127,9 @@ const SCALES: string[][] = [
   ['tense', 'hostile'],
 ];
 const SCALE_OF = new Map<string, number[]>();
-SCALES.forEach((scale, i) => scale.forEach((w) => SCALE_OF.set(w, [...(SCALE_OF.get(w) ?? []), i])));
+SCALES.forEach((scale, i) => {
+  for (const w of scale) SCALE_OF.set(w, [...(SCALE_OF.get(w) ?? []), i]);
+});
 
 function scalesOf(word: string): Set<number> {
   return new Set(lemmas(word).flatMap((l) => SCALE_OF.get(l) ?? []));

@@ -51,7 +51,7 @@ const SPACE = /\s/;
  * cannot swallow a paragraph; `[ ]` is not an insertion.
  */
 const GAP_PATTERN =
-  /\[\s?(?:\.(?:\s?\.){2,}|\u2026)\s?\]|\(\s?(?:\.(?:\s?\.){2,}|\u2026)\s?\)|\[(?=[^\[\]]{1,60}\])\s?[^\[\]\s][^\[\]]*\]|\.(?:\s?\.){2,}|\u2026/g;
+  /\[\s?(?:\.(?:\s?\.){2,}|\u2026)\s?\]|\(\s?(?:\.(?:\s?\.){2,}|\u2026)\s?\)|\[(?=[^[\]]{1,60}\])\s?[^[\]\s][^[\]]*\]|\.(?:\s?\.){2,}|\u2026/g;
 
 /** A hyphen at a line end between two letters (whitespace already collapsed): hyphen and break disappear. */
 const HYPHEN_BREAK = /(?<=\p{L})-\n(?=\p{L})/gu;

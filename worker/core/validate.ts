@@ -46,7 +46,8 @@ const charAfter = (text: string, i: number) => {
   const cp = text.codePointAt(i + 1);
   return cp === undefined ? undefined : String.fromCodePoint(cp);
 };
-const isWordChar = (s: string | undefined) => s !== undefined && /[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\uFE0F]/u.test(s);
+// U+FE0F (emoji presentation) apart: in a class it reads as a combining mark on the class's last member.
+const isWordChar = (s: string | undefined) => s !== undefined && (s === '\uFE0F' || /[\p{L}\p{M}\p{N}\p{Extended_Pictographic}]/u.test(s));
 
 /**
  * Why `text` is not acceptable under `policy`, or `null` when it is. Walks code points once, so it is

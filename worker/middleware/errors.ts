@@ -2,7 +2,7 @@
  * The app's single error handler and its not-found handler, both rendering RFC 9457 problems.
  * A path that exists under another method answers 405 with `Allow`, not 404.
  */
-import type { Context, ErrorHandler, Hono, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ProblemError, problemResponse, problemType, PROBLEM_TYPES, type ProblemSlug } from './problem';
 
@@ -30,10 +30,10 @@ export function problemErrorHandler(): ErrorHandler {
  * strict: `/v1/lookup/` is not `/v1/lookup` (404), never a 405 telling the client to use GET.
  */
 const patternOf = (path: string) =>
-  new RegExp('^' + path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/{]+(\{[^}]*\})?/g, '/[^/]+').replace(/\*/g, '.*') + '$');
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/{]+(\{[^}]*\})?/g, '/[^/]+').replace(/\*/g, '.*')}$`);
 
 /** 404 for unknown paths; 405 (with `Allow`) for known paths under an unsupported method. */
-export function problemNotFound(app: () => Hono<any, any, any>): NotFoundHandler {
+export function problemNotFound(app: () => { readonly routes: readonly { method: string; path: string }[] }): NotFoundHandler {
   return (c: Context) => {
     const path = new URL(c.req.url).pathname;
     const allowed = new Set<string>();

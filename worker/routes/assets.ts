@@ -87,7 +87,7 @@ export const assets = new Hono<{ Bindings: Env }>()
     if (!WIDGET_MODULE.test(file)) throw new ProblemError('not-found', `No widget module named ${file}.`);
     return builtScript(c, file, file !== 'widget.js');
   })
-  .get('/demo', (c) => {
+  .get('/demo', () => {
     const nonce = newNonce();
     return new Response(demoPage(nonce), { headers: pageHeaders(nonce) });
   });

@@ -6,7 +6,7 @@
 import { InputError } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import { createRoute } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { ArticleSource } from '../core/types';
 import { limitBody, mediaTypeOf, requireMediaType } from '../middleware/body';
 import { answeredAt, cacheable } from '../middleware/cache';

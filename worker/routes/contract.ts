@@ -5,7 +5,10 @@
  * Invariant (checked by tests/worker/contract-check.ts on every response of every worker test):
  * each response's status and media type are declared for its operation, and its body validates.
  */
-type Json = Record<string, any>;
+/** The part of an OpenAPI document this step reads: each path item's operations and their responses. */
+interface Operation {
+  responses?: Record<string, unknown>;
+}
 
 const GLOBAL: Record<number, string> = {
   413: 'Body larger than the API accepts',
@@ -14,12 +17,12 @@ const GLOBAL: Record<number, string> = {
   500: 'The worker failed; the error is logged',
 };
 
-export function completeContract(doc: Json): Json {
-  for (const [path, item] of Object.entries(doc.paths ?? {}) as [string, Json][]) {
+export function completeContract<Doc extends { paths?: Record<string, object> }>(doc: Doc): Doc {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
     const google = path.startsWith('/v1alpha1/');
     const schema = { $ref: `#/components/schemas/${google ? 'GoogleError' : 'Problem'}` };
     const mediaType = google ? 'application/json' : 'application/problem+json';
-    for (const op of Object.values(item) as Json[]) {
+    for (const op of Object.values(item) as (Operation | null)[]) {
       if (!op || typeof op !== 'object' || !op.responses) continue;
       for (const [status, description] of Object.entries(GLOBAL)) {
         op.responses[status] ??= { description: `${description} (${google ? 'Google error shape' : 'problem+json'})`, content: { [mediaType]: { schema } } };

@@ -92,8 +92,6 @@ export const AUTH_RESPONSES = {
   403: problem('Wrong bearer token, or a browser cross-origin preflight'),
 };
 
-const MEDIA_TYPES = ['application/json', 'text/html'];
-
 /** 415 unless the body is JSON or HTML. */
 const requireArticleMediaType = () =>
   requireMediaType({

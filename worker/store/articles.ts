@@ -7,7 +7,7 @@
 import { isoDate } from '../core/dates';
 import { ratingNumbers } from '../core/extract/claim-review';
 import { InputError } from '../core/errors';
-import { claimSummary, derivedClaimIds, excerptsForClaim, linkClaim } from '../core/claim-placement';
+import { derivedClaimIds, excerptsForClaim, linkClaim } from '../core/claim-placement';
 import { buildArticleRecords } from '../core/ingest';
 import { claimIdFor, cleanId } from '../core/ids';
 import type { Article, ArticleSource, Claim, ClaimSource, Excerpt, Review } from '../core/types';

@@ -157,7 +157,7 @@ export async function lookupBatch(kv: KV, selectors: (TextQuoteSelector & { url?
     const query = prepare(p.tokens);
     const prefix = p.selector.prefix ? tokenize(String(p.selector.prefix).slice(-400)) : undefined;
     const suffix = p.selector.suffix ? tokenize(String(p.selector.suffix).slice(0, 400)) : undefined;
-    return answer(p, score(p, units, minScore, query, prefix, suffix), page, limit, query, prefix, opts.creditFromPage !== false);
+    return answer(p, score(units, minScore, query, prefix, suffix), page, limit, query, prefix, opts.creditFromPage !== false);
   });
   // Keys are shared across the batch, so each result reports the batch's totals.
   return results.map((matches) => ({ matches, stats: { ...stats }, ...(generation !== undefined ? { generation } : {}) }));

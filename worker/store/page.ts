@@ -5,7 +5,6 @@
  * third round trip, and never cites a page as its own source.
  */
 import { featureKey } from '../core/features';
-import type { ArticleSummary } from '../core/types';
 import { keys } from './keys';
 
 export type { PageRecord } from '../core/types';

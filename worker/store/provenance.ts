@@ -607,7 +607,7 @@ async function anchorIn(tx: Tx, passageIds: string[]) {
   const prepared = new Map<string, PreparedQuery>();
   for (const pid of passageIds) {
     const passage = passages.get(keys.passage(pid));
-    if (!passage || passage.head.article.kind !== 'primary') continue;
+    if (passage?.head.article.kind !== 'primary') continue;
     const tokens = tokenize(passage.head.text);
     const found = await quotationsAlong(tx, passage.head.text, tokens);
     const words = new TextWords(tokens);

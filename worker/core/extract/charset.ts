@@ -16,7 +16,9 @@ export function decodeHtml(bytes: Uint8Array | string): { text: string; charset:
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes), charset: 'utf-16be' };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes), charset: 'utf-16le' };
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), charset: 'utf-8' };
+    // ignoreBOM: false is the standard's default (a UTF-8 BOM is dropped), spelled out because the
+    // Workers types require it.
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), charset: 'utf-8' };
   } catch {
     /* not UTF-8: trust the declaration */
   }

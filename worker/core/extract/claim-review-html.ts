@@ -3,12 +3,12 @@
  * A file of its own because it needs a DOM (linkedom): the public worker imports the rest of
  * claim-review.ts (ratings, ClaimReview ↔ claim) and must not carry an HTML parser (docs/sources.md).
  */
-import { parseHTML } from 'linkedom';
 import { decodeHtml } from './charset';
 import { claimsFromClaimReviewJson, mergeSameClaims, type ClaimImport } from './claim-review';
+import { type DomDocument, parseDocument } from './dom';
 
 /** The page URL a fact-check page declares (canonical, og:url), for reviews that name none. */
-function pageUrlOf(document: Document): string {
+function pageUrlOf(document: DomDocument): string {
   const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() ?? '';
   const og = document.querySelector('meta[property="og:url"]')?.getAttribute('content')?.trim() ?? '';
   return [canonical, og].find((u) => /^https?:\/\/\S+$/i.test(u)) ?? '';
@@ -22,10 +22,10 @@ export function claimsFromHtml(bytes: Uint8Array | string, pageUrl = ''): ClaimI
   const { text: html } = decodeHtml(bytes);
   // Cheap test first: most pages have no ClaimReview and need no DOM.
   if (!/ClaimReview/.test(html)) return { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
-  const { document } = parseHTML(html);
-  const url = pageUrl || pageUrlOf(document as unknown as Document);
+  const document = parseDocument(html);
+  const url = pageUrl || pageUrlOf(document);
   const out: ClaimImport & { blocks: number } = { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
-  document.querySelectorAll('script[type="application/ld+json"]').forEach((script: Element, i: number) => {
+  [...document.querySelectorAll('script[type="application/ld+json"]')].forEach((script, i) => {
     let doc: unknown;
     try {
       doc = JSON.parse((script.textContent ?? '').trim().replace(/^<!--|-->$/g, ''));

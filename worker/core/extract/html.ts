@@ -7,11 +7,11 @@
  * flattened and pages of more than 30,000 elements are refused, so no page's shape makes this slow.
  */
 import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import { InputError } from '../errors';
 import type { ArticleSource } from '../types';
 import { boundMarkup } from './bounds';
 import { decodeHtml } from './charset';
+import { type DomDocument, type DomElement, type DomNode, isElement, NodeType, parseDocument } from './dom';
 import { tidyParagraph } from './paragraphs';
 
 type Json = Record<string, unknown>;
@@ -40,7 +40,7 @@ function names(v: unknown): string {
 }
 
 /** The most article-like JSON-LD object on the page (NewsArticle beats WebPage). */
-function jsonLdArticle(document: Document): Json | undefined {
+function jsonLdArticle(document: DomDocument): Json | undefined {
   const found: Json[] = [];
   const visit = (node: unknown) => {
     for (const item of asArray(node as Json | Json[])) {
@@ -61,7 +61,7 @@ function jsonLdArticle(document: Document): Json | undefined {
   return found.sort((a, b) => rank(a) - rank(b))[0];
 }
 
-function meta(document: Document, ...names: string[]): string {
+function meta(document: DomDocument, ...names: string[]): string {
   for (const name of names) {
     const el = document.querySelector(`meta[property="${name}"], meta[name="${name}"], meta[itemprop="${name}"]`);
     const content = el?.getAttribute('content')?.trim();
@@ -76,12 +76,12 @@ const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IF
 const BLOCK_SELECTOR = [...BLOCK_TAGS, ...CONTAINER_TAGS].join(',').toLowerCase();
 
 /** An innermost block's text with each <br> read as a line break, so the words either side stay apart. */
-function blockText(el: Element): string {
+function blockText(el: DomElement): string {
   if (!el.querySelector('br')) return el.textContent ?? '';
   let out = '';
   for (const node of [...el.childNodes]) {
-    if (node.nodeType === 3 || node.nodeType === 4) out += node.textContent ?? '';
-    else if (node.nodeType === 1) out += (node as Element).tagName.toUpperCase() === 'BR' ? '\n' : blockText(node as Element);
+    if (node.nodeType === NodeType.text || node.nodeType === NodeType.cdata) out += node.textContent ?? '';
+    else if (isElement(node)) out += node.tagName.toUpperCase() === 'BR' ? '\n' : blockText(node);
   }
   return out.replace(/\s*\n\s*/g, '\n');
 }
@@ -102,7 +102,7 @@ function trailingBreak(text: string): boolean | null {
  * directly in a container (a div with text and <br>, a <header> lede).
  */
 export function paragraphsFromHtml(html: string): string[] {
-  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  const document = parseDocument(`<!doctype html><html><body>${html}</body></html>`);
   return paragraphsFromElement(document.body);
 }
 
@@ -111,8 +111,8 @@ export function paragraphsFromHtml(html: string): string[] {
  * over the blocks, marking ancestors until one is already marked, so O(elements) in all — asking
  * `el.querySelector(BLOCK_SELECTOR)` of every element instead costs elements × depth.
  */
-function withBlockDescendants(root: Element): WeakSet<Element> {
-  const marked = new WeakSet<Element>();
+function withBlockDescendants(root: DomElement): WeakSet<DomElement> {
+  const marked = new WeakSet<DomElement>();
   for (const block of root.querySelectorAll(BLOCK_SELECTOR)) {
     for (let up = block.parentElement; up && !marked.has(up); up = up.parentElement) {
       marked.add(up);
@@ -122,14 +122,14 @@ function withBlockDescendants(root: Element): WeakSet<Element> {
   return marked;
 }
 
-function paragraphsFromElement(root: Element | null | undefined): string[] {
+function paragraphsFromElement(root: DomElement | null | undefined): string[] {
   const out: string[] = [];
-  const hasBlocks = root ? withBlockDescendants(root) : new WeakSet<Element>();
+  const hasBlocks = root ? withBlockDescendants(root) : new WeakSet<DomElement>();
   const emit = (text: string, minLength = 1) => {
     const t = tidyParagraph(text);
     if (t.length >= minLength) out.push(t);
   };
-  const visit = (el: Element) => {
+  const visit = (el: DomElement) => {
     const tag = el.tagName.toUpperCase();
     if (SKIP_TAGS.has(tag)) return;
     if (BLOCK_TAGS.has(tag) && !hasBlocks.has(el)) {
@@ -146,9 +146,9 @@ function paragraphsFromElement(root: Element | null | undefined): string[] {
       atBreak = tail === null ? atBreak : tail;
     };
     for (const node of [...el.childNodes]) {
-      if (node.nodeType === 3) append(node.textContent ?? '');
-      else if (node.nodeType === 1) {
-        const child = node as Element;
+      if (node.nodeType === NodeType.text) append(node.textContent ?? '');
+      else if (isElement(node)) {
+        const child = node;
         const childTag = child.tagName.toUpperCase();
         if (SKIP_TAGS.has(childTag)) continue;
         if (childTag === 'BR' && atBreak) {
@@ -184,7 +184,7 @@ const HEAD_TAGS = new Set(['TITLE', 'META', 'LINK', 'BASE', 'STYLE', 'SCRIPT', '
  * True when the parsed document already has the html > (head) > body shape `document.body` expects;
  * checked without touching `document.head`/`document.body`, whose getters create elements.
  */
-function hasDocumentShape(document: Document): boolean {
+function hasDocumentShape(document: DomDocument): boolean {
   const root = document.documentElement;
   if (root?.tagName.toUpperCase() !== 'HTML') return false;
   let first = root.firstElementChild;
@@ -199,17 +199,17 @@ function hasDocumentShape(document: Document): boolean {
  * attributes (lang, …) kept on the new elements. The result is the same DOM as the content wrapped
  * in `<html><body>…</body></html>`.
  */
-function giveDocumentShape(document: Document): void {
+function giveDocumentShape(document: DomDocument): void {
   const html = document.createElement('html');
   const head = document.createElement('head');
   const body = document.createElement('body');
   html.appendChild(head);
   html.appendChild(body);
   let inBody = false;
-  const place = (node: Node) => {
-    if (node.nodeType === 10) return; // the doctype stays where it is
-    if (node.nodeType === 1) {
-      const el = node as Element;
+  const place = (node: DomNode) => {
+    if (node.nodeType === NodeType.documentType) return; // the doctype stays where it is
+    if (isElement(node)) {
+      const el = node;
       const tag = el.tagName.toUpperCase();
       if (tag === 'HTML' || tag === 'HEAD' || tag === 'BODY') {
         const target = tag === 'HTML' ? html : tag === 'HEAD' ? head : body;
@@ -226,7 +226,7 @@ function giveDocumentShape(document: Document): void {
       }
       return;
     }
-    if (node.nodeType === 3 && (node.textContent ?? '').trim()) inBody = true;
+    if (node.nodeType === NodeType.text && (node.textContent ?? '').trim()) inBody = true;
     (inBody ? body : head).appendChild(node);
   };
   for (const node of [...document.childNodes]) place(node);
@@ -244,7 +244,7 @@ export const READABILITY_MAX_ELEMENTS = 3500;
 const FURNITURE = 'nav, header, footer, aside, form, menu, [role="navigation"], [role="banner"], [role="contentinfo"], [aria-hidden="true"]';
 
 /** The element itself, or (when `strip`) with its page furniture removed. */
-function withoutFurniture(root: HTMLElement, strip: boolean): HTMLElement {
+function withoutFurniture(root: DomElement, strip: boolean): DomElement {
   if (strip) for (const el of [...root.querySelectorAll(FURNITURE)]) el.remove();
   return root;
 }
@@ -263,7 +263,7 @@ export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): Htm
   const { text: decoded, charset } = decodeHtml(bytes);
   // Depth capped and size checked in one linear pass before any DOM exists (bounds.ts: why).
   const { html, elements } = boundMarkup(decoded);
-  const { document } = parseHTML(html);
+  const document = parseDocument(html);
   const fragment = !hasDocumentShape(document);
   if (fragment) giveDocumentShape(document);
   const ld = jsonLdArticle(document) ?? {};
@@ -287,7 +287,7 @@ export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): Htm
   const fragmentParagraphs = fragment || !readable ? paragraphsFromElement(withoutFurniture(document.body, !readable)) : [];
   // Readability mutates the document, so it runs after the metadata pass; its own element check
   // (which throws) backs up the count above.
-  const article = readable ? new Readability(document as unknown as Document, { maxElemsToParse: READABILITY_MAX_ELEMENTS + 10 }).parse() : null;
+  const article = readable ? new Readability(document, { maxElemsToParse: READABILITY_MAX_ELEMENTS + 10 }).parse() : null;
   const author = (article?.byline?.trim() || fromTags.author).replace(/^by\s+/i, '').replace(/\s+/g, ' ');
   const title = (article?.title?.trim() || fromTags.title || fallbackTitle).replace(/\s+/g, ' ');
   const countChars = (ps: string[]) => ps.join('').replace(/\s+/g, '').length;

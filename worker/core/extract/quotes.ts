@@ -326,7 +326,7 @@ function isPartial(text: string, span: RawSpan): boolean {
   if (span.continued) return false;
   const before = text.slice(0, span.open).trimEnd();
   const verb = VERB_BEFORE.exec(before)?.[0].trim();
-  if (!before || /[:,.!?;—–―(\[]$/u.test(before) || (verb && !NAMING_VERBS.test(verb))) return false;
+  if (!before || /[:,.!?;—–―([]$/u.test(before) || (verb && !NAMING_VERBS.test(verb))) return false;
   if (!/[\p{L}\p{N}'’]$/u.test(before)) return false;
   const inner = text.slice(span.start, span.close);
   // A full sentence quoted after a word ("he said the words "We will win."") still reads as a quotation.

@@ -290,9 +290,15 @@ function buildDrafts(lines: string[], accepted: (LabelledLine | undefined)[]): {
     const labelled = accepted[i];
     if (labelled) open(labelled.label);
     const target = current ? current.paragraphs : preamble;
-    if (!labelled && line.trim() === '') return breakParagraph(target);
+    if (!labelled && line.trim() === '') {
+      breakParagraph(target);
+      return;
+    }
     const text = labelled ? labelled.rest : line;
-    if (!current) return addLine(preamble, removeStageNotes(text));
+    if (!current) {
+      addLine(preamble, removeStageNotes(text));
+      return;
+    }
     if (!labelled && resume && isAudience(current.label) && removeStageNotes(text)) open(resume);
     for (const piece of splitInline(text, inline, byKey)) {
       if (piece.label) open(piece.label);
@@ -308,7 +314,7 @@ function titleCaseWord(word: string): string {
   return word
     .toLowerCase()
     .replace(/(^|[-'’])(\p{Ll})/gu, (_, sep: string, c: string) => sep + c.toUpperCase())
-    .replace(/^Mc(\p{Ll})/u, (_, c: string) => 'Mc' + c.toUpperCase());
+    .replace(/^Mc(\p{Ll})/u, (_, c: string) => `Mc${c.toUpperCase()}`);
 }
 
 /** "MR. TRUMP" → "Trump", "THE PRESIDENT" → "The President", "Q" → "Questioner", "(UNKNOWN)" → "Unknown". */
