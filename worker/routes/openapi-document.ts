@@ -19,6 +19,6 @@ export const OPENAPI_INFO = {
 };
 
 /** The document without `servers`: those come from the deployment's PUBLIC_ORIGIN when it is served. */
-export function openApiDocument(app: Pick<OpenAPIHono, 'getOpenAPI31Document'>): Record<string, any> {
+export function openApiDocument(app: Pick<OpenAPIHono, 'getOpenAPI31Document'>): ReturnType<OpenAPIHono['getOpenAPI31Document']> {
   return completeContract(app.getOpenAPI31Document({ openapi: '3.1.0', info: OPENAPI_INFO }));
 }
