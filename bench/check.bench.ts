@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CheckedQuotation } from '../worker/core/check';
 import type { ArticleSource } from '../worker/core/types';
-import { putArticle } from '../worker/store/articles';
+import { putArticle } from '../worker/store/records';
 import { checkDraft } from '../worker/store/check';
 import { namespaceIdFromWranglerToml } from '../scripts/local-kv';
 import { corpusAvailable } from './corpus';

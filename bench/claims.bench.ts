@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { claimTerms, idf, requiredTerms, searchTerms, searchTermsOf, type PostingList } from '../worker/core/claims-search';
 import type { Claim } from '../worker/core/types';
-import { putClaims } from '../worker/store/articles';
+import { putClaims } from '../worker/store/records';
 import { searchClaims } from '../worker/store/claims';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { getMany, MemoryKV } from '../worker/store/kv';

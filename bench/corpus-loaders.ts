@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseSource } from '../worker/core/extract/sources';
 import type { ArticleSource, ClaimSource } from '../worker/core/types';
-import { putArticle, putClaims } from '../worker/store/articles';
+import { putArticle, putClaims } from '../worker/store/records';
 import { CORPUS_DIR } from './corpus';
 
 const ROOT = resolve(import.meta.dirname, '..');

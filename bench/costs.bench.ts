@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LOOKUP_FEATURE_BUDGET, MAX_QUERY_FEATURES } from '../worker/core/features';
 import type { ArticleSource, Excerpt } from '../worker/core/types';
-import { putArticle } from '../worker/store/articles';
+import { putArticle } from '../worker/store/records';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';

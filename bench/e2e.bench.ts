@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { normaliseWords } from '../worker/core/normalise';
 import type { ArticleSource, Match, TextQuoteSelector } from '../worker/core/types';
-import { putArticle } from '../worker/store/articles';
+import { putArticle } from '../worker/store/records';
 import { MemoryKV } from '../worker/store/kv';
 import { KV_BINDING, namespaceIdFromWranglerToml } from '../scripts/local-kv';
 import { lookup } from '../worker/store/lookup';

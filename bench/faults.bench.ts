@@ -21,7 +21,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extractHtml } from '../worker/core/extract/html';
 import type { ArticleSource } from '../worker/core/types';
 import { MAX_ARTICLE_BODY_CHARS, MAX_OPERATION_KEYS } from '../worker/core/limits';
-import { putArticle } from '../worker/store/articles';
+import { putArticle } from '../worker/store/records';
 import { MemoryKV } from '../worker/store/kv';
 import { corpusAvailable, CORPUS_DIR } from './corpus';
 import type { BenchSection } from './run';

@@ -21,7 +21,7 @@ import { runInNewContext } from 'node:vm';
 import { normaliseWords } from '../worker/core/normalise';
 import { isContentWord } from '../worker/core/features';
 import type { ArticleSource, Excerpt, Match, TextQuoteSelector } from '../worker/core/types';
-import { putArticle } from '../worker/store/articles';
+import { putArticle } from '../worker/store/records';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';

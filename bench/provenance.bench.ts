@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { isLookupable } from '../worker/core/match';
 import { normaliseWords, tokenize } from '../worker/core/normalise';
 import type { ArticleSource, Difference, Match, Quotation } from '../worker/core/types';
-import { putArticle } from '../worker/store/articles';
+import { putArticle } from '../worker/store/records';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';

@@ -32,7 +32,7 @@ import { buildArticleRecords } from '../worker/core/ingest';
 import { align, isLookupable, prepare, SCORE_THRESHOLD } from '../worker/core/match';
 import { normaliseWords, tokenize } from '../worker/core/normalise';
 import type { ArticleSource, Excerpt } from '../worker/core/types';
-import { putArticle } from '../worker/store/articles';
+import { putArticle } from '../worker/store/records';
 import { KEY_PREFIX } from '../worker/store/keys';
 import { MemoryKV } from '../worker/store/kv';
 import { lookup } from '../worker/store/lookup';

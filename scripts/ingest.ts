@@ -27,7 +27,7 @@ import { parseSource, validateArticleSource, type ParsedSource } from '../worker
 import { ARTICLE_KINDS, type ArticleKind, type ArticleSource } from '../worker/core/types';
 import type { Rejected } from '../worker/core/extract/claim-review';
 import type { ClaimSource } from '../worker/core/types';
-import { putArticle, putClaims, type ClaimsReport } from '../worker/store/articles';
+import { putArticle, putClaims, type ClaimsReport } from '../worker/store/records';
 import { MemoryKV, type KV } from '../worker/store/kv';
 import { bumpGeneration } from '../worker/store/generation';
 import { openLocalKV, RemoteKV } from './local-kv';

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BLOCKING_STATUSES } from '../../worker/core/check';
 import type { ArticleSource } from '../../worker/core/types';
-import { putArticle } from '../../worker/store/articles';
+import { putArticle } from '../../worker/store/records';
 import { checkDraft, DraftTooLargeError, MAX_DRAFT_QUOTATIONS } from '../../worker/store/check';
 import { MemoryKV } from '../../worker/store/kv';
 import { ARTICLES, TRANSCRIPT } from '../harbour';

@@ -14,7 +14,7 @@ import { claimJsonLd, claimReviewJsonLd } from '../../worker/core/claim-review-j
 import { claimsFromClaimReviewJson, claimsFromClaimsKg, claimsFromLiar } from '../../worker/core/extract/claim-review';
 import { claimsFromHtml } from '../../worker/core/extract/claim-review-html';
 import type { Claim, ClaimSource } from '../../worker/core/types';
-import { claimFromSource } from '../../worker/store/articles';
+import { claimFromSource } from '../../worker/store/records';
 import { validateClaimReviewDocument } from '../claimreview-validator';
 import { SEED_CLAIMS } from '../seed-sources';
 

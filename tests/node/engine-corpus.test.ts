@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { corpusAvailable } from '../../bench/corpus';
 import { loadPolnear, polnearQuotations, type PolnearDoc } from '../../bench/corpus-loaders';
 import { normaliseWords } from '../../worker/core/normalise';
-import { putArticle } from '../../worker/store/articles';
+import { putArticle } from '../../worker/store/records';
 import { MemoryKV } from '../../worker/store/kv';
 import { lookup } from '../../worker/store/lookup';
 

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { findingClaimReviewDraft } from '../../worker/core/findings';
 import type { ArticleSource } from '../../worker/core/types';
-import { deleteArticle, putArticle } from '../../worker/store/articles';
+import { deleteArticle, putArticle } from '../../worker/store/records';
 import { getFinding, listFindings } from '../../worker/store/findings';
 import { KEY_PREFIX } from '../../worker/store/keys';
 import { MemoryKV } from '../../worker/store/kv';

@@ -11,7 +11,7 @@ import { buildArticleRecords } from '../../worker/core/ingest';
 import { normalise, normaliseWords, tokenize } from '../../worker/core/normalise';
 import type { ArticleSource } from '../../worker/core/types';
 import { ARTICLE_TEXT_POLICY, isWellFormed, QUERY_POLICY, textProblem } from '../../worker/core/validate';
-import { deleteArticle, putArticle } from '../../worker/store/articles';
+import { deleteArticle, putArticle } from '../../worker/store/records';
 import { keys } from '../../worker/store/keys';
 import { MemoryKV } from '../../worker/store/kv';
 import { lookup } from '../../worker/store/lookup';

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ingest, parseArgs } from '../../scripts/ingest';
 import type { Article } from '../../worker/core/types';
-import { readArticle, readExcerpt } from '../../worker/store/articles';
+import { readArticle, readExcerpt } from '../../worker/store/records';
 import { MemoryKV } from '../../worker/store/kv';
 import { GENERATION_KEY } from '../../worker/store/generation';
 

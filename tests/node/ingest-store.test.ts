@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { articleIdFor, cleanId, slugify } from '../../worker/core/ids';
 import { buildArticleRecords } from '../../worker/core/ingest';
 import type { ArticleSource, Claim, ClaimSource, Excerpt } from '../../worker/core/types';
-import { deleteArticle, putArticle, putClaims, readArticle, readExcerpt } from '../../worker/store/articles';
+import { deleteArticle, putArticle, putClaims, readArticle, readExcerpt } from '../../worker/store/records';
 import { ID_PATTERN, KEY_PREFIX, keys } from '../../worker/store/keys';
 import { MemoryKV } from '../../worker/store/kv';
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { LOOKUP_FEATURE_BUDGET } from '../../worker/core/features';
 import { tokenize } from '../../worker/core/normalise';
 import type { ArticleSource, Excerpt } from '../../worker/core/types';
-import { deleteArticle, putArticle, putClaims } from '../../worker/store/articles';
+import { deleteArticle, putArticle, putClaims } from '../../worker/store/records';
 import { keys, KEY_PREFIX } from '../../worker/store/keys';
 import { MemoryKV } from '../../worker/store/kv';
 import { lookup, lookupBatch, MAX_CANDIDATES } from '../../worker/store/lookup';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { ArticleSource, Quotation } from '../../worker/core/types';
-import { deleteArticle, putArticle } from '../../worker/store/articles';
+import { deleteArticle, putArticle } from '../../worker/store/records';
 import { KEY_PREFIX, keys } from '../../worker/store/keys';
 import { MemoryKV } from '../../worker/store/kv';
 import { lookup } from '../../worker/store/lookup';

@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { putArticle } from '../../worker/store/articles';
+import { putArticle } from '../../worker/store/records';
 import { ARTICLES } from '../harbour';
 import { api, expectProblem } from './seed';
 

@@ -2,7 +2,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ClaimSource } from '../../worker/core/types';
-import { putClaims } from '../../worker/store/articles';
+import { putClaims } from '../../worker/store/records';
 import { validateClaimReviewDocument } from '../claimreview-validator';
 import { SEED_CLAIMS } from '../seed-sources';
 import { api, expectProblem, seedKv } from './seed';

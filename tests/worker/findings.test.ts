@@ -4,7 +4,7 @@
  */
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { putArticle } from '../../worker/store/articles';
+import { putArticle } from '../../worker/store/records';
 import { CREDITED_ELSEWHERE, MISQUOTE, TRANSCRIPT, VERBATIM } from '../harbour';
 import { api, expectProblem } from './seed';
 

@@ -8,7 +8,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { claimIdFor } from '../../worker/core/ids';
 import { CLIENT_CACHE_CONTROL, EDGE_CACHE_TTL, GENERATION_HEADER } from '../../worker/middleware/cache';
-import { putArticle } from '../../worker/store/articles';
+import { putArticle } from '../../worker/store/records';
 import { DEFAULT_KV_CACHE_TTL } from '../../worker/store/cached-kv';
 import { bumpGeneration, GENERATION_KEY } from '../../worker/store/generation';
 import { del, putJson as putSource, request, sharedPhraseArticle } from './publish-helpers';

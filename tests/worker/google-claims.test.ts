@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ClaimSource } from '../../worker/core/types';
-import { putClaims } from '../../worker/store/articles';
+import { putClaims } from '../../worker/store/records';
 import { api, seedKv } from './seed';
 
 /** 23 reviewed claims on three sites (one a subdomain), plus 4 with no review that must never show. */

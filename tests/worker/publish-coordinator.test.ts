@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { coordinatorFor } from '../../worker/coordinator/index-coordinator';
-import { putArticle } from '../../worker/store/articles';
+import { putArticle } from '../../worker/store/records';
 import { keys } from '../../worker/store/keys';
 import { foundIn, sharedPhraseArticle, staleEntries } from './publish-helpers';
 

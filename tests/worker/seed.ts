@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { checkedFetch } from './contract-check';
 import { expect } from 'vitest';
-import { putArticle, putClaims } from '../../worker/store/articles';
+import { putArticle, putClaims } from '../../worker/store/records';
 import { bumpGeneration } from '../../worker/store/generation';
 import { SEED_ARTICLES, SEED_CLAIMS, SEED_REPORT_ID } from '../seed-sources';
 

@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { cacheable } from '../middleware/cache';
 import { ProblemError } from '../middleware/problem';
 import { withCacheTtl } from '../store/cached-kv';
-import { readArticle } from '../store/articles';
+import { readArticle } from '../store/records';
 import { ArticleSchema, IdParam, NOT_MODIFIED, problemResponses } from './schemas';
 import { createRouter } from './router';
 

@@ -1,6 +1,6 @@
 /**
  * Provenance records in KV: deduplicated passages, quotations and page records, kept in step with
- * the articles that are published and retracted (called by store/articles.ts, through the
+ * the articles that are published and retracted (called by store/records.ts, through the
  * IndexCoordinator or the ingest CLI: one writer at a time).
  *
  * Design:

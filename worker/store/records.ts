@@ -1,5 +1,5 @@
 /**
- * Ingestion writer: puts articles (with their excerpts and derived claims) and claim files into KV,
+ * The record writer: puts articles (with their excerpts and derived claims) and claims into KV,
  * keeping everything consistent. Identical content → no writes; an update replaces the old records
  * and removes whatever the new version no longer uses; the lookup index and the claim-search index
  * are kept in step through their seams (index-store.ts, claims-index.ts).
