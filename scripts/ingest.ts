@@ -27,6 +27,7 @@ import { parseSource, validateArticleSource, type ParsedSource } from '../worker
 import { ARTICLE_KINDS, type ArticleKind, type ArticleSource } from '../worker/core/types';
 import type { Rejected } from '../worker/core/extract/claim-review';
 import type { ClaimSource } from '../worker/core/types';
+import { ensureClaimIndex } from '../worker/store/claims-index';
 import { putArticle, putClaims, type ClaimsReport } from '../worker/store/records';
 import { MemoryKV, type KV } from '../worker/store/kv';
 import { bumpGeneration } from '../worker/store/generation';
@@ -212,6 +213,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
         fail(shown, (e as Error).message);
       }
     }
+    // A store whose claims predate the claim index's current key layout gets it rebuilt (once).
+    const reindexed = await ensureClaimIndex(kv);
+    if (reindexed.claims) log(`claim index: rebuilt from ${reindexed.claims} stored claims under the current key layout (keys: +${reindexed.keysWritten})`);
+    totals.keysWritten += reindexed.keysWritten;
     // Readers' cached answers are checked against the store's generation: a new one, written after
     // everything else (store/generation.ts), so the next lookup sees what this run changed.
     const changed = totals.keysWritten + totals.keysDeleted > 0;

@@ -16,7 +16,7 @@ import { validateClaimReviewDocument } from '../claimreview-validator';
 import { claimJsonLd } from '../../worker/core/claim-review-jsonld';
 import type { Claim } from '../../worker/core/types';
 import { searchClaims } from '../../worker/store/claims';
-import { CLAIM_STATS_KEY, updateClaimIndex } from '../../worker/store/claims-index';
+import { CLAIM_STATS_KEY, ensureClaimIndex, updateClaimIndex } from '../../worker/store/claims-index';
 import { keys } from '../../worker/store/keys';
 import { foldText, normalise } from '../../worker/core/normalise';
 import { MemoryKV } from '../../worker/store/kv';
@@ -113,6 +113,22 @@ describe('index in KV and search', () => {
     expect((await searchClaims(kv, { query: 'unemployment', pageSize: 10 })).response.claims).toEqual([]);
     expect(await kv.get(keys.claimTerm('unemployment'), 'json')).toBeNull();
     expect(await kv.get(CLAIM_STATS_KEY, 'json')).toEqual({ claims: 1 });
+  });
+
+  test('a store whose claims predate the index layout gets the index rebuilt once, from its claim records', async () => {
+    const kv = await store([claim('a', 'Unemployment fell to 4 percent in Ohio'), claim('b', 'Taxes rose in Texas')]);
+    const indexed = JSON.stringify(kv.toBulk());
+    // As an upgrade finds it: the records, but nothing under the current claim-term keys.
+    for (const key of [...kv.data.keys()]) if (key.startsWith(keys.claimTerm(''))) kv.data.delete(key);
+    expect((await searchClaims(kv, { query: 'ohio unemployment', pageSize: 10 })).response.claims).toEqual([]);
+    expect(await ensureClaimIndex(kv)).toMatchObject({ claims: 2 });
+    expect(JSON.stringify(kv.toBulk())).toBe(indexed);
+    expect((await searchClaims(kv, { query: 'ohio unemployment', pageSize: 10 })).response.claims!.map((c) => c.text)).toEqual(['Unemployment fell to 4 percent in Ohio']);
+    // Once: an indexed store costs one read and writes nothing.
+    kv.reads = 0;
+    expect(await ensureClaimIndex(kv)).toEqual({ claims: 0, keysWritten: 0 });
+    expect(kv.reads).toBe(1);
+    expect(JSON.stringify(kv.toBulk())).toBe(indexed);
   });
 
   test('re-indexing an unchanged claim changes nothing', async () => {

@@ -57,3 +57,31 @@ function push<T>(map: Map<string, T[]>, key: string, value: T) {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/** Claims indexed per `updateClaimIndex` call of a rebuild: bounds the posting lists held at once. */
+const REBUILD_BATCH = 500;
+
+/**
+ * A store written before the index's current layout (see keys.claimTerm) has claim records but no
+ * posting lists under the current keys — and re-publishing an unchanged claim writes nothing, so
+ * claim search would stay empty. This rebuilds the index from every claim record, once: when the
+ * index's stats key is missing. On a store that has it (or has no claims) it costs one read.
+ * The ingest CLI calls it on every run (`npm run ingest -- --remote …` migrates a deployed store).
+ */
+export async function ensureClaimIndex(kv: KV): Promise<{ claims: number; keysWritten: number }> {
+  if ((await kv.get(CLAIM_STATS_KEY, 'text')) !== null) return { claims: 0, keysWritten: 0 };
+  const recordKeys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list({ prefix: keys.claim(''), cursor });
+    recordKeys.push(...page.keys.map((k) => k.name));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  let keysWritten = 0;
+  for (let i = 0; i < recordKeys.length; i += REBUILD_BATCH) {
+    const records = await getMany<Claim>(kv, recordKeys.slice(i, i + REBUILD_BATCH));
+    const added = [...records.values()].filter((c): c is Claim => c !== null);
+    keysWritten += (await updateClaimIndex(kv, { removed: [], added })).keysWritten;
+  }
+  return { claims: recordKeys.length, keysWritten };
+}
