@@ -23,7 +23,7 @@ import { healthRoutes } from './routes/health';
 import { lookupRoutes } from './routes/lookup';
 import { problemRoutes } from './routes/problems';
 import { publishRoutes, refusePublishPreflight } from './routes/publish';
-import { openApiRoutes } from './routes/openapi';
+import { openApiCacheKey, openApiRoutes } from './routes/openapi';
 import { createRouter } from './routes/router';
 import { forwardToIngest } from './routes/ingest-binding';
 import { lexiconLoaded } from './lexicon-loader';
@@ -62,9 +62,10 @@ app.use('/v1alpha1/*', publicReadCors());
 app.use('/v1alpha1/*', lookupRateLimit());
 app.use('/healthz', publicReadCors());
 app.use('/openapi.json', publicReadCors());
-// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation.
-// Its `servers` entry comes from configuration, not the request, so one cache entry serves every host.
-const openApiCache = cacheable({ staticMaxAge: OPENAPI_MAX_AGE, key: () => 'openapi' });
+// The contract changes only with a deployment: cacheable, with an ETag for cheap revalidation. Its
+// cache key is the built document's hash and the configured origin (`servers` comes from configuration,
+// never the request), so one entry serves every host and a deployment never meets an older document.
+const openApiCache = cacheable({ staticMaxAge: OPENAPI_MAX_AGE, key: openApiCacheKey });
 // Reads only: another method must reach the router (405), never a cached document.
 app.use('/openapi.json', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? openApiCache(c, next) : next()));
 

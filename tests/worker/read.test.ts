@@ -1,4 +1,6 @@
 /** The read API inside workerd over real local KV, seeded through the real ingestion library. */
+import { env } from 'cloudflare:workers';
+import { createExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { app } from '../../worker/app';
 import type { Article } from '../../worker/core/types';
@@ -127,6 +129,14 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/v1/claims/search'].get.parameters.map((p: any) => p.name)).toEqual(
       expect.arrayContaining(['query', 'languageCode', 'reviewPublisherSiteFilter', 'maxAgeDays', 'pageSize', 'pageToken']),
     );
+  });
+
+  test('the edge copy is keyed by what the document depends on: another public origin never gets this one', async () => {
+    const first = (await (await api('/openapi.json')).json()) as { servers: { url: string }[] };
+    expect(first.servers).toEqual([{ url: 'https://quotes.test' }]);
+    // The same isolate and edge cache, another deployment's configuration.
+    const elsewhere = await app.fetch(new Request('https://qs.test/openapi.json'), { ...env, PUBLIC_ORIGIN: 'https://facts.example.org' }, createExecutionContext());
+    expect(((await elsewhere.json()) as { servers: { url: string }[] }).servers).toEqual([{ url: 'https://facts.example.org' }]);
   });
 
   test('the served document is the one the code under test generates (the build cannot go stale unnoticed)', async () => {
