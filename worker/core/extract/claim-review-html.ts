@@ -4,6 +4,7 @@
  * claim-review.ts (ratings, ClaimReview ↔ claim) and must not carry an HTML parser (docs/sources.md).
  */
 import { parseHTML } from 'linkedom';
+import { boundMarkup } from './bounds';
 import { decodeHtml } from './charset';
 import { claimsFromClaimReviewJson, mergeSameClaims, type ClaimImport } from './claim-review';
 
@@ -22,7 +23,8 @@ export function claimsFromHtml(bytes: Uint8Array | string, pageUrl = ''): ClaimI
   const { text: html } = decodeHtml(bytes);
   // Cheap test first: most pages have no ClaimReview and need no DOM.
   if (!/ClaimReview/.test(html)) return { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
-  const { document } = parseHTML(html);
+  // Bounded like the article extraction (bounds.ts): no markup shape makes this parse slow.
+  const { document } = parseHTML(boundMarkup(html).html);
   const url = pageUrl || pageUrlOf(document as unknown as Document);
   const out: ClaimImport & { blocks: number } = { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
   document.querySelectorAll('script[type="application/ld+json"]').forEach((script: Element, i: number) => {
