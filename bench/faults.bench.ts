@@ -46,7 +46,9 @@ export function adversarialPages(): { name: string; html: string }[] {
     { name: 'table of 70,000 cells (~1 MB)', html: `<html><body><p>${P}</p><table>${'<tr><td>x</td><td>y</td></tr>'.repeat(35_000)}</table></body></html>` },
     { name: 'a million inline elements attempted (140,000 fit in 1 MB)', html: `<html><body><p>${P}</p><p>${'<i></i>'.repeat(140_000)}</p></body></html>` },
     { name: '29,000 sibling <div> under 62 levels (~900 KB)', html: `<html><body>${'<div>'.repeat(62)}${`<div>${P.slice(0, 20)}</div>`.repeat(29_000)}</body></html>` },
-    { name: '3,900 sibling <div> under 62 levels (Readability)', html: `<html><body>${'<div>'.repeat(62)}${`<div>${P.slice(0, 20)}</div>`.repeat(3_900)}</body></html>` },
+    { name: '3,900 sibling <div> under 62 levels', html: `<html><body>${'<div>'.repeat(62)}${`<div>${P.slice(0, 20)}</div>`.repeat(3_900)}</body></html>` },
+    // Within Readability's element cap: the worst shape found for it (html.ts READABILITY_MAX_ELEMENTS).
+    { name: '3,400 sibling <div> under 15 levels (Readability)', html: `<html><body>${'<div>'.repeat(15)}${`<div>${P.slice(0, 20)}</div>`.repeat(3_400)}</body></html>` },
   ];
 }
 
