@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CORPUS_DIR, corpusAvailable } from '../../bench/corpus';
 import { boundMarkup, MarkupBoundsError, MAX_ELEMENTS, MAX_NESTING_DEPTH } from '../../worker/core/extract/bounds';
-import { extractHtml, READABILITY_MAX_ELEMENTS } from '../../worker/core/extract/html';
+import { extractHtml, extractHtmlSliced, READABILITY_MAX_ELEMENTS } from '../../worker/core/extract/html';
 
 const FERRY = 'The harbour council met on Tuesday to discuss the new ferry timetable for the spring season.';
 const FARES = 'Boats will leave every half hour from April, and fares stay the same, the chair said.';
@@ -82,6 +82,48 @@ describe('extractHtml within bounds', () => {
 
   test('a page of too many elements is refused with the limit in the message', () => {
     expect(() => extractHtml(`<html><body><p>${FERRY}</p>${'<b>'.repeat(100_000)}</body></html>`)).toThrow(/more than 30,000 elements/);
+  });
+});
+
+describe('extraction in slices (what the ingest worker runs beside the worker answering lookups)', () => {
+  /** Counts turns of the event loop that other work gets until `stop()` (a stand-in for other requests). */
+  const otherWork = () => {
+    let turns = 0;
+    let running = true;
+    const turn = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(turn);
+    };
+    setImmediate(turn);
+    return {
+      stop: () => {
+        running = false;
+        return turns;
+      },
+    };
+  };
+
+  test('a 900 KB page of 29,000 sibling <div>s: other work runs between the slices, and the result is the one-shot extraction', async () => {
+    const page = `<html><body>${'<div>'.repeat(62)}${`<div>${FERRY.slice(0, 20)}</div>`.repeat(29_000)}</body></html>`;
+    const other = otherWork();
+    const sliced = await extractHtmlSliced(page);
+    const turns = other.stop();
+    expect(sliced).toEqual(extractHtml(page));
+    expect(sliced.paragraphs).toHaveLength(29_000);
+    // The page goes in 32 KB parse chunks and walks of 4,000 nodes (block-walk.ts): dozens of slices.
+    expect(turns).toBeGreaterThan(20);
+  });
+
+  test('20,000 nested <div>s: flattened once, without a <br> per dropped tag, and extracted in slices', async () => {
+    const page = nested(20_000);
+    const bounded = boundMarkup(page);
+    expect(bounded.domElements).toBeLessThan(MAX_NESTING_DEPTH + 20);
+    expect((await extractHtmlSliced(page)).paragraphs).toEqual([FERRY, FARES]);
+  });
+
+  test('a page past the element limit is refused the same way, sliced', async () => {
+    await expect(extractHtmlSliced(`<html><body><p>${FERRY}</p>${'<b>'.repeat(100_000)}</body></html>`)).rejects.toThrow(/more than 30,000 elements/);
   });
 });
 

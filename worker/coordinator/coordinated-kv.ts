@@ -13,6 +13,7 @@
  */
 import type { KV } from '../store/kv';
 import { KV_BULK_GET_LIMIT } from '../store/kv';
+import { SliceBudget, yieldToEventLoop } from '../core/slices';
 
 /** Stored per KV key in the object: the current value, or `null` for deleted. */
 interface Entry {
@@ -20,14 +21,16 @@ interface Entry {
 }
 
 /**
- * Storage operations between two yields to the event loop. SQLite-backed storage answers from the
- * same thread without real I/O, so an operation that reads and buffers thousands of keys would
- * otherwise run start to finish without letting anything else in — and in `wrangler dev` (one
- * process for the worker and the object) every lookup waited for it. A yield costs well under a
- * millisecond; 20 operations are about a millisecond of work.
+ * Work units in one synchronous slice of an operation: a key read or written is a unit, and so is
+ * every 4 KB of value (a large posting list costs the library a parse and a re-serialisation). The
+ * ingestion library runs up to 64 key updates concurrently (store/index-store.ts); between two turns
+ * of the event loop all of them together spend at most this budget, measured under `wrangler dev` at
+ * a few milliseconds — so a lookup sharing the thread waits for one slice, not for the operation
+ * (npm run bench faults).
  */
-const OPS_PER_YIELD = 20;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const UNITS_PER_SLICE = 48;
+/** Bytes of value that count as one work unit (see UNITS_PER_SLICE). */
+const BYTES_PER_UNIT = 4096;
 
 /** Durable Object storage batch limit for get/put/delete of several keys. */
 const STORAGE_BATCH = 128;
@@ -41,7 +44,17 @@ export class CoordinatedKV implements KV {
   readThroughs = 0;
   /** Writes of the current operation, applied to storage only by `commit()`. */
   private readonly buffer = new Map<string, string | null>();
-  private opsSinceYield = 0;
+  /**
+   * Keys read through from KV during this operation (never written by the object before). Kept here
+   * and stored with the commit rather than one storage write each: thousands of one-key writes, each
+   * its own transaction, were most of a large publish's time.
+   */
+  private readonly readThrough = new Map<string, string | null>();
+  /** Keys asked for since the last turn of the event loop: read together, in storage and KV batches. */
+  private wanted: Set<string> | null = null;
+  private wantedLoaded: Promise<Map<string, string | null>> | null = null;
+  /** The operation's slices (UNITS_PER_SLICE); `budget.yields` says how often it let others run. */
+  readonly budget = new SliceBudget(UNITS_PER_SLICE);
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -96,51 +109,77 @@ export class CoordinatedKV implements KV {
     return { keys: sorted.slice(start, start + limit).map((name) => ({ name })), list_complete: done, cursor: done ? undefined : String(start + limit) };
   }
 
-  /** Current values from the object's storage; keys it has never seen are read through from KV once. */
+  /** Current values: this operation's own writes, else the object's storage; keys it has never seen are read through from KV once. */
   private async readRaw(names: string[]): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
     const unique = [...new Set(names)];
     this.reads += unique.length;
-    await this.pace(unique.length);
-    const missing: string[] = [];
-    const unbuffered = unique.filter((k) => {
-      if (!this.buffer.has(k)) return true;
-      out.set(k, this.buffer.get(k) ?? null);
-      return false;
-    });
-    for (let i = 0; i < unbuffered.length; i += STORAGE_BATCH) {
-      const batch = unbuffered.slice(i, i + STORAGE_BATCH);
-      const got = await this.storage.get<Entry>(batch.map((k) => VALUE_PREFIX + k));
-      for (const k of batch) {
-        const entry = got.get(VALUE_PREFIX + k);
-        if (entry) out.set(k, entry.v);
-        else missing.push(k);
-      }
+    await this.budget.spend(unique.length);
+    const toLoad: string[] = [];
+    for (const k of unique) {
+      if (this.buffer.has(k)) out.set(k, this.buffer.get(k) ?? null);
+      else if (this.readThrough.has(k)) out.set(k, this.readThrough.get(k) ?? null);
+      else toLoad.push(k);
     }
-    if (missing.length) {
-      this.readThroughs += missing.length;
-      const fromKv = await this.kv.get(missing, 'text');
-      const seeded: Record<string, Entry> = {};
-      for (const k of missing) {
-        const v = fromKv.get(k) ?? null;
+    if (toLoad.length) {
+      const loaded = await this.load(toLoad);
+      let bytes = 0;
+      for (const k of toLoad) {
+        // A write by this operation since the read was queued wins (the buffer is what the operation sees).
+        const v = this.buffer.has(k) ? (this.buffer.get(k) ?? null) : (loaded.get(k) ?? null);
         out.set(k, v);
-        seeded[VALUE_PREFIX + k] = { v };
+        bytes += v?.length ?? 0;
       }
-      await putAll(this.storage, seeded);
+      if (bytes >= BYTES_PER_UNIT) await this.budget.spend(Math.floor(bytes / BYTES_PER_UNIT));
     }
     return out;
   }
 
-  /** Lets other requests run every OPS_PER_YIELD storage operations (see there). Never called inside `commit()`. */
-  private async pace(ops: number): Promise<void> {
-    this.opsSinceYield += ops;
-    if (this.opsSinceYield < OPS_PER_YIELD) return;
-    this.opsSinceYield = 0;
-    await yieldToEventLoop();
+  /**
+   * Reads `keys` together with every other key asked for before the next turn of the event loop: the
+   * library reads posting lists one key at a time from many concurrent updates, and one storage read
+   * and one KV bulk read per batch cost a fraction of one each.
+   */
+  private load(keys: string[]): Promise<Map<string, string | null>> {
+    if (!this.wanted) {
+      const wanted = (this.wanted = new Set<string>());
+      this.wantedLoaded = yieldToEventLoop().then(() => {
+        this.wanted = null;
+        return this.fetchStored([...wanted]);
+      });
+    }
+    for (const k of keys) this.wanted.add(k);
+    return this.wantedLoaded!;
+  }
+
+  private async fetchStored(keys: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    const missing: string[] = [];
+    for (let i = 0; i < keys.length; i += STORAGE_BATCH) {
+      const batch = keys.slice(i, i + STORAGE_BATCH);
+      const got = await this.storage.get<Entry>(batch.map((k) => VALUE_PREFIX + k));
+      for (const k of batch) {
+        const entry = got.get(VALUE_PREFIX + k);
+        if (entry) out.set(k, entry.v);
+        else if (this.readThrough.has(k)) out.set(k, this.readThrough.get(k) ?? null);
+        else missing.push(k);
+      }
+    }
+    for (let i = 0; i < missing.length; i += KV_BULK_GET_LIMIT) {
+      const batch = missing.slice(i, i + KV_BULK_GET_LIMIT);
+      this.readThroughs += batch.length;
+      const fromKv = await this.kv.get(batch, 'text');
+      for (const k of batch) {
+        const v = fromKv.get(k) ?? null;
+        out.set(k, v);
+        this.readThrough.set(k, v);
+      }
+    }
+    return out;
   }
 
   private async write(key: string, value: string | null): Promise<void> {
-    await this.pace(1);
+    await this.budget.spend(1 + Math.floor((value?.length ?? 0) / BYTES_PER_UNIT));
     this.touched.add(key);
     this.buffer.set(key, value);
   }
@@ -164,6 +203,8 @@ export class CoordinatedKV implements KV {
   async commit(options: { alarmAt?: number } = {}): Promise<string[]> {
     const entries: Record<string, Entry | number> = {};
     const now = Date.now();
+    // What was read through from KV and not changed: remembered from now on, so it is read through once.
+    for (const [key, v] of this.readThrough) if (!this.buffer.has(key)) entries[VALUE_PREFIX + key] = { v };
     for (const [key, v] of this.buffer) {
       entries[VALUE_PREFIX + key] = { v };
       entries[DIRTY_PREFIX + key] = now;
@@ -174,6 +215,7 @@ export class CoordinatedKV implements KV {
     await Promise.all([putAll(this.storage, entries), alarm]);
     const written = [...this.buffer.keys()];
     this.buffer.clear();
+    this.readThrough.clear();
     return written;
   }
 }

@@ -25,8 +25,12 @@
  *    operation's words gone or present in KV, never a cached answer from before it. It is paced like
  *    any key (one write a second), so a burst of publishes costs one generation write a second.
  * 7. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
- *    retraction); the object's KV yields to the event loop every few storage operations and the mirror
- *    rests between batches, so a large operation never holds the thread that lookups need.
+ *    retraction); the operation runs in slices — the object's KV spends a shared budget of work units
+ *    (keys and kilobytes) and every concurrent chain waits for a turn of the event loop when it is
+ *    spent (coordinated-kv.ts) — and the mirror rests after each batch of writes as long as it took,
+ *    so a large operation never holds the thread that lookups need for more than a slice. The commit
+ *    itself stays one synchronous storage write (all or nothing, 2.): the one block that grows with
+ *    the operation.
  *
  * Invariants: (a) dirty mark in storage ⇒ an alarm is armed (or the loop holding it is running
  * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value;
@@ -43,6 +47,7 @@ import { GENERATION_KEY, newGeneration } from '../store/generation';
 import { KEY_PREFIX } from '../store/keys';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
 import { ensureLexicon } from '../lexicon-loader';
+import { yieldToEventLoop } from '../core/slices';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
 
 /** KV accepts about one write per second to the same key. */
@@ -57,9 +62,26 @@ export const KV_KEY_WRITE_INTERVAL_MS = 1000;
 export const MIRROR_WAIT_MS = 30_000;
 /** KV writes per mirror round, well under the per-invocation operation limit. */
 const MIRROR_ROUND_MAX = 400;
-/** Parallel KV writes within a round. */
+/**
+ * Parallel KV writes within a batch (KV round trips overlap, so this is the mirror's throughput per
+ * round trip in production). They are issued a few per turn of the event loop, not all at once: under
+ * `wrangler dev` a KV write costs this thread a few milliseconds, and 32 issued together were a block
+ * that held lookups at p99 ~260 ms while a large publish mirrored.
+ */
 const MIRROR_PARALLEL = 32;
-/** Longest rest between two batches of a round (the rest equals the batch's own time, up to this). */
+/**
+ * KV writes issued per turn of the event loop (see MIRROR_PARALLEL): one per turn kept lookups at
+ * p99 ~95 ms but mirrored only ~55 keys a second under `wrangler dev`; four is a ~10 ms burst.
+ */
+const MIRROR_WRITES_PER_TURN = 4;
+/**
+ * Rest after each batch, as a multiple of the batch's own time: the mirror writes at most half the
+ * time, so lookups reading KV meanwhile queue behind one batch, not thousands of writes (in
+ * `wrangler dev` the local KV runs on the thread that answers lookups). In production a batch is KV
+ * round trips, and the rest costs only mirroring time: 7,700 keys in about half a minute.
+ */
+const MIRROR_REST_FACTOR = 1;
+/** Longest rest between two batches of a round (see MIRROR_REST_FACTOR). */
 const MIRROR_REST_MAX_MS = 200;
 /**
  * When the alarm armed with a commit fires. Long enough that an ordinary publish's own mirror loop
@@ -310,32 +332,43 @@ export class IndexCoordinator extends DurableObject<Env> {
       i = end;
       const versions = new Map(batch.map((k) => [k, this.dirty.get(k)]));
       const entries = await this.ctx.storage.get<{ v: string | null }>(batch.map((k) => VALUE_PREFIX + k));
-      await Promise.all(
-        batch.map(async (key) => {
-          const value = entries.get(VALUE_PREFIX + key)?.v ?? null;
-          try {
-            if (value === null) await this.env.QS_KV.delete(key);
-            else await this.env.QS_KV.put(key, value);
-            this.lastKvWrite.set(key, Date.now());
-            this.counters.kvWrites++;
-            // Clean only if nobody changed the key while we were writing the older value.
-            if (this.dirty.get(key) === versions.get(key)) {
-              this.dirty.delete(key);
-              this.dirtySince.delete(key);
-              await this.ctx.storage.delete(DIRTY_PREFIX + key);
-            }
-          } catch (err) {
-            failures++;
-            this.counters.kvWriteFailures++;
-            console.warn('KV mirror write failed; will retry', key, err);
+      const cleaned: string[] = [];
+      const writes: Promise<void>[] = [];
+      const writeOne = async (key: string) => {
+        const value = entries.get(VALUE_PREFIX + key)?.v ?? null;
+        try {
+          if (value === null) await this.env.QS_KV.delete(key);
+          else await this.env.QS_KV.put(key, value);
+          this.lastKvWrite.set(key, Date.now());
+          this.counters.kvWrites++;
+          // Clean only if nobody changed the key while we were writing the older value.
+          if (this.dirty.get(key) === versions.get(key)) {
+            this.dirty.delete(key);
+            this.dirtySince.delete(key);
+            cleaned.push(DIRTY_PREFIX + key);
           }
-        }),
-      );
+        } catch (err) {
+          failures++;
+          this.counters.kvWriteFailures++;
+          console.warn('KV mirror write failed; will retry', key, err);
+        }
+      };
+      // A few writes issued per turn of the event loop (MIRROR_WRITES_PER_TURN: why); all run in parallel.
+      for (let k = 0; k < batch.length; k++) {
+        writes.push(writeOne(batch[k]));
+        if ((k + 1) % MIRROR_WRITES_PER_TURN === 0) await yieldToEventLoop();
+      }
+      await Promise.all(writes);
+      // The batch's marks in one storage write (one each was a transaction each). A crash before it
+      // only means these keys are written to KV once more. A key a later commit dirtied again meanwhile
+      // keeps that commit's mark (checked now, with no await before the delete is issued).
+      const stillClean = cleaned.filter((mark) => !this.dirty.has(mark.slice(DIRTY_PREFIX.length)));
+      if (stillClean.length) await this.ctx.storage.delete(stillClean);
       for (const wake of [...this.waiters]) wake();
-      // At most half the time writing: rest as long as the batch took (capped), so lookups reading KV
-      // meanwhile are not queued behind thousands of writes — in `wrangler dev` the local KV shares
-      // this process, and back-to-back batches of a large publish held lookups at seconds.
-      if (!force && i < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, Date.now() - batchStarted));
+      // At most half the time writing (MIRROR_REST_FACTOR), so lookups reading KV meanwhile are
+      // not queued behind thousands of writes — in `wrangler dev` the local KV shares this thread, and
+      // back-to-back batches of a large publish held lookups at seconds.
+      if (!force && i < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, MIRROR_REST_FACTOR * (Date.now() - batchStarted)));
     }
     failures += await this.mirrorGeneration(force);
     this.pruneWriteTimes();

@@ -4,7 +4,7 @@
  *  2. source message → `readSource`: fetch the feed / sitemap, claim its new or changed items in the
  *     ledger, put them on the item queue (a sitemap index puts its child sitemaps back on the source
  *     queue; a ClaimReview feed is published directly: it carries its data);
- *  3. item message → `readItem`: fetch the page, extract it with the CLI's library (`parseSource`),
+ *  3. item message → `readItem`: fetch the page, extract it with the CLI's library (`parseSourceSliced`: in slices),
  *     publish it — and any ClaimReview it carries — through the IndexCoordinator.
  *
  * Invariants:
@@ -19,7 +19,7 @@
 import { isoDate } from '../core/dates';
 import { articleIdFor, claimIdFor } from '../core/ids';
 import { claimsFromClaimReviewJson } from '../core/extract/claim-review';
-import { parseSource } from '../core/extract/sources';
+import { parseSourceSliced } from '../core/extract/sources';
 import { FeedError, parseFeed, type FeedItem } from '../core/feeds';
 import { FetchRefused } from '../core/fetch-policy';
 import type { ArticleSource, ClaimSource } from '../core/types';
@@ -238,7 +238,7 @@ export async function readItem(env: IngestEnv, job: ItemJob): Promise<ItemOutcom
   const id = memory?.articleId ?? articleIdFor({ url: job.url, title: '' });
   let parsed;
   try {
-    parsed = parseSource(`${id}.html`, fetched.bytes);
+    parsed = await parseSourceSliced(`${id}.html`, fetched.bytes);
   } catch (e) {
     return fail(`no article could be extracted: ${(e as Error).message.replace(/^[^:]*\.html: /, '')}`);
   }

@@ -6,6 +6,7 @@
  */
 import { excerptFeatures, updatePosting } from '../core/features';
 import { tokenize } from '../core/normalise';
+import { yieldToEventLoop } from '../core/slices';
 import { keys } from './keys';
 import type { KV } from './kv';
 
@@ -24,12 +25,23 @@ export interface IndexChange {
 
 /** Concurrent KV operations while updating (Workers allow 6 simultaneous connections; KV gets are cheap). */
 const CONCURRENCY = 64;
+/**
+ * Units tokenised between two turns of the event loop: a paragraph's tokens and features take about
+ * half a millisecond, and a large article files hundreds of units — in one go that was ~100 ms during
+ * which nothing else sharing the thread (lookups, in `wrangler dev`) could run.
+ */
+const UNITS_PER_SLICE = 16;
 
 export async function updateUnitIndex(kv: KV, change: IndexChange): Promise<{ keysWritten: number }> {
   const removeBy = new Map<string, Set<string>>();
   const addBy = new Map<string, string[]>();
   const file = (ex: IndexUnit) => excerptFeatures(tokenize(ex.text));
+  let filed = 0;
+  const pace = async () => {
+    if (++filed % UNITS_PER_SLICE === 0) await yieldToEventLoop();
+  };
   for (const ex of change.removed) {
+    await pace();
     for (const f of file(ex)) {
       let s = removeBy.get(f);
       if (!s) removeBy.set(f, (s = new Set()));
@@ -37,6 +49,7 @@ export async function updateUnitIndex(kv: KV, change: IndexChange): Promise<{ ke
     }
   }
   for (const ex of change.added) {
+    await pace();
     for (const f of file(ex)) {
       const removing = removeBy.get(f);
       if (removing?.has(ex.id)) {

@@ -3,6 +3,7 @@
  * A file of its own because it needs a DOM (linkedom): the public worker imports the rest of
  * claim-review.ts (ratings, ClaimReview ↔ claim) and must not carry an HTML parser (docs/sources.md).
  */
+import { boundMarkup } from './bounds';
 import { decodeHtml } from './charset';
 import { claimsFromClaimReviewJson, mergeSameClaims, type ClaimImport } from './claim-review';
 import { type DomDocument, parseDocument } from './dom';
@@ -22,7 +23,8 @@ export function claimsFromHtml(bytes: Uint8Array | string, pageUrl = ''): ClaimI
   const { text: html } = decodeHtml(bytes);
   // Cheap test first: most pages have no ClaimReview and need no DOM.
   if (!/ClaimReview/.test(html)) return { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
-  const document = parseDocument(html);
+  // Bounded like the article extraction (bounds.ts): no markup shape makes this parse slow.
+  const document = parseDocument(boundMarkup(html).html);
   const url = pageUrl || pageUrlOf(document);
   const out: ClaimImport & { blocks: number } = { format: 'claimreview', claims: [], rejected: [], blocks: 0 };
   [...document.querySelectorAll('script[type="application/ld+json"]')].forEach((script, i) => {

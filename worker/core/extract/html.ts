@@ -9,7 +9,9 @@
 import { Readability } from '@mozilla/readability';
 import { InputError } from '../errors';
 import type { ArticleSource } from '../types';
-import { boundMarkup } from './bounds';
+import { runSliced, runToEnd, type Sliced } from '../slices';
+import { blockWalk, type PageFacts } from './block-walk';
+import { boundMarkupSteps } from './bounds';
 import { decodeHtml } from './charset';
 import { type DomDocument, type DomElement, type DomNode, isElement, NodeType, parseDocument } from './dom';
 import { tidyParagraph } from './paragraphs';
@@ -39,8 +41,8 @@ function names(v: unknown): string {
     .join(', ');
 }
 
-/** The most article-like JSON-LD object on the page (NewsArticle beats WebPage). */
-function jsonLdArticle(document: DomDocument): Json | undefined {
+/** The most article-like JSON-LD object among a page's `application/ld+json` blocks (NewsArticle beats WebPage). */
+function jsonLdArticle(blocks: string[]): Json | undefined {
   const found: Json[] = [];
   const visit = (node: unknown) => {
     for (const item of asArray(node as Json | Json[])) {
@@ -50,9 +52,9 @@ function jsonLdArticle(document: DomDocument): Json | undefined {
       if (types.some((t) => ARTICLE_TYPES.test(t))) found.push(item);
     }
   };
-  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+  for (const block of blocks) {
     try {
-      visit(JSON.parse((script.textContent ?? '').trim().replace(/^<!--|-->$/g, '')));
+      visit(JSON.parse(block.trim().replace(/^<!--|-->$/g, '')));
     } catch {
       /* malformed JSON-LD is common on real pages: skip it */
     }
@@ -61,13 +63,34 @@ function jsonLdArticle(document: DomDocument): Json | undefined {
   return found.sort((a, b) => rank(a) - rank(b))[0];
 }
 
-function meta(document: DomDocument, ...names: string[]): string {
+/** The first non-empty `content` among the meta tags named so (property, name or itemprop), by priority. */
+function meta(facts: PageFacts, ...names: string[]): string {
   for (const name of names) {
-    const el = document.querySelector(`meta[property="${name}"], meta[name="${name}"], meta[itemprop="${name}"]`);
-    const content = el?.getAttribute('content')?.trim();
+    const content = facts.meta.get(name);
     if (content) return content;
   }
   return '';
+}
+
+/**
+ * A DOM's metadata in one pass over its meta tags (one `querySelector` per name scanned the whole
+ * document some twenty times: a quarter of a second on a large page).
+ */
+function factsOf(document: DomDocument): PageFacts {
+  const facts: PageFacts = { meta: new Map(), title: '', canonical: '', lang: '', jsonLd: [] };
+  for (const el of document.querySelectorAll('meta')) {
+    const content = el.getAttribute('content')?.trim();
+    if (!content) continue;
+    for (const attr of ['property', 'name', 'itemprop']) {
+      const key = el.getAttribute(attr);
+      if (key && !facts.meta.has(key)) facts.meta.set(key, content);
+    }
+  }
+  facts.title = (document.querySelector('title')?.textContent ?? '').trim();
+  facts.canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() ?? '';
+  facts.lang = document.documentElement?.getAttribute('lang')?.trim() ?? '';
+  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) facts.jsonLd.push(script.textContent ?? '');
+  return facts;
 }
 
 const BLOCK_TAGS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'FIGCAPTION', 'DD', 'DT', 'TD', 'TH']);
@@ -102,8 +125,7 @@ function trailingBreak(text: string): boolean | null {
  * directly in a container (a div with text and <br>, a <header> lede).
  */
 export function paragraphsFromHtml(html: string): string[] {
-  const document = parseDocument(`<!doctype html><html><body>${html}</body></html>`);
-  return paragraphsFromElement(document.body);
+  return paragraphsFromElement(parseDocument(`<!doctype html><html><body>${html}</body></html>`).body);
 }
 
 /**
@@ -226,7 +248,7 @@ function giveDocumentShape(document: DomDocument): void {
       }
       return;
     }
-    if (node.nodeType === NodeType.text && (node.textContent ?? '').trim()) inBody = true;
+    if (node.nodeType === 3 && (node.textContent ?? '').trim()) inBody = true;
     (inBody ? body : head).appendChild(node);
   };
   for (const node of [...document.childNodes]) place(node);
@@ -235,19 +257,13 @@ function giveDocumentShape(document: DomDocument): void {
 
 /**
  * Pages with more elements than this skip Readability for the linear block walk. Real article pages
- * have up to ~3,000 (the shared corpus's 46 pages: 2,953 at most); Readability is quadratic in the
- * element count (3,900 sibling blocks 62 deep took 3.3 s in-process), so this keeps it near a second.
+ * have up to ~3,000 (the shared corpus's 46 pages: 2,953 at most; Readability takes 0.1–0.4 s on the
+ * largest); Readability is quadratic in the element count (3,900 sibling blocks 62 deep took 3.3 s
+ * in-process). Within this cap the worst shape found, 3,400 sibling <div>s 15 levels deep, takes
+ * ~1.3 s in-process: Readability is one library call, the one slice of extraction not cut smaller
+ * (`npm run bench faults` shows it).
  */
 export const READABILITY_MAX_ELEMENTS = 3500;
-
-/** Page furniture, never article text: dropped before the block walk that stands in for Readability. */
-const FURNITURE = 'nav, header, footer, aside, form, menu, [role="navigation"], [role="banner"], [role="contentinfo"], [aria-hidden="true"]';
-
-/** The element itself, or (when `strip`) with its page furniture removed. */
-function withoutFurniture(root: DomElement, strip: boolean): DomElement {
-  if (strip) for (const el of [...root.querySelectorAll(FURNITURE)]) el.remove();
-  return root;
-}
 
 /** Less text than this is a page without an article (a home page, an error page, a shell waiting for scripts). */
 const MIN_ARTICLE_CHARS = 80;
@@ -260,43 +276,81 @@ export interface HtmlExtraction {
 
 /** Extracts article text and metadata from a raw page. Throws when no article text is found. */
 export function extractHtml(bytes: Uint8Array | string, fallbackTitle = ''): HtmlExtraction {
+  return runToEnd(extractHtmlSteps(bytes, fallbackTitle));
+}
+
+/**
+ * `extractHtml` in bounded slices with a turn of the event loop between them (the ingest worker: in
+ * `wrangler dev` it shares a thread with the worker that answers lookups and /healthz). Same result.
+ */
+export function extractHtmlSliced(bytes: Uint8Array | string, fallbackTitle = ''): Promise<HtmlExtraction> {
+  return runSliced(extractHtmlSteps(bytes, fallbackTitle));
+}
+
+/**
+ * The extraction as slices (core/slices.ts). Each slice is bounded: the bounds pass and the linear
+ * extractor (block-walk.ts) work through the page in fixed-size chunks; on the Readability path the DOM
+ * has at most READABILITY_MAX_ELEMENTS elements at most MAX_NESTING_DEPTH deep, which bounds its parse
+ * and Readability itself — the one step that cannot be cut (a library call).
+ */
+export function* extractHtmlSteps(bytes: Uint8Array | string, fallbackTitle = ''): Sliced<HtmlExtraction> {
   const { text: decoded, charset } = decodeHtml(bytes);
   // Depth capped and size checked in one linear pass before any DOM exists (bounds.ts: why).
-  const { html, elements } = boundMarkup(decoded);
+  const { html, domElements } = yield* boundMarkupSteps(decoded);
+  yield;
+  // Readability is quadratic in the element count (3,900 sibling blocks 62 deep: ~3.3 s), so larger
+  // pages get the linear block walk instead: every paragraph outside navigation and page furniture.
+  // Counted as the DOM will hold them: the <br>s left for dropped tags are elements Readability walks.
+  if (domElements > READABILITY_MAX_ELEMENTS) {
+    const { facts, paragraphs } = yield* blockWalk(html);
+    return finish({ facts, article: null, blockParagraphs: paragraphs, blocksOnly: true, fallbackTitle, charset });
+  }
   const document = parseDocument(html);
   const fragment = !hasDocumentShape(document);
   if (fragment) giveDocumentShape(document);
-  const ld = jsonLdArticle(document) ?? {};
-  const canonical = document.querySelector('link[rel="canonical"]')?.getAttribute('href')?.trim() ?? '';
-  const lang = document.documentElement?.getAttribute('lang')?.trim() ?? '';
-  const fromTags = {
-    title: text(ld.headline) || meta(document, 'og:title', 'twitter:title') || (document.querySelector('title')?.textContent ?? '').trim(),
-    url: text(ld.url) || meta(document, 'og:url') || canonical || text(ld.mainEntityOfPage),
-    publisher: text((ld.publisher as Json)?.name ?? ld.publisher) || meta(document, 'og:site_name', 'application-name'),
-    author: names(ld.author) || meta(document, 'author', 'article:author', 'byl', 'parsely-author', 'dc.creator', 'sailthru.author'),
-    published:
-      text(ld.datePublished) ||
-      meta(document, 'article:published_time', 'datePublished', 'pubdate', 'publishdate', 'date', 'dc.date', 'parsely-pub-date', 'sailthru.date'),
-    language: text(ld.inLanguage) || lang || meta(document, 'og:locale', 'language', 'content-language').replace('_', '-'),
-  };
+  const facts = factsOf(document);
   // A fragment is content someone chose to ingest, not a page to dig an article out of: should
   // Readability keep too little of it, its own blocks are the text (taken now: Readability mutates).
-  // Readability is quadratic in the element count (3,900 sibling blocks 62 deep: ~3.3 s), so larger
-  // pages get the linear block walk instead: every paragraph outside navigation and page furniture.
-  const readable = elements <= READABILITY_MAX_ELEMENTS;
-  const fragmentParagraphs = fragment || !readable ? paragraphsFromElement(withoutFurniture(document.body, !readable)) : [];
+  const blockParagraphs = fragment ? paragraphsFromElement(document.body) : [];
+  yield;
   // Readability mutates the document, so it runs after the metadata pass; its own element check
   // (which throws) backs up the count above.
-  const article = readable ? new Readability(document, { maxElemsToParse: READABILITY_MAX_ELEMENTS + 10 }).parse() : null;
+  const article = new Readability(document, { maxElemsToParse: READABILITY_MAX_ELEMENTS + 10 }).parse();
+  yield;
+  return finish({ facts, article, blockParagraphs, blocksOnly: false, fallbackTitle, charset });
+}
+
+/** Metadata, title and paragraphs from either path: Readability's article, or the block walk's paragraphs. */
+function finish(page: {
+  facts: PageFacts;
+  article: ReturnType<Readability['parse']>;
+  blockParagraphs: string[];
+  /** No Readability: the block walk's paragraphs are the text. */
+  blocksOnly: boolean;
+  fallbackTitle: string;
+  charset: string;
+}): HtmlExtraction {
+  const { facts, article, blockParagraphs, blocksOnly, fallbackTitle, charset } = page;
+  const ld = jsonLdArticle(facts.jsonLd) ?? {};
+  const fromTags = {
+    title: text(ld.headline) || meta(facts, 'og:title', 'twitter:title') || facts.title,
+    url: text(ld.url) || meta(facts, 'og:url') || facts.canonical || text(ld.mainEntityOfPage),
+    publisher: text((ld.publisher as Json)?.name ?? ld.publisher) || meta(facts, 'og:site_name', 'application-name'),
+    author: names(ld.author) || meta(facts, 'author', 'article:author', 'byl', 'parsely-author', 'dc.creator', 'sailthru.author'),
+    published:
+      text(ld.datePublished) ||
+      meta(facts, 'article:published_time', 'datePublished', 'pubdate', 'publishdate', 'date', 'dc.date', 'parsely-pub-date', 'sailthru.date'),
+    language: text(ld.inLanguage) || facts.lang || meta(facts, 'og:locale', 'language', 'content-language').replace('_', '-'),
+  };
   const author = (article?.byline?.trim() || fromTags.author).replace(/^by\s+/i, '').replace(/\s+/g, ' ');
   const title = (article?.title?.trim() || fromTags.title || fallbackTitle).replace(/\s+/g, ' ');
   const countChars = (ps: string[]) => ps.join('').replace(/\s+/g, '').length;
   // A byline paragraph ("By Zoë Ørsted") is metadata, not article text.
   const notByline = (p: string, i: number) => !(i < 3 && author && /^by\s/i.test(p) && p.slice(3).trim() === author);
   let paragraphs = (article?.content ? paragraphsFromHtml(article.content) : []).filter(notByline);
-  if ((!readable || countChars(paragraphs) < MIN_ARTICLE_CHARS) && fragmentParagraphs.length) {
+  if ((blocksOnly || countChars(paragraphs) < MIN_ARTICLE_CHARS) && blockParagraphs.length) {
     // As Readability does, a heading repeating the title is the title, not body text.
-    const own = fragmentParagraphs.filter((p, i) => !(i < 3 && p === title)).filter(notByline);
+    const own = blockParagraphs.filter((p, i) => !(i < 3 && p === title)).filter(notByline);
     if (countChars(own) >= MIN_ARTICLE_CHARS) paragraphs = own;
   }
   const chars = countChars(paragraphs);

@@ -8,7 +8,8 @@
  *   ClaimReviews in its JSON-LD (a fact-check page) are imported with the page as their URL
  * - `*.tsv`: the LIAR dataset; `*.csv`: a ClaimsKG export (extract/claim-review.ts)
  */
-import { InputError } from '../errors';
+import { InputError, MarkupBoundsError } from '../errors';
+import { runSliced, runToEnd, type Sliced } from '../slices';
 import type { ArticleSource, ClaimSource } from '../types';
 import {
   claimsFromClaimReviewJson,
@@ -21,7 +22,7 @@ import {
   type Rejected,
 } from './claim-review';
 import { claimsFromHtml } from './claim-review-html';
-import { extractHtml } from './html';
+import { extractHtmlSteps } from './html';
 
 export type ParsedSource =
   | { kind: 'article'; source: ArticleSource; imported?: ClaimImport }
@@ -95,6 +96,18 @@ const baseName = (fileName: string) => fileName.split(/[\\/]/).pop() ?? fileName
 const imported = (i: ClaimImport, note?: string): ParsedSource => ({ kind: 'claims', claims: i.claims, format: i.format, rejected: i.rejected, ...(note ? { note } : {}) });
 
 export function parseSource(fileName: string, bytes: Uint8Array | string): ParsedSource {
+  return runToEnd(parseSourceSteps(fileName, bytes));
+}
+
+/**
+ * `parseSource` with a turn of the event loop between bounded slices of an HTML page's extraction
+ * (html.ts `extractHtmlSteps`): what a worker that shares its thread with others runs. Same result.
+ */
+export function parseSourceSliced(fileName: string, bytes: Uint8Array | string): Promise<ParsedSource> {
+  return runSliced(parseSourceSteps(fileName, bytes));
+}
+
+function* parseSourceSteps(fileName: string, bytes: Uint8Array | string): Sliced<ParsedSource> {
   const name = baseName(fileName).toLowerCase();
   if (name.endsWith('.claims.json')) return { kind: 'claims', format: 'claims-json', claims: validateClaims(parseJson(decodeText(bytes, fileName), fileName), fileName) };
   if (name.endsWith('.json') || name.endsWith('.jsonld')) {
@@ -130,9 +143,11 @@ export function parseSource(fileName: string, bytes: Uint8Array | string): Parse
     let article: ArticleSource;
     let reviews: ClaimImport & { blocks: number };
     try {
-      article = extractHtml(bytes, baseName(fileName).replace(/\.html?$/i, '')).source;
+      article = (yield* extractHtmlSteps(bytes, baseName(fileName).replace(/\.html?$/i, ''))).source;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
+      // Markup past the bounds is not read at all, not even for its JSON-LD.
+      if (e instanceof MarkupBoundsError) throw new InputError(`${fileName}: ${e.message}`);
       // A fact-check page whose text cannot be extracted still gives its ClaimReviews.
       reviews = claimsFromHtml(bytes);
       if (reviews.claims.length || reviews.rejected.length) return imported(reviews, `no article: ${(e as Error).message}`);
