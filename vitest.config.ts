@@ -34,14 +34,24 @@ const builtWidgetAsIs: Plugin = {
  * once and twice at most (so the slow host reaches the dead-letter queue within a test), and
  * batches are not held for 5 s.
  */
-function ingestWorker(name: string, runner: string, overrides: { bindings: Record<string, string>; queueSuffix?: string; outboundService?: (request: Request) => Promise<Response> }) {
+function ingestWorker(
+  name: string,
+  runner: string,
+  overrides: { bindings: Record<string, string>; queueSuffix?: string; outboundService?: (request: Request) => Promise<Response> },
+) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions('ingest/wrangler.toml');
   const suffix = overrides.queueSuffix ?? '';
   const rename = (queue: string) => `${queue}${suffix}`;
   const consumers = Object.fromEntries(
     Object.entries(workerOptions.queueConsumers as Record<string, Record<string, unknown>>).map(([queue, c]) => [
       rename(queue),
-      { ...c, maxBatchTimeout: 1, retryDelay: 0, ...(c.maxRetries !== undefined ? { maxRetries: 2 } : {}), ...(c.deadLetterQueue ? { deadLetterQueue: rename(String(c.deadLetterQueue)) } : {}) },
+      {
+        ...c,
+        maxBatchTimeout: 1,
+        retryDelay: 0,
+        ...(c.maxRetries !== undefined ? { maxRetries: 2 } : {}),
+        ...(c.deadLetterQueue ? { deadLetterQueue: rename(String(c.deadLetterQueue)) } : {}),
+      },
     ]),
   );
   const producers = Object.fromEntries(
@@ -60,7 +70,13 @@ function ingestWorker(name: string, runner: string, overrides: { bindings: Recor
     },
     queueProducers: producers,
     queueConsumers: consumers,
-    bindings: { ...(workerOptions.bindings as Record<string, string>), ADMIN_TOKEN: 'test-admin-token', FETCH_TIMEOUT_MS: '2000', RETRY_BASE_SECONDS: '0', ...overrides.bindings },
+    bindings: {
+      ...(workerOptions.bindings as Record<string, string>),
+      ADMIN_TOKEN: 'test-admin-token',
+      FETCH_TIMEOUT_MS: '2000',
+      RETRY_BASE_SECONDS: '0',
+      ...overrides.bindings,
+    },
     ...(overrides.outboundService ? { outboundService: overrides.outboundService } : {}),
   };
 }
@@ -95,7 +111,11 @@ function workerProject(name: string, opts: { include: string[]; exclude?: string
           serviceBindings: { INGEST_PRODUCTION: 'quotesource-ingest-production' },
           workers: [
             ingestWorker('quotesource-ingest', runner, { bindings: { FETCH_ALLOW_LOOPBACK: 'on' } }),
-            ingestWorker('quotesource-ingest-production', runner, { bindings: { FETCH_ALLOW_LOOPBACK: 'off' }, queueSuffix: '-production', outboundService: fixtureHostOnly }),
+            ingestWorker('quotesource-ingest-production', runner, {
+              bindings: { FETCH_ALLOW_LOOPBACK: 'off' },
+              queueSuffix: '-production',
+              outboundService: fixtureHostOnly,
+            }),
           ],
         },
       }),

@@ -30,7 +30,12 @@ interface Variant {
 }
 
 function wrangler(args: string[]): string {
-  return execFileSync('npx', ['wrangler', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  return execFileSync('npx', ['wrangler', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
 }
 
 /** CPU in a V8 CPU profile: samples in JS frames and in the garbage collector (idle and program excluded). */
@@ -56,7 +61,8 @@ export async function run(): Promise<BenchSection> {
   const root = await readFile(join(ROOT, 'wrangler.toml'), 'utf8');
   const withoutMinify = root.replace(/^minify = true\n/m, '').replace(/^upload_source_maps = true\n/m, '');
   const withoutAliases = withoutMinify.replace(/^\[alias\]\n(?:"[^\n]*\n)+/m, '');
-  if (withoutMinify === root || withoutAliases === withoutMinify) throw new Error('bench bundle: wrangler.toml no longer has the `minify` line or the `[alias]` table this bench takes out');
+  if (withoutMinify === root || withoutAliases === withoutMinify)
+    throw new Error('bench bundle: wrangler.toml no longer has the `minify` line or the `[alias]` table this bench takes out');
   // Beside the root config, so that its relative paths (main, assets) mean the same.
   const configs: Variant[] = [
     { name: 'baseline: no build-time measures', config: join(ROOT, '.bench-bundle-baseline.toml') },
@@ -98,7 +104,10 @@ export async function run(): Promise<BenchSection> {
       '',
       '| build | index.js raw | gzip | start-up CPU, lowest (JS + GC) | median |',
       '|---|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.name} | ${kb(r.raw)} | **${kb(r.gzip)}** | **${ms(r.startupLowest.total)}** (${ms(r.startupLowest.js)} + ${ms(r.startupLowest.gc)}) | ${ms(r.startupMedian)} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${kb(r.raw)} | **${kb(r.gzip)}** | **${ms(r.startupLowest.total)}** (${ms(r.startupLowest.js)} + ${ms(r.startupLowest.gc)}) | ${ms(r.startupMedian)} |`,
+      ),
       '',
       `Shipped against the baseline: gzip ${kb(shipped.gzip)} vs ${kb(baseline.gzip)} (${((1 - shipped.gzip / baseline.gzip) * 100).toFixed(0)}% less); start-up ${ms(shipped.startupLowest.total)} vs ${ms(baseline.startupLowest.total)} at the lowest.`,
       `Targets (issue 12, item 4): ≤ 150 KB gzip (${shipped.gzip <= 150 * 1000 ? 'met' : 'NOT met'}: ${shipped.gzip} B), start-up well under the ${ISSUE_BEFORE.startupMs} ms the issue measured before the split (which it put at ${ISSUE_BEFORE.gzipKB} KB gzip).`,

@@ -84,7 +84,11 @@ function thousandWordDrafts(articles: ArticleSource[]): ArticleSource[] {
 }
 
 const diffText = (q: CheckedQuotation) =>
-  q.differences.map((d) => (d.kind === 'delete' ? `-${d.source}` : d.kind === 'insert' ? `+${d.quoted}` : `-${d.source} +${d.quoted}`) + (d.meaning ? ` (${d.meaning})` : '')).join('; ');
+  q.differences
+    .map(
+      (d) => (d.kind === 'delete' ? `-${d.source}` : d.kind === 'insert' ? `+${d.quoted}` : `-${d.source} +${d.quoted}`) + (d.meaning ? ` (${d.meaning})` : ''),
+    )
+    .join('; ');
 
 export async function run() {
   if (!corpusAvailable()) return { title: TITLE, markdown: '_Skipped: the corpus is not present._', figures: { skipped: true } };
@@ -105,7 +109,12 @@ export async function run() {
   /* --- statuses: every PolNeAR article as a draft --- */
   const rows: { file: string; q: CheckedQuotation }[] = [];
   for (const d of polnear) {
-    const { quotations } = await checkDraft(kv, { title: d.source.title, body: d.source.body, url: d.source.url || urlOf(d.file), published: d.source.published });
+    const { quotations } = await checkDraft(kv, {
+      title: d.source.title,
+      body: d.source.body,
+      url: d.source.url || urlOf(d.file),
+      published: d.source.published,
+    });
     for (const q of quotations) rows.push({ file: d.file.replace(/\.txt$/, ''), q });
   }
   const counts: Record<string, number> = {};
@@ -147,35 +156,37 @@ export async function run() {
   const dir = process.env.CHECK_BENCH_HTTP === '0' ? null : await buildWorkerSnapshot('check-bench-');
   let server: DevServer | undefined;
   if (!dir) http.error = 'skipped (CHECK_BENCH_HTTP=0)';
-  else try {
-    const persistTo = join(dir, 'state');
-    await writeLocalKV([...kv.data], new Map(), persistTo, await namespaceIdFromWranglerToml(dir));
-    server = await startWranglerDev({ dir, port: PORT, persistTo, vars: { RATE_LIMIT: 'off' }, hardStop: Date.now() + 15 * 60_000 });
-    const post = (path: string, body: unknown) => fetchWithin(`${server!.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 60_000);
-    for (const d of drafts.slice(0, 3)) await post('/v1/check', { text: d.body });
-    for (const d of drafts) {
-      // A different title each time: the body is the cache key, so each request is a miss.
-      const t = performance.now();
-      const res = await post('/v1/check', { text: d.body, title: `${d.title} ${Math.random()}` });
-      http.check.push(performance.now() - t);
-      if (res.status !== 200) http.non200++;
-      const { quotations } = (await res.json()) as { quotations: CheckedQuotation[] };
-      // Baseline: one lookup per quotation, sequentially (a client without the check endpoint).
-      const t2 = performance.now();
-      for (const q of quotations) {
-        const r = await post('/v1/lookup', { exact: q.text, limit: 1 });
-        if (r.status !== 200) http.non200++;
+  else
+    try {
+      const persistTo = join(dir, 'state');
+      await writeLocalKV([...kv.data], new Map(), persistTo, await namespaceIdFromWranglerToml(dir));
+      server = await startWranglerDev({ dir, port: PORT, persistTo, vars: { RATE_LIMIT: 'off' }, hardStop: Date.now() + 15 * 60_000 });
+      const post = (path: string, body: unknown) =>
+        fetchWithin(`${server!.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, 60_000);
+      for (const d of drafts.slice(0, 3)) await post('/v1/check', { text: d.body });
+      for (const d of drafts) {
+        // A different title each time: the body is the cache key, so each request is a miss.
+        const t = performance.now();
+        const res = await post('/v1/check', { text: d.body, title: `${d.title} ${Math.random()}` });
+        http.check.push(performance.now() - t);
+        if (res.status !== 200) http.non200++;
+        const { quotations } = (await res.json()) as { quotations: CheckedQuotation[] };
+        // Baseline: one lookup per quotation, sequentially (a client without the check endpoint).
+        const t2 = performance.now();
+        for (const q of quotations) {
+          const r = await post('/v1/lookup', { exact: q.text, limit: 1 });
+          if (r.status !== 200) http.non200++;
+        }
+        http.lookups.push(performance.now() - t2);
       }
-      http.lookups.push(performance.now() - t2);
+      log(`wrangler dev: p50 ${ms(pct(http.check, 50))}`);
+    } catch (err) {
+      http = { ...http, error: (err as Error).message.split('\n')[0] };
+      log(`wrangler dev part failed: ${http.error}`);
+    } finally {
+      await server?.stop();
+      await rm(dir, { recursive: true, force: true });
     }
-    log(`wrangler dev: p50 ${ms(pct(http.check, 50))}`);
-  } catch (err) {
-    http = { ...http, error: (err as Error).message.split('\n')[0] };
-    log(`wrangler dev part failed: ${http.error}`);
-  } finally {
-    await server?.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
 
   const statusRow = (c: Record<string, number>) => ['verbatim', 'changed', 'altered', 'misattributed', 'no-record'].map((s) => c[s] ?? 0).join(' | ');
   const examples = flagged
@@ -206,9 +217,13 @@ Most quotations are \`verbatim\` against the **earliest report** that printed th
 
 Every quotation the check flagged: **${flagged.length}** (${precision.altered.of} altered, ${precision.misattributed.of} misattributed); labelled **${labelled.length}**. Precision: altered **${precision.altered.right}/${precision.altered.labelled}**, misattributed **${precision.misattributed.right}/${precision.misattributed.labelled}**. Errors: ${errors.length ? errors.map((r) => `${r.q.status} "${clip(r.q.text, 60)}" (${r.file}): ${LABELS[keyOf(r)].note}`).join('; ') : 'none'}.
 
-${flagged.length ? `| status | draft | draft's words | original (speaker, date) | differences / attribution | label |
+${
+  flagged.length
+    ? `| status | draft | draft's words | original (speaker, date) | differences / attribution | label |
 |---|---|---|---|---|---|
-${examples}` : ''}
+${examples}`
+    : ''
+}
 
 Labelled when an earlier engine flagged them, no longer flagged (${cleared.length}, each ${cleared.every(([, l]) => !l.right) ? 'a wrong flag, fixed' : 'see its label'}): ${cleared.map(([k, l]) => `"${clip(k.split('|')[1], 60)}…" (${k.split('|')[0]}): ${l.right ? 'right' : 'wrong'} — ${l.note}`).join('; ') || 'none'}.
 
@@ -225,6 +240,18 @@ ${http.non200 ? `\nNon-200 answers: ${http.non200}.` : ''}`;
   return {
     title: TITLE,
     markdown,
-    figures: { quotations: rows.length, counts, primaryCounts, flagged: flagged.length, labelled: labelled.length, right: right.length, precision, inProcessMsP50: pct(inProcess, 50), httpMsP50: pct(http.check, 50), lookupsMsP50: pct(http.lookups, 50), httpError: http.error ?? null },
+    figures: {
+      quotations: rows.length,
+      counts,
+      primaryCounts,
+      flagged: flagged.length,
+      labelled: labelled.length,
+      right: right.length,
+      precision,
+      inProcessMsP50: pct(inProcess, 50),
+      httpMsP50: pct(http.check, 50),
+      lookupsMsP50: pct(http.lookups, 50),
+      httpError: http.error ?? null,
+    },
   };
 }

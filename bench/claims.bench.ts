@@ -19,11 +19,36 @@ import { loadLiarClaims } from './corpus-loaders';
 const KNOWN_ITEM_QUERIES = 400;
 const BASELINE_QUERIES = 120;
 const TOPIC_QUERIES = [
-  'health care', 'obama tax', 'unemployment rate', 'social security', 'minimum wage', 'abortion', 'immigration border wall',
-  'climate change', 'gun background checks', 'medicare cuts', 'federal deficit', 'stimulus jobs', 'voter fraud', 'death penalty',
-  'oil drilling', 'education spending', 'marijuana', 'iran nuclear', 'planned parenthood', 'property taxes',
-  'romney', 'hillary clinton emails', 'trump', 'scott walker union', 'rick perry texas', 'obamacare premiums', 'wall street banks',
-  'veterans', 'china trade', 'food stamps',
+  'health care',
+  'obama tax',
+  'unemployment rate',
+  'social security',
+  'minimum wage',
+  'abortion',
+  'immigration border wall',
+  'climate change',
+  'gun background checks',
+  'medicare cuts',
+  'federal deficit',
+  'stimulus jobs',
+  'voter fraud',
+  'death penalty',
+  'oil drilling',
+  'education spending',
+  'marijuana',
+  'iran nuclear',
+  'planned parenthood',
+  'property taxes',
+  'romney',
+  'hillary clinton emails',
+  'trump',
+  'scott walker union',
+  'rick perry texas',
+  'obamacare premiums',
+  'wall street banks',
+  'veterans',
+  'china trade',
+  'food stamps',
 ];
 
 /** Deterministic PRNG (mulberry32) so every run asks the same queries. */
@@ -68,7 +93,10 @@ async function linearScan(kv: MemoryKV, query: string, pageSize: number): Promis
     });
     if (hits >= need) scored.push({ id: c.id, score: Math.round(score * 1000) / 1000 });
   });
-  return scored.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, pageSize).map((s) => s.id);
+  return scored
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+    .slice(0, pageSize)
+    .map((s) => s.id);
 }
 
 function knownItemQueries(claims: Claim[]): { query: string; target: string }[] {
@@ -183,8 +211,19 @@ export async function run() {
         top10OverlapWithBaseline: overlap / BASELINE_QUERIES,
       },
     },
-    topic: { queries: TOPIC_QUERIES.length, top10OverlapWithBaseline: topicOverlap / TOPIC_QUERIES.length, engineMsP50: pct(topicMs, 50), engineMsP99: pct(topicMs, 99) },
-    engine: { msP50: pct(engineMs, 50), msP99: pct(engineMs, 99), keysReadP50: pct(engineKeys, 50), keysReadMax: Math.max(...engineKeys), roundTripsMax: Math.max(...engineTrips) },
+    topic: {
+      queries: TOPIC_QUERIES.length,
+      top10OverlapWithBaseline: topicOverlap / TOPIC_QUERIES.length,
+      engineMsP50: pct(topicMs, 50),
+      engineMsP99: pct(topicMs, 99),
+    },
+    engine: {
+      msP50: pct(engineMs, 50),
+      msP99: pct(engineMs, 99),
+      keysReadP50: pct(engineKeys, 50),
+      keysReadMax: Math.max(...engineKeys),
+      roundTripsMax: Math.max(...engineTrips),
+    },
     baseline: { msP50: pct(baseMs, 50), msP99: pct(baseMs, 99), keysRead: baseKeys },
     speedupP50: pct(baseMs, 50) / pct(engineMs, 50),
   };

@@ -21,13 +21,13 @@ export function loadSeed(): { articles: ArticleSource[]; claims: ClaimSource[] }
   // Article JSON files, plus `NAME.txt` with a `NAME.meta.json` sidecar (metadata beside the whole text
   // as the body, as the ingest CLI reads them); the sidecar itself is not an article.
   const articles = [
-    ...files
-      .filter((f) => f.endsWith('.json') && !/\.meta\.json$/i.test(f))
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ArticleSource),
+    ...files.filter((f) => f.endsWith('.json') && !/\.meta\.json$/i.test(f)).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ArticleSource),
     ...files
       .filter((f) => /\.txt$/i.test(f) && existsSync(join(dir, f.replace(/\.txt$/i, '.meta.json'))))
       .map((f) => {
-        const { note: _note, ...meta } = JSON.parse(readFileSync(join(dir, f.replace(/\.txt$/i, '.meta.json')), 'utf8')) as Omit<ArticleSource, 'body'> & { note?: string };
+        const { note: _note, ...meta } = JSON.parse(readFileSync(join(dir, f.replace(/\.txt$/i, '.meta.json')), 'utf8')) as Omit<ArticleSource, 'body'> & {
+          note?: string;
+        };
         void _note;
         return { ...meta, body: readFileSync(join(dir, f), 'utf8') } as ArticleSource;
       }),
@@ -76,7 +76,10 @@ export function loadPolnear(): PolnearDoc[] {
       if (parsed.kind !== 'article') throw new Error(`${file}: not an article`);
       const date = /_(\d{4}-\d{2}-\d{2})_/.exec(base)?.[1] ?? '';
       const publisher = base.split('_')[0];
-      const id = `polnear-${base}`.toLowerCase().replace(/[^a-z0-9.~-]+/g, '-').slice(0, 100);
+      const id = `polnear-${base}`
+        .toLowerCase()
+        .replace(/[^a-z0-9.~-]+/g, '-')
+        .slice(0, 100);
       const annFile = anns.find((a) => a.startsWith(base));
       const spans: PolnearSpan[] = [];
       if (annFile) {

@@ -90,7 +90,10 @@ async function readsPerLookup() {
   const excerpts: Excerpt[] = [];
   for (const [k, v] of kv.data) if (k.startsWith(KEY_PREFIX.excerpt)) excerpts.push(JSON.parse(v) as Excerpt);
   const queries = buildQueries(docs);
-  buildTruth(excerpts, queries.map((q) => q.base));
+  buildTruth(
+    excerpts,
+    queries.map((q) => q.base),
+  );
   const measure = async (featureBudget: number, readGeneration: boolean) => {
     const reads: number[] = [];
     let roundTrips = 0;
@@ -149,10 +152,18 @@ async function deleteToGone(server: DevServer) {
     return { found: body.matches.some((m) => m.article.id === id || m.source.article.id === id), cache: res.headers.get('x-cache') };
   };
   for (const d of docs) {
-    const id = `costs-${d.id}`.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').slice(0, 90).replace(/-+$/, '');
+    const id = `costs-${d.id}`
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .slice(0, 90)
+      .replace(/-+$/, '');
     const { id: _drop, ...source } = d.source;
     const t0 = performance.now();
-    const put = await fetchWithin(`${base}/v1/articles/${id}`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...source, id }) }, 60_000);
+    const put = await fetchWithin(
+      `${base}/v1/articles/${id}`,
+      { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...source, id }) },
+      60_000,
+    );
     const publishMs = performance.now() - t0;
     if (put.status !== 201 && put.status !== 200) throw new Error(`PUT ${id}: ${put.status} ${await put.text()}`);
     // A sentence of the article, looked up twice so its answer sits in the Cache API.
@@ -173,7 +184,15 @@ async function deleteToGone(server: DevServer) {
       if (!r.found) break;
       if (performance.now() - answered > 120_000) throw new Error(`${id} still found 120 s after DELETE`);
     }
-    rows.push({ id, publishMs, lookupsUntilGone: lookups, goneMs: performance.now() - answered, cachedBefore: cached.cache === 'HIT', kvPending, deleteMs: answered - t1 });
+    rows.push({
+      id,
+      publishMs,
+      lookupsUntilGone: lookups,
+      goneMs: performance.now() - answered,
+      cachedBefore: cached.cache === 'HIT',
+      kvPending,
+      deleteMs: answered - t1,
+    });
   }
   return rows;
 }
@@ -223,8 +242,30 @@ export async function run(): Promise<BenchSection> {
   const goneMs = gone.map((g) => g.goneMs);
   const figures = {
     readsPerLookup: reads,
-    writesPerArticle: { readsMean: mean(writes.polnearReads), callsMean: mean(writes.polnearCalls), n: w.length, mean: mean(w), p50: pct(w, 50), max: Math.max(...w), min: Math.min(...w), unchangedReingest: writes.unchangedWrites, perPublishWithGeneration: writesPerPublish },
-    deleteToGone: { kvPendingZero: gone.filter((g) => g.kvPending === 0).length, deleteMs: gone.map((g) => g.deleteMs), n: gone.length, lookupsUntilGone: gone.map((g) => g.lookupsUntilGone), p50Ms: pct(goneMs, 50), maxMs: Math.max(...goneMs), cachedBefore: gone.filter((g) => g.cachedBefore).length, publishP50Ms: pct(gone.map((g) => g.publishMs), 50) },
+    writesPerArticle: {
+      readsMean: mean(writes.polnearReads),
+      callsMean: mean(writes.polnearCalls),
+      n: w.length,
+      mean: mean(w),
+      p50: pct(w, 50),
+      max: Math.max(...w),
+      min: Math.min(...w),
+      unchangedReingest: writes.unchangedWrites,
+      perPublishWithGeneration: writesPerPublish,
+    },
+    deleteToGone: {
+      kvPendingZero: gone.filter((g) => g.kvPending === 0).length,
+      deleteMs: gone.map((g) => g.deleteMs),
+      n: gone.length,
+      lookupsUntilGone: gone.map((g) => g.lookupsUntilGone),
+      p50Ms: pct(goneMs, 50),
+      maxMs: Math.max(...goneMs),
+      cachedBefore: gone.filter((g) => g.cachedBefore).length,
+      publishP50Ms: pct(
+        gone.map((g) => g.publishMs),
+        50,
+      ),
+    },
     prices: PRICES,
   };
   const f3 = (x: number) => x.toFixed(3);
@@ -274,7 +315,13 @@ Free plan per day: ${FREE_PER_DAY.kvReads.toLocaleString('en')} KV reads = **${M
 | time from the DELETE answering to the first lookup without the article, p50 / max | ${pct(goneMs, 50).toFixed(0)} ms / ${Math.max(...goneMs).toFixed(0)} ms (the first lookup's own time) | up to 300 s |
 | DELETEs that answered with \`kvPending: 0\` (everything, the generation last, in KV) | ${gone.filter((g) => g.kvPending === 0).length} of ${gone.length} | – |
 | of those, gone at the first lookup | ${gone.filter((g) => g.kvPending === 0 && g.lookupsUntilGone === 1).length} | – |
-| DELETE time p50 / max; PUT time p50 (through \`wrangler dev\` on this shared machine) | ${pct(gone.map((g) => g.deleteMs), 50).toFixed(0)} ms / ${Math.max(...gone.map((g) => g.deleteMs)).toFixed(0)} ms; ${pct(gone.map((g) => g.publishMs), 50).toFixed(0)} ms | – |
+| DELETE time p50 / max; PUT time p50 (through \`wrangler dev\` on this shared machine) | ${pct(
+    gone.map((g) => g.deleteMs),
+    50,
+  ).toFixed(0)} ms / ${Math.max(...gone.map((g) => g.deleteMs)).toFixed(0)} ms; ${pct(
+    gone.map((g) => g.publishMs),
+    50,
+  ).toFixed(0)} ms | – |
 `;
   return { title: TITLE, markdown: md, figures };
 }

@@ -56,7 +56,7 @@ const REPEAT = 3;
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)] };
 }
 
@@ -158,7 +158,11 @@ interface LoaderResponse {
   json(): Promise<unknown>;
 }
 
-async function withLoader<T>(persistTo: string, namespaceId: string, use: (call: (path: string, body: unknown) => Promise<LoaderResponse>) => Promise<T>): Promise<T> {
+async function withLoader<T>(
+  persistTo: string,
+  namespaceId: string,
+  use: (call: (path: string, body: unknown) => Promise<LoaderResponse>) => Promise<T>,
+): Promise<T> {
   const { Miniflare } = await import('miniflare');
   const mf = new Miniflare({
     modules: true,
@@ -225,13 +229,28 @@ async function putInBulk(changed: [string, string][], persistTo: string, namespa
   // Read a sample back through Miniflare's own KV API.
   const r = rng(changed.length);
   const sample = Array.from({ length: Math.min(300, changed.length) }, () => changed[r.int(changed.length)]);
-  const got = await withLoader(persistTo, namespaceId, async (call) => (await (await call('/get', sample.map(([k]) => k))).json()) as (string | null)[]);
+  const got = await withLoader(
+    persistTo,
+    namespaceId,
+    async (call) =>
+      (await (
+        await call(
+          '/get',
+          sample.map(([k]) => k),
+        )
+      ).json()) as (string | null)[],
+  );
   const bad = sample.filter(([, v], i) => got[i] !== v).length;
   if (bad) throw new Error(`${bad} of ${sample.length} sampled keys read back differently through Miniflare`);
 }
 
 /** Writes `changed` (the keys whose value differs from what was written before); returns how many and how. */
-export async function writeLocalKV(changed: [string, string][], written: Map<string, string>, persistTo: string, namespaceId: string): Promise<{ keys: number; path: string }> {
+export async function writeLocalKV(
+  changed: [string, string][],
+  written: Map<string, string>,
+  persistTo: string,
+  namespaceId: string,
+): Promise<{ keys: number; path: string }> {
   let path = 'bulk (SQLite rows + blob files, sample read back through Miniflare)';
   try {
     if (changed.length) await putInBulk(changed, persistTo, namespaceId);
@@ -365,7 +384,11 @@ export async function run(): Promise<BenchSection> {
   const misses = HELD_OUT_PAGES.map((n) => loadPage(n))
     .filter((p): p is ArticleSource => !!p)
     .flatMap((p) => sentences(p.body, 8, 50));
-  const corpus = new TierCorpus(docs, pages, loadLiarClaims().map((c) => c.text));
+  const corpus = new TierCorpus(
+    docs,
+    pages,
+    loadLiarClaims().map((c) => c.text),
+  );
 
   const dir = await buildWorkerSnapshot('e2e-bench-');
   const persistTo = join(dir, 'state');
@@ -401,7 +424,9 @@ export async function run(): Promise<BenchSection> {
       const changed = [...corpus.kv.data].filter(([k, v]) => written.get(k) !== v);
       const predictedLoad = keysPerSecond ? (changed.length / keysPerSecond) * 1000 : 0;
       if (Date.now() - started + predictedLoad + reserve > BUDGET_MS) {
-        skip(`writing its ${changed.length.toLocaleString('en')} changed keys to local KV was predicted to take ${(predictedLoad / 1000).toFixed(0)} s (at the previous size's ${keysPerSecond.toFixed(0)} keys/s) after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        skip(
+          `writing its ${changed.length.toLocaleString('en')} changed keys to local KV was predicted to take ${(predictedLoad / 1000).toFixed(0)} s (at the previous size's ${keysPerSecond.toFixed(0)} keys/s) after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+        );
         break;
       }
       const t1 = Date.now();
@@ -481,8 +506,8 @@ export async function run(): Promise<BenchSection> {
   const rows = tiers.map(
     (t) =>
       `| ${t.excerpts.toLocaleString('en')} (${t.kvKeys.toLocaleString('en')} keys) | **${ms(t.httpMsP50)} / ${ms(t.httpMsP99)}** (max ${ms(t.httpMsMax)}) | ${ms(t.engineMsP50)} / ${ms(t.engineMsP99)} | ` +
-        `${t.roundTripsMean.toFixed(2)} (max ${t.roundTripsMax}) | ${t.keysReadMean.toFixed(0)} (max ${t.keysReadMax}) | ${t.non200} of ${t.lookups} (${(t.non200Share * 100).toFixed(1)}%) | ${t.cacheHits} | ` +
-        `${f3(t.httpRecall)} | ${f3(t.engineRecall)} | ${t.httpFalsePositives} / ${t.engineFalsePositives} of ${nNeg} | ${(t.topAnswerAgreement * 100).toFixed(1)}% |`,
+      `${t.roundTripsMean.toFixed(2)} (max ${t.roundTripsMax}) | ${t.keysReadMean.toFixed(0)} (max ${t.keysReadMax}) | ${t.non200} of ${t.lookups} (${(t.non200Share * 100).toFixed(1)}%) | ${t.cacheHits} | ` +
+      `${f3(t.httpRecall)} | ${f3(t.engineRecall)} | ${t.httpFalsePositives} / ${t.engineFalsePositives} of ${nNeg} | ${(t.topAnswerAgreement * 100).toFixed(1)}% |`,
   );
   const markdown = `The real worker under \`wrangler dev\` (workerd with its local KV, RATE_LIMIT=off) on ${HOST}:${PORT}, restarted for each corpus size, answering ${qs.length} sequential \`POST /v1/lookup\` requests (limit ${LIMIT}; one at a time, timed from send to the whole body read, after ${WARMUP} unmeasured warm-up lookups) over loopback; client and server share this 2-core machine.
 Every query is distinct after normalisation, so none can be answered from the edge cache (which is keyed on the normalised selector; its directory is also cleared between sizes) — the X-Cache column confirms it. Queries: ${nPos} real PolNeAR quotations from the first tier's articles, exact or perturbed as in the lookup bench (${kinds}), and ${nNeg} misses (sentences from saved pages never ingested); the same queries at every size.

@@ -71,13 +71,23 @@ function parseAnn(ann: string, text: string): { direct: GoldQuote[]; contents: S
     const parts = line.split('\t');
     if (/^T\d+$/.test(parts[0]) && parts.length >= 3) {
       const [type, ...rest] = parts[1].split(' ');
-      const frags = rest.join(' ').split(';').map((f) => {
-        const [s, e] = f.trim().split(/\s+/).map(Number);
-        return { start: toU(s), end: toU(e) };
-      });
+      const frags = rest
+        .join(' ')
+        .split(';')
+        .map((f) => {
+          const [s, e] = f.trim().split(/\s+/).map(Number);
+          return { start: toU(s), end: toU(e) };
+        });
       spans.set(parts[0], { type, frags, text: parts[2] });
     } else if (/^E\d+$/.test(parts[0]) && parts[1]) {
-      relations.push(Object.fromEntries(parts[1].trim().split(/\s+/).map((kv) => kv.split(':') as [string, string])));
+      relations.push(
+        Object.fromEntries(
+          parts[1]
+            .trim()
+            .split(/\s+/)
+            .map((kv) => kv.split(':') as [string, string]),
+        ),
+      );
     }
   }
   const sourceOf = new Map<string, string>();
@@ -100,7 +110,11 @@ function parseAnn(ann: string, text: string): { direct: GoldQuote[]; contents: S
     const merged: Span[] = [];
     for (const f of s.frags) {
       const prev = merged[merged.length - 1];
-      const joined = prev && !/["“”„«»]/u.test(text.slice(prev.end, f.start)) && !/["”»][.,!?;:]*\s*$/u.test(text.slice(prev.start, prev.end)) && !/^\s*["“„«]/u.test(text.slice(f.start, f.end));
+      const joined =
+        prev &&
+        !/["“”„«»]/u.test(text.slice(prev.end, f.start)) &&
+        !/["”»][.,!?;:]*\s*$/u.test(text.slice(prev.start, prev.end)) &&
+        !/^\s*["“„«]/u.test(text.slice(f.start, f.end));
       if (joined) prev.end = f.end;
       else merged.push({ ...f });
     }
@@ -202,7 +216,13 @@ export function speakerMatches(predicted: string | undefined, gold: GoldQuote): 
   const p = nameTokens(predicted);
   if (g.length && p.length) return g.every((t) => p.includes(t)) || p.every((t) => g.includes(t));
   if (!g.length) {
-    const head = (s: string) => s.toLowerCase().replace(/[^\p{L}\s]/gu, '').trim().split(/\s+/).pop();
+    const head = (s: string) =>
+      s
+        .toLowerCase()
+        .replace(/[^\p{L}\s]/gu, '')
+        .trim()
+        .split(/\s+/)
+        .pop();
     return head(predicted) === head(goldText);
   }
   return false;
@@ -222,7 +242,12 @@ interface QuoteScores {
 }
 
 function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[], debug = false): QuoteScores {
-  let gold = 0, predicted = 0, matched = 0, inside = 0, withSource = 0, speakerCorrect = 0;
+  let gold = 0,
+    predicted = 0,
+    matched = 0,
+    inside = 0,
+    withSource = 0,
+    speakerCorrect = 0;
   for (const doc of docs) {
     const preds = predict(doc.text);
     gold += doc.direct.length;
@@ -235,7 +260,8 @@ function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[], de
       });
     });
     pairs.sort((a, b) => b.s - a.s);
-    const usedG = new Set<number>(), usedP = new Set<number>();
+    const usedG = new Set<number>(),
+      usedP = new Set<number>();
     for (const pair of pairs) {
       if (usedG.has(pair.g) || usedP.has(pair.p)) continue;
       usedG.add(pair.g);
@@ -245,11 +271,16 @@ function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[], de
       if (g.source) {
         withSource++;
         if (speakerMatches(preds[pair.p].speaker, g)) speakerCorrect++;
-        else if (debug && process.env.QS_DEBUG_SPEAKERS) console.error(`SPK ${doc.name.slice(0, 30)} | gold=${g.source} -> ${g.sourceResolved} | pred=${preds[pair.p].speaker} | ${JSON.stringify(doc.text.slice(Math.max(0, g.start - 150), g.end + 100))}`);
+        else if (debug && process.env.QS_DEBUG_SPEAKERS)
+          console.error(
+            `SPK ${doc.name.slice(0, 30)} | gold=${g.source} -> ${g.sourceResolved} | pred=${preds[pair.p].speaker} | ${JSON.stringify(doc.text.slice(Math.max(0, g.start - 150), g.end + 100))}`,
+          );
       }
     }
     if (debug && process.env.QS_DEBUG_SPANS) {
-      doc.direct.forEach((g, gi) => { if (!usedG.has(gi)) console.error(`MISS ${doc.name.slice(0, 30)} | ${JSON.stringify(doc.text.slice(g.start - 20, g.end + 20))}`); });
+      doc.direct.forEach((g, gi) => {
+        if (!usedG.has(gi)) console.error(`MISS ${doc.name.slice(0, 30)} | ${JSON.stringify(doc.text.slice(g.start - 20, g.end + 20))}`);
+      });
     }
     preds.forEach((p, pi) => {
       if (usedP.has(pi)) return;
@@ -261,17 +292,22 @@ function scoreQuotes(docs: GoldDoc[], predict: (text: string) => Predicted[], de
     });
   }
   return {
-    gold, predicted, matched, insideOtherContent: inside,
+    gold,
+    predicted,
+    matched,
+    insideOtherContent: inside,
     recall: matched / gold,
     precisionStrict: matched / predicted,
     precisionLenient: matched / (predicted - inside),
-    withSource, speakerCorrect, speakerAccuracy: speakerCorrect / withSource,
+    withSource,
+    speakerCorrect,
+    speakerAccuracy: speakerCorrect / withSource,
   };
 }
 
 /* ---------------- pages ---------------- */
 
-const tokens = (s: string) => (s.toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}]+/gu) ?? []);
+const tokens = (s: string) => s.toLowerCase().match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}]+/gu) ?? [];
 
 export function tokenF1(predicted: string, expected: string): number {
   const a = tokens(predicted);
@@ -305,17 +341,27 @@ const sameDay = (a: string, b: string) => !!a && !!b && a.slice(0, 10) === b.sli
 
 async function scorePages() {
   const dir = join(CORPUS_DIR, 'pages');
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  const rows: { name: string; f1: number; baseline: number; title: boolean; byline: boolean | null; published: boolean | null; ms: number; error?: string }[] = [];
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  const rows: { name: string; f1: number; baseline: number; title: boolean; byline: boolean | null; published: boolean | null; ms: number; error?: string }[] =
+    [];
   for (const name of names) {
     const source = await readFile(join(dir, name, 'source.html'));
     const expectedDoc = parseHTML(await readFile(join(dir, name, 'expected.html'), 'utf8')).document;
     const expected = expectedDoc.documentElement?.textContent ?? '';
-    const meta = JSON.parse(await readFile(join(dir, name, 'expected-metadata.json'), 'utf8')) as { title?: string; byline?: string | null; publishedTime?: string | null };
+    const meta = JSON.parse(await readFile(join(dir, name, 'expected-metadata.json'), 'utf8')) as {
+      title?: string;
+      byline?: string | null;
+      publishedTime?: string | null;
+    };
     const bodyText = parseHTML(new TextDecoder().decode(source)).document.body?.textContent ?? '';
     const started = performance.now();
     let got = '';
-    let title = '', author = '', published = '';
+    let title = '',
+      author = '',
+      published = '';
     let error: string | undefined;
     try {
       const r = extractHtml(source);
@@ -329,7 +375,9 @@ async function scorePages() {
       f1: tokenF1(got, expected),
       baseline: tokenF1(bodyText, expected),
       title: normTitle(title) === normTitle(meta.title ?? ''),
-      byline: meta.byline ? normTitle(author).includes(normTitle(meta.byline).replace(/^by\s+/, '')) || normTitle(meta.byline).includes(normTitle(author) || '\u0000') : null,
+      byline: meta.byline
+        ? normTitle(author).includes(normTitle(meta.byline).replace(/^by\s+/, '')) || normTitle(meta.byline).includes(normTitle(author) || '\u0000')
+        : null,
       published: meta.publishedTime ? sameDay(published, meta.publishedTime) : null,
       ms: performance.now() - started,
       error,
@@ -363,7 +411,10 @@ export async function run() {
       titleAgreement: pages.filter((r) => r.title).length / pages.length,
       bylineAgreement: withByline.filter((r) => r.byline).length / withByline.length,
       publishedAgreement: withDate.filter((r) => r.published).length / withDate.length,
-      worst: [...pages].sort((a, b) => a.f1 - b.f1).slice(0, 6).map((r) => `${r.name} ${f(r.f1)}`),
+      worst: [...pages]
+        .sort((a, b) => a.f1 - b.f1)
+        .slice(0, 6)
+        .map((r) => `${r.name} ${f(r.f1)}`),
       msMedian: median(pages.map((r) => r.ms)),
     },
   };

@@ -41,14 +41,23 @@ export function adversarialPages(): { name: string; html: string }[] {
     { name: '1,500 nested <div> (16 KB)', html: `<html><body>${'<div>'.repeat(1500)}<p>${P}</p><p>${P}</p>${'</div>'.repeat(1500)}</body></html>` },
     { name: '2,000 nested <div> (22 KB)', html: `<html><body>${'<div>'.repeat(2000)}<p>${P}</p><p>${P}</p>${'</div>'.repeat(2000)}</body></html>` },
     { name: '20,000 nested <div> (~200 KB)', html: `<html><body>${'<div>'.repeat(20_000)}<p>${P}</p>${'</div>'.repeat(20_000)}</body></html>` },
-    { name: '300 towers of 79 <div> (~290 KB)', html: `<html><body>${Array.from({ length: 300 }, () => `${'<div>'.repeat(79)}<p>${P}</p>${'</div>'.repeat(79)}`).join('')}</body></html>` },
+    {
+      name: '300 towers of 79 <div> (~290 KB)',
+      html: `<html><body>${Array.from({ length: 300 }, () => `${'<div>'.repeat(79)}<p>${P}</p>${'</div>'.repeat(79)}`).join('')}</body></html>`,
+    },
     { name: '330,000 unclosed <b> (~1 MB)', html: `<html><body><p>${P}</p>${'<b>'.repeat(330_000)}x</body></html>` },
     { name: 'table of 70,000 cells (~1 MB)', html: `<html><body><p>${P}</p><table>${'<tr><td>x</td><td>y</td></tr>'.repeat(35_000)}</table></body></html>` },
     { name: 'a million inline elements attempted (140,000 fit in 1 MB)', html: `<html><body><p>${P}</p><p>${'<i></i>'.repeat(140_000)}</p></body></html>` },
-    { name: '29,000 sibling <div> under 62 levels (~900 KB)', html: `<html><body>${'<div>'.repeat(62)}${`<div>${P.slice(0, 20)}</div>`.repeat(29_000)}</body></html>` },
+    {
+      name: '29,000 sibling <div> under 62 levels (~900 KB)',
+      html: `<html><body>${'<div>'.repeat(62)}${`<div>${P.slice(0, 20)}</div>`.repeat(29_000)}</body></html>`,
+    },
     { name: '3,900 sibling <div> under 62 levels', html: `<html><body>${'<div>'.repeat(62)}${`<div>${P.slice(0, 20)}</div>`.repeat(3_900)}</body></html>` },
     // Within Readability's element cap: the worst shape found for it (html.ts READABILITY_MAX_ELEMENTS).
-    { name: '3,400 sibling <div> under 15 levels (Readability)', html: `<html><body>${'<div>'.repeat(15)}${`<div>${P.slice(0, 20)}</div>`.repeat(3_400)}</body></html>` },
+    {
+      name: '3,400 sibling <div> under 15 levels (Readability)',
+      html: `<html><body>${'<div>'.repeat(15)}${`<div>${P.slice(0, 20)}</div>`.repeat(3_400)}</body></html>`,
+    },
   ];
 }
 
@@ -118,13 +127,23 @@ async function publishWhileProbing() {
     const t0 = performance.now();
     let status = 0;
     try {
-      status = (await fetchWithin(`${BASE}/v1/articles/adversarial-${n++}`, { method: 'PUT', headers: { ...auth, 'content-type': 'text/html' }, body: html }, 120_000)).status;
+      status = (
+        await fetchWithin(`${BASE}/v1/articles/adversarial-${n++}`, { method: 'PUT', headers: { ...auth, 'content-type': 'text/html' }, body: html }, 120_000)
+      ).status;
     } catch {
       status = -1;
     }
     const publishMs = performance.now() - t0;
     await probe.stop();
-    rows.push({ name, status, publishMs, healthz: probe.latencies.length, healthzP50: quantile(probe.latencies, 0.5), healthzMax: Math.max(...probe.latencies), healthzFailures: probe.failures });
+    rows.push({
+      name,
+      status,
+      publishMs,
+      healthz: probe.latencies.length,
+      healthzP50: quantile(probe.latencies, 0.5),
+      healthzMax: Math.max(...probe.latencies),
+      healthzFailures: probe.failures,
+    });
   }
   return rows;
 }
@@ -179,7 +198,11 @@ async function largePublish() {
 
   const during = prober(nextLookup, 0);
   const t0 = performance.now();
-  const res = await fetchWithin(`${BASE}/v1/articles/${article.id}`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(article) }, 600_000);
+  const res = await fetchWithin(
+    `${BASE}/v1/articles/${article.id}`,
+    { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(article) },
+    600_000,
+  );
   const publishMs = performance.now() - t0;
   const publishCount = during.latencies.length;
   const reply = (await res.json()) as { status: string; kvPending: number; report?: { keysWritten: number; excerpts: number } };
@@ -224,7 +247,10 @@ export function crashArticles(count: number): (ArticleSource & { id: string; quo
       body: [
         `The council debated plan number ${n} for several hours on Thursday before a narrow vote.`,
         `"${quote} we made," mayor Lena Park said after the vote on plan ${n}.`,
-        ...Array.from({ length: 12 }, (_, k) => `Paragraph ${k} of plan ${n} lists ${k * 7 + n} items of work on the ${topics[(n + k) % topics.length]} and its costs.`),
+        ...Array.from(
+          { length: 12 },
+          (_, k) => `Paragraph ${k} of plan ${n} lists ${k * 7 + n} items of work on the ${topics[(n + k) % topics.length]} and its costs.`,
+        ),
       ].join('\n\n'),
     };
   });
@@ -271,7 +297,11 @@ export async function crashScenario(opts: {
   let server: DevServer | undefined = await startWranglerDev({ dir: opts.dir, port: opts.port, persistTo, vars, hardStop: opts.hardStop });
   const t0 = Date.now();
   const puts = articles.map(({ quote: _quote, ...a }) =>
-    fetchWithin(`${base}/v1/articles/${a.id}`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(a) }, 60_000).then(
+    fetchWithin(
+      `${base}/v1/articles/${a.id}`,
+      { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(a) },
+      60_000,
+    ).then(
       (r) => r.status,
       () => 0,
     ),
@@ -319,11 +349,22 @@ export async function crashScenario(opts: {
     const stats = (await (await fetchWithin(`${base}/v1/admin/coordinator`, { headers }, 60_000)).json()) as { dirty: number; kvWrites: number };
     const torn: string[] = [];
     for (const a of articles) {
-      const look = (await (await fetchWithin(`${base}/v1/lookup?q=${encodeURIComponent(a.quote)}`, {}, 30_000)).json()) as { matches: { article: { id: string } }[] };
+      const look = (await (await fetchWithin(`${base}/v1/lookup?q=${encodeURIComponent(a.quote)}`, {}, 30_000)).json()) as {
+        matches: { article: { id: string } }[];
+      };
       const found = look.matches.some((m) => m.article.id === a.id);
       if (found !== readable.has(a.id)) torn.push(`${a.id}: record ${readable.has(a.id) ? 'present' : 'missing'}, text ${found ? 'found' : 'not found'}`);
     }
-    return { published: articles.length, answered: statuses.filter((st) => st > 0).join(' ') || 'none', killedAfterMs, readable: readable.size, drainSeconds, dirtyAfter: stats.dirty, kvWritesAfterRestart: stats.kvWrites, torn };
+    return {
+      published: articles.length,
+      answered: statuses.filter((st) => st > 0).join(' ') || 'none',
+      killedAfterMs,
+      readable: readable.size,
+      drainSeconds,
+      dirtyAfter: stats.dirty,
+      kvWritesAfterRestart: stats.kvWrites,
+      torn,
+    };
   } finally {
     await server.stop();
   }
@@ -353,24 +394,54 @@ export async function run(): Promise<BenchSection> {
     const md: string[] = [];
     md.push('### Adversarial pages: extraction in-process', '', '| page | bytes | extraction ms | outcome |', '|---|---:|---:|---|');
     for (const r of extraction) md.push(`| ${r.name} | ${r.bytes.toLocaleString('en')} | ${ms(r.ms)} | ${r.outcome.replace(/\|/g, '/')} |`);
-    md.push('', 'Before the bounds (issue 15, same kind of machine): 1,500 nested `<div>`s 50 s, 2,000 nested 123 s, an 850 KB page no answer after 6 min; in-process on the old code, 800 nested took 13.7 s.');
-    md.push('', '### The same pages published through `PUT /v1/articles/:id`, `/healthz` probed every 50 ms meanwhile', '', '| page | status | publish ms | /healthz answers | p50 ms | max ms | failed |', '|---|---:|---:|---:|---:|---:|---:|');
-    for (const r of publishing) md.push(`| ${r.name} | ${r.status} | ${ms(r.publishMs)} | ${r.healthz} | ${ms(r.healthzP50)} | ${ms(r.healthzMax)} | ${r.healthzFailures} |`);
-    md.push('', 'Before extraction ran in slices (this bench at commit a6304ea): `/healthz` max 1,106 ms during the 20,000 nested `<div>`s, 712 ms during the 300 towers, 996 ms during the 29,000 siblings. Readability (the last row\'s path) is one library call and is not sliced.');
+    md.push(
+      '',
+      'Before the bounds (issue 15, same kind of machine): 1,500 nested `<div>`s 50 s, 2,000 nested 123 s, an 850 KB page no answer after 6 min; in-process on the old code, 800 nested took 13.7 s.',
+    );
+    md.push(
+      '',
+      '### The same pages published through `PUT /v1/articles/:id`, `/healthz` probed every 50 ms meanwhile',
+      '',
+      '| page | status | publish ms | /healthz answers | p50 ms | max ms | failed |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of publishing)
+      md.push(`| ${r.name} | ${r.status} | ${ms(r.publishMs)} | ${r.healthz} | ${ms(r.healthzP50)} | ${ms(r.healthzMax)} | ${r.healthzFailures} |`);
+    md.push(
+      '',
+      "Before extraction ran in slices (this bench at commit a6304ea): `/healthz` max 1,106 ms during the 20,000 nested `<div>`s, 712 ms during the 300 towers, 996 ms during the 29,000 siblings. Readability (the last row's path) is one library call and is not sliced.",
+    );
     if (large) {
-      md.push('', `### A large article (${large.chars.toLocaleString('en')} characters of the debate transcripts: the longest prefix within the 50,000-character limit whose fresh ingest changes at most 90% of the 10,000-key limit) while uncached lookups run back to back`, '');
-      md.push(`Answer ${large.status}, ${large.excerpts} excerpts, ${large.keysWritten?.toLocaleString('en')} keys written, publish ${ms(large.publishMs)} ms (kvPending ${large.kvPending}), KV mirror done ${(large.drainMs / 1000).toFixed(1)} s after the answer (dirty ${large.dirtyAfter}).`, '');
+      md.push(
+        '',
+        `### A large article (${large.chars.toLocaleString('en')} characters of the debate transcripts: the longest prefix within the 50,000-character limit whose fresh ingest changes at most 90% of the 10,000-key limit) while uncached lookups run back to back`,
+        '',
+      );
+      md.push(
+        `Answer ${large.status}, ${large.excerpts} excerpts, ${large.keysWritten?.toLocaleString('en')} keys written, publish ${ms(large.publishMs)} ms (kvPending ${large.kvPending}), KV mirror done ${(large.drainMs / 1000).toFixed(1)} s after the answer (dirty ${large.dirtyAfter}).`,
+        '',
+      );
       md.push('| lookups | n | p50 ms | p99 ms |', '|---|---:|---:|---:|');
       md.push(`| before (15 s) | ${large.before.n} | ${ms(large.before.p50)} | ${ms(large.before.p99)} |`);
       md.push(`| while publishing | ${large.publishing.n} | ${ms(large.publishing.p50)} | ${ms(large.publishing.p99)} |`);
       md.push(`| while mirroring to KV | ${large.mirroring.n} | ${ms(large.mirroring.p50)} | ${ms(large.mirroring.p99)} |`);
       md.push('', `Failed lookups during: ${large.failuresDuring}.`);
-      md.push('', 'Before the coordinator ran in slices (this bench at commit a6304ea): p50 / p99 38 / 230 ms while publishing and 30 / 129 ms while mirroring, against 31 / 62 ms before; the mirror was then done 6.3 s after the answer (it now rests more and issues its writes a few at a time).');
+      md.push(
+        '',
+        'Before the coordinator ran in slices (this bench at commit a6304ea): p50 / p99 38 / 230 ms while publishing and 30 / 129 ms while mirroring, against 31 / 62 ms before; the mirror was then done 6.3 s after the answer (it now rests more and issues its writes a few at a time).',
+      );
     } else md.push('', '_Large-article run skipped: corpus absent._');
-    if (!crash) return { title: 'Faults and hostile pages (FAULTS_ONLY=large: the large-article part only)', markdown: md.join('\n'), figures: { extraction, large } };
+    if (!crash)
+      return { title: 'Faults and hostile pages (FAULTS_ONLY=large: the large-article part only)', markdown: md.join('\n'), figures: { extraction, large } };
     md.push('', '### Crash recovery', '');
-    md.push(`${crash.published} concurrent publishes; workerd's process group SIGKILLed ${crash.killedAfterMs} ms in (as the third publish was answered: a fixed 1.2 s came before any commit on this loaded machine); wrangler dev restarted on the same state; only \`GET /v1/articles/:id\` (KV) polled, never the coordinator.`, '');
-    md.push('| committed articles readable | last one readable after restart | dirty keys then | KV writes by the restarted coordinator | torn articles |', '|---:|---:|---:|---:|---:|');
+    md.push(
+      `${crash.published} concurrent publishes; workerd's process group SIGKILLed ${crash.killedAfterMs} ms in (as the third publish was answered: a fixed 1.2 s came before any commit on this loaded machine); wrangler dev restarted on the same state; only \`GET /v1/articles/:id\` (KV) polled, never the coordinator.`,
+      '',
+    );
+    md.push(
+      '| committed articles readable | last one readable after restart | dirty keys then | KV writes by the restarted coordinator | torn articles |',
+      '|---:|---:|---:|---:|---:|',
+    );
     md.push(`| ${crash.readable} | ${crash.drainSeconds.toFixed(1)} s | ${crash.dirtyAfter} | ${crash.kvWritesAfterRestart} | ${crash.torn.length} |`);
     if (crash.torn.length) md.push('', ...crash.torn.map((t) => `- ${t}`));
     md.push('', 'Before the alarm (issue 15): 30 s after the restart 463 keys still dirty, 0 KV writes, 38 of 40 articles torn.');

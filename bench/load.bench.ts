@@ -52,7 +52,7 @@ interface Query {
 /** Deterministic PRNG so runs are comparable. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function perturb(text: string, rand: () => number): string {
@@ -83,7 +83,10 @@ function buildPool(quotes: string[], misses: string[]): Query[] {
     if (r < 0.4) pool.push(get('exact', pick(quotes)));
     else if (r < 0.65) pool.push(post('fuzzy', '/v1/lookup', { exact: perturb(pick(quotes), rand) }));
     else if (r < 0.85) pool.push(get('miss', pick(misses)));
-    else pool.push(post('batch', '/v1/lookup/batch', { quotes: Array.from({ length: 10 }, () => ({ exact: rand() < 0.5 ? pick(quotes) : perturb(pick(quotes), rand) })) }));
+    else
+      pool.push(
+        post('batch', '/v1/lookup/batch', { quotes: Array.from({ length: 10 }, () => ({ exact: rand() < 0.5 ? pick(quotes) : perturb(pick(quotes), rand) })) }),
+      );
   }
   return pool;
 }
@@ -121,7 +124,12 @@ function loadData(): Data {
     const source = { ...d.source, id: d.id };
     return { ...source, id: articleIdFor(source), body: source.body.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ') };
   });
-  return { articles, quotes, misses, source: `the seed + ${docs.length} PolNeAR articles; misses from ${Math.min(12, pageNames().length)} saved pages not ingested` };
+  return {
+    articles,
+    quotes,
+    misses,
+    source: `the seed + ${docs.length} PolNeAR articles; misses from ${Math.min(12, pageNames().length)} saved pages not ingested`,
+  };
 }
 
 function syntheticArticle(n: number): ArticleSource {
@@ -213,7 +221,8 @@ export async function run(): Promise<BenchSection> {
     const rssIdle = workerdRssMiB(child.pid!);
 
     // Warm-up (module load, first KV reads), not measured.
-    for (const q of pool.slice(0, 20)) await fetchWithin(`${BASE}${q.path}`, { method: q.method, body: q.body, headers: { 'content-type': 'application/json' } }, 30_000);
+    for (const q of pool.slice(0, 20))
+      await fetchWithin(`${BASE}${q.path}`, { method: q.method, body: q.body, headers: { 'content-type': 'application/json' } }, 30_000);
 
     let cursor = 0;
     const byKind: Record<Kind, { n: number; non2xx: number; s429: number; s5xx: number }> = {
@@ -293,7 +302,9 @@ export async function run(): Promise<BenchSection> {
       `| latency p50 / p90 / p99 / max | ${figures.latencyP50Ms} / ${figures.latencyP90Ms} / ${figures.latencyP99Ms} / ${figures.latencyMaxMs} ms |`,
       `| errors (non-429: connection errors + timeouts + non-2xx) | ${nonRateLimitErrors} (target 0) |`,
       `| 429s | ${s429} |`,
-      `| by kind (requests / non-2xx) | ${Object.entries(byKind).map(([k, v]) => `${k} ${v.n}/${v.non2xx}`).join(', ')} |`,
+      `| by kind (requests / non-2xx) | ${Object.entries(byKind)
+        .map(([k, v]) => `${k} ${v.n}/${v.non2xx}`)
+        .join(', ')} |`,
       `| edge-cache hits (X-Cache) | ${(figures.cacheHitShare * 100).toFixed(1)}% |`,
       `| workerd RSS (sum of wrangler dev's workerd processes) idle / peak / after | ${figures.workerdRssMiB.idle} / ${figures.workerdRssMiB.peak} / ${figures.workerdRssMiB.after} MiB |`,
       `| publishing before the run (PUT, 8 at a time) | ${published.ok} articles in ${published.seconds.toFixed(1)} s, p50 ${figures.publishP50Ms} ms, p99 ${figures.publishP99Ms} ms, ${published.failed} failed; ${published.kvPending} keys (summed over the answers) still to mirror when they were sent, KV fully mirrored ${drainSeconds.toFixed(1)} s later |`,

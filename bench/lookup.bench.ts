@@ -39,18 +39,7 @@ type Rng = ReturnType<typeof rng>;
 
 /* ---------- perturbations ---------- */
 
-export type Perturbation =
-  | 'exact'
-  | 'quotes'
-  | 'case'
-  | 'whitespace'
-  | 'ellipsis'
-  | 'cut'
-  | 'typos'
-  | 'words1'
-  | 'words2'
-  | 'words3'
-  | 'negation';
+export type Perturbation = 'exact' | 'quotes' | 'case' | 'whitespace' | 'ellipsis' | 'cut' | 'typos' | 'words1' | 'words2' | 'words3' | 'negation';
 
 /** Perturbations without word edits (the ≥ 0.99 target) and with 1–3 changed words (≥ 0.98). */
 export const NO_WORD_EDITS: Perturbation[] = ['exact', 'quotes', 'case', 'whitespace', 'ellipsis', 'cut', 'typos'];
@@ -169,13 +158,21 @@ export function lookupSelectors(n: number): { selector: TextQuoteSelector; artic
 /* ---------- negatives ---------- */
 
 function stopWordStrings(r: Rng, count: number): string[] {
-  const stops = 'the of and to in that it was for on is with as he said but they his at by not from have this be are we were would there their which what all been has about when who will could more'.split(' ');
+  const stops =
+    'the of and to in that it was for on is with as he said but they his at by not from have this be are we were would there their which what all been has about when who will could more'.split(
+      ' ',
+    );
   return Array.from({ length: count }, () => Array.from({ length: 4 + r.int(9) }, () => r.pick(stops)).join(' '));
 }
 
 /* ---------- scoring ---------- */
 
-const wordSet = (s: string) => new Set(normaliseWords(s).split(' ').filter((w) => w && w !== '…'));
+const wordSet = (s: string) =>
+  new Set(
+    normaliseWords(s)
+      .split(' ')
+      .filter((w) => w && w !== '…'),
+  );
 
 /** Share of the smaller side's words found in the other side. */
 export function overlap(a: string, b: string): number {
@@ -205,8 +202,7 @@ const rightPlace = (excerptId: string, articleId: string, q: Query) => {
   return t?.size ? t.has(excerptId) : articleId === q.docId;
 };
 
-export const engineCorrect = (m: Match | undefined, q: Query) =>
-  !!m && rightPlace(m.excerpt.id, m.article.id, q) && overlap(m.quote.exact, q.base) >= 0.5;
+export const engineCorrect = (m: Match | undefined, q: Query) => !!m && rightPlace(m.excerpt.id, m.article.id, q) && overlap(m.quote.exact, q.base) >= 0.5;
 
 function baselineCorrect(hit: BaselineHit | null, q: Query, texts: Map<string, string>, tau: number): boolean {
   if (!hit || hit.errorRate > tau || !rightPlace(hit.id, hit.articleId, q)) return false;
@@ -295,18 +291,31 @@ export async function run() {
   const r = rng(99);
   const heldOut = HELD_OUT_PAGES.map((n) => loadPage(n)).filter((p): p is ArticleSource => !!p);
   const negatives: { kind: string; exact: string }[] = [
-    ...heldOut.flatMap((p) => sentences(p.body, 8, 50).slice(0, 40).map((exact) => ({ kind: 'held-out page sentence', exact }))),
+    ...heldOut.flatMap((p) =>
+      sentences(p.body, 8, 50)
+        .slice(0, 40)
+        .map((exact) => ({ kind: 'held-out page sentence', exact })),
+    ),
     ...stopWordStrings(r, 60).map((exact) => ({ kind: 'stop words only', exact })),
     ...Array.from({ length: 300 }, () => r.pick(liar).text)
       .filter((t) => t.split(' ').length >= 8)
       .map((exact) => ({ kind: 'same-topic (LIAR statement)', exact })),
   ];
-  buildTruth(realExcerpts, queries.map((q) => q.base));
+  buildTruth(
+    realExcerpts,
+    queries.map((q) => q.base),
+  );
   log(`${queries.length} queries from ${new Set(queries.map((q) => q.base)).size} quotations, ${negatives.length} negatives`);
 
   /* --- engine quality --- */
-  const engineRuns = await runEngine(kv, queries.map((q) => q.selector));
-  const negRuns = await runEngine(kv, negatives.map((n) => ({ exact: n.exact })));
+  const engineRuns = await runEngine(
+    kv,
+    queries.map((q) => q.selector),
+  );
+  const negRuns = await runEngine(
+    kv,
+    negatives.map((n) => ({ exact: n.exact })),
+  );
   log('engine quality done');
 
   /* --- baseline quality (same corpus, same queries) --- */
@@ -411,7 +420,12 @@ export async function run() {
   const speed =
     process.env.LOOKUP_BENCH_TIERS === '0'
       ? { markdown: '_Speed tiers skipped (LOOKUP_BENCH_TIERS=0)._', figures: {} }
-      : await speedTiers(docs, pages, liar.map((c) => c.text), log);
+      : await speedTiers(
+          docs,
+          pages,
+          liar.map((c) => c.text),
+          log,
+        );
   figures.speed = speed.figures;
 
   const md = `
@@ -433,7 +447,16 @@ Baseline: linear scan of every excerpt with approx-string-match (Myers), lower-c
 | CPU per lookup p50 / p99 (${realExcerpts.length} excerpts) | ${ms(pct(allMs, 50))} / ${ms(pct(allMs, 99))} | ${ms(pct(baseMs, 50))} / ${ms(pct(baseMs, 99))} | p99 ≤ 2 ms |
 
 False positives by kind: ${fpByKind.join('; ')}.
-Engine false positives (negative → what it matched): ${fpEngine.length ? fpEngine.map((x) => { const i = negRuns.indexOf(x); return `“${negatives[i].exact.slice(0, 90)}” → “${x.matches[0].quote.exact.slice(0, 90)}” (${x.matches[0].score})`; }).join('; ') : 'none'}.
+Engine false positives (negative → what it matched): ${
+    fpEngine.length
+      ? fpEngine
+          .map((x) => {
+            const i = negRuns.indexOf(x);
+            return `“${negatives[i].exact.slice(0, 90)}” → “${x.matches[0].quote.exact.slice(0, 90)}” (${x.matches[0].score})`;
+          })
+          .join('; ')
+      : 'none'
+  }.
 
 Recall@1 by perturbation:
 
@@ -455,7 +478,14 @@ ${speed.markdown}
     const misses = queries
       .map((q, i) => ({ q, m: engineRuns[i].matches[0] }))
       .filter(({ q, m }) => !engineCorrect(m, q))
-      .map(({ q, m }) => ({ kind: q.kind, exact: q.selector.exact, base: q.base, doc: q.docId, truth: [...(truth.get(q.base) ?? [])], got: m ? { id: m.excerpt.id, score: m.score, exact: m.quote.exact } : null }));
+      .map(({ q, m }) => ({
+        kind: q.kind,
+        exact: q.selector.exact,
+        base: q.base,
+        doc: q.docId,
+        truth: [...(truth.get(q.base) ?? [])],
+        got: m ? { id: m.excerpt.id, score: m.score, exact: m.quote.exact } : null,
+      }));
     const { writeFileSync } = await import('node:fs');
     writeFileSync(process.env.LOOKUP_BENCH_MISSES, JSON.stringify(misses, null, 1));
   }
@@ -506,7 +536,10 @@ async function speedTiers(docs: PolnearDoc[], pages: ArticleSource[], liarTexts:
   const tiers: { size: number; row: string; fig: Record<string, unknown> }[] = [];
   const measure = async (label: string, baselineBudgetMs: number) => {
     sync();
-    const runs = await runEngine(kv, queries.map((q) => q.selector));
+    const runs = await runEngine(
+      kv,
+      queries.map((q) => q.selector),
+    );
     const engMs = runs.map((x) => x.ms);
     const engRecall = queries.filter((q, i) => engineCorrect(runs[i].matches[0], q)).length / queries.length;
     // Baseline on as many queries as its time budget allows (at least 10).

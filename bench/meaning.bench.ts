@@ -24,12 +24,48 @@ import type { BenchSection } from './run';
 
 const SWAPS = 200;
 const SEED = 20261130;
-const MODALS: Record<string, string[]> = { must: ['may', 'might', 'could'], will: ['might', 'may', 'could'], should: ['must', 'could'], can: ['must', 'will'], may: ['must', 'will'], might: ['will', 'must'], would: ['might', 'could'], could: ['would', 'will'] };
+const MODALS: Record<string, string[]> = {
+  must: ['may', 'might', 'could'],
+  will: ['might', 'may', 'could'],
+  should: ['must', 'could'],
+  can: ['must', 'will'],
+  may: ['must', 'will'],
+  might: ['will', 'must'],
+  would: ['might', 'could'],
+  could: ['would', 'will'],
+};
 const SCALE_SWAPS: Record<string, string[]> = {
-  hurt: ['killed'], injured: ['killed'], killed: ['injured'], like: ['love'], love: ['like'], hate: ['dislike'], criticized: ['condemned'], condemned: ['criticized'],
-  good: ['excellent', 'great'], great: ['good'], bad: ['terrible'], big: ['huge'], huge: ['big'], believe: ['know'], think: ['know'], know: ['think'], hope: ['expect'],
-  possible: ['certain', 'likely'], likely: ['certain', 'possible'], often: ['always', 'sometimes'], sometimes: ['often', 'always'], asked: ['demanded', 'urged'], urged: ['demanded'],
-  problem: ['crisis'], crisis: ['problem'], mistake: ['disaster'], angry: ['furious'], worried: ['alarmed'], concerned: ['alarmed', 'worried'], small: ['tiny'], rise: ['soar'],
+  hurt: ['killed'],
+  injured: ['killed'],
+  killed: ['injured'],
+  like: ['love'],
+  love: ['like'],
+  hate: ['dislike'],
+  criticized: ['condemned'],
+  condemned: ['criticized'],
+  good: ['excellent', 'great'],
+  great: ['good'],
+  bad: ['terrible'],
+  big: ['huge'],
+  huge: ['big'],
+  believe: ['know'],
+  think: ['know'],
+  know: ['think'],
+  hope: ['expect'],
+  possible: ['certain', 'likely'],
+  likely: ['certain', 'possible'],
+  often: ['always', 'sometimes'],
+  sometimes: ['often', 'always'],
+  asked: ['demanded', 'urged'],
+  urged: ['demanded'],
+  problem: ['crisis'],
+  crisis: ['problem'],
+  mistake: ['disaster'],
+  angry: ['furious'],
+  worried: ['alarmed'],
+  concerned: ['alarmed', 'worried'],
+  small: ['tiny'],
+  rise: ['soar'],
 };
 const REPORTING: Record<string, string[]> = { said: ['stated', 'remarked'], says: ['states'], told: ['informed'], added: ['continued'], asked: ['inquired'] };
 
@@ -98,7 +134,10 @@ interface Swap {
 
 function swapsFrom(all: string[], pick: (word: string) => { by: string; kind: string } | null, count: number, seed: number): Swap[] {
   const r = rng(seed);
-  const order = all.map((_, i) => [r.next(), i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => all[i]);
+  const order = all
+    .map((_, i) => [r.next(), i] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, i]) => all[i]);
   const out: Swap[] = [];
   const used = new Set<string>();
   for (const sentence of order) {

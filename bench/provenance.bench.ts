@@ -85,7 +85,8 @@ export function candidateOf(source: string | undefined): 'Trump' | 'Clinton' | n
   if (words.some((w) => /^(?:and|&)$/i.test(w))) return null;
   const last = words[words.length - 1]?.replace(/[’']s$/, '');
   const prev = words[words.length - 2];
-  const okPrev = (first: string) => !prev || prev === first || /^(?:Mr|Mrs|Ms|Secretary|J)\.?$/.test(prev) || /^(?:nominee|candidate|president|presidential|former|rival)$/i.test(prev);
+  const okPrev = (first: string) =>
+    !prev || prev === first || /^(?:Mr|Mrs|Ms|Secretary|J)\.?$/.test(prev) || /^(?:nominee|candidate|president|presidential|former|rival)$/i.test(prev);
   if (last === 'Trump' && okPrev('Donald')) return 'Trump';
   if (last === 'Clinton' && okPrev('Hillary')) return 'Clinton';
   if (last === 'Hillary' && words.length <= 2) return 'Clinton';
@@ -155,7 +156,13 @@ interface Outcome {
   substring: string | null;
 }
 
-export async function trace(kv: MemoryKV, golds: GoldDoc[], transcriptIds: Set<string>, transcriptWords: Map<string, string>, dates: Map<string, string>): Promise<Outcome[]> {
+export async function trace(
+  kv: MemoryKV,
+  golds: GoldDoc[],
+  transcriptIds: Set<string>,
+  transcriptWords: Map<string, string>,
+  dates: Map<string, string>,
+): Promise<Outcome[]> {
   const out: Outcome[] = [];
   for (const d of golds) {
     const published = dates.get(d.name) ?? '';
@@ -238,7 +245,11 @@ export function formatDifferences(ds: Difference[]): string {
  * run of 2026-11-30 (engine stamp in the results); a quote not listed shows "not reviewed".
  */
 const REVIEWED: Record<string, { article: string; trace: boolean; diff?: boolean; note: string }> = {
-  'We have a situation where we have our inner cities, ': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Trump, first debate; “he said:” after describing the debate' },
+  'We have a situation where we have our inner cities, ': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
+    trace: true,
+    note: 'Trump, first debate; “he said:” after describing the debate',
+  },
   'That makes me smart': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Trump, first debate (“during the debate last week”)' },
   'We have got to do everything possible to improve pol': {
     article: 'primary-2016-09-26-debate-full-paigecm',
@@ -246,8 +257,17 @@ const REVIEWED: Record<string, { article: string; trace: boolean; diff?: boolean
     diff: true,
     note: 'wrong original: the debate span is moderator Holt quoting Clinton (“last week you said we’ve got to…”), six days after this 09-20 article; Clinton said it earlier, in no transcript here. The -said we’ve/+We have diff is an artefact of that',
   },
-  'He started his business with $14 million borrowed fr': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Clinton, first debate (a comma aside, verbatim)' },
-  'Why won’t he release his tax returns? I think there ': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, diff: true, note: 'Clinton, first debate; the article dropped “And”: a real (harmless) change' },
+  'He started his business with $14 million borrowed fr': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
+    trace: true,
+    note: 'Clinton, first debate (a comma aside, verbatim)',
+  },
+  'Why won’t he release his tax returns? I think there ': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
+    trace: true,
+    diff: true,
+    note: 'Clinton, first debate; the article dropped “And”: a real (harmless) change',
+  },
   'First, maybe he’s not as rich as he says he is. Seco': {
     article: 'primary-2016-09-26-debate-full-paigecm',
     trace: true,
@@ -260,10 +280,22 @@ const REVIEWED: Record<string, { article: string; trace: boolean; diff?: boolean
     diff: false,
     note: 'right source (Trump, first debate), but a false alteration: “was unsatisfied” → “wasn’t satisfied” is flagged as negation though the meaning is the same',
   },
-  'The kind of plan that Donald has put forth would be ': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Clinton, first debate (“she said in the first debate”)' },
+  'The kind of plan that Donald has put forth would be ': {
+    article: 'primary-2016-09-26-debate-full-paigecm',
+    trace: true,
+    note: 'Clinton, first debate (“she said in the first debate”)',
+  },
   'Slashing taxes on the wealthy hasn’t worked.': { article: 'primary-2016-09-26-debate-full-paigecm', trace: true, note: 'Clinton, first debate' },
-  'The tax relief will be concentrated on the working a': { article: 'primary-2016-09-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Sept. economic speech (“he said last month”)' },
-  'They will receive the biggest benefit — it won’t eve': { article: 'primary-2016-09-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Sept. speech; dash style only' },
+  'The tax relief will be concentrated on the working a': {
+    article: 'primary-2016-09-15-trump-speech-paigecm',
+    trace: true,
+    note: 'Trump, 15 Sept. economic speech (“he said last month”)',
+  },
+  'They will receive the biggest benefit — it won’t eve': {
+    article: 'primary-2016-09-15-trump-speech-paigecm',
+    trace: true,
+    note: 'Trump, 15 Sept. speech; dash style only',
+  },
   "She's trigger-happy and very unstable.": {
     article: 'primary-2016-09-07-trump-speech-paigecm',
     trace: true,
@@ -276,14 +308,23 @@ const REVIEWED: Record<string, { article: string; trace: boolean; diff?: boolean
     diff: false,
     note: 'false trace: Trump at the 7 Sept. forum (in no transcript here) matched Clinton’s “That’s not good judgment” in the 26 Sept. debate, after this 09-08 article; the negation flag is an artefact',
   },
-  'I will tell the truth.': { article: 'primary-2016-09-19-clinton-speech-paigecm', trace: false, diff: false, note: 'false trace: Ted Cruz’s words matched a generic phrase in a Clinton speech (“will tell you the truth”)' },
+  'I will tell the truth.': {
+    article: 'primary-2016-09-19-clinton-speech-paigecm',
+    trace: false,
+    diff: false,
+    note: 'false trace: Ted Cruz’s words matched a generic phrase in a Clinton speech (“will tell you the truth”)',
+  },
   'This could be the great Trojan horse of all time.': {
     article: 'primary-2016-10-09-debate-full-paigecm',
     trace: false,
     diff: true,
     note: 'same speaker and words, but not this print’s source: Trump said it at an Everett rally before this 09-12 article; the match is him repeating it in the 9 Oct. debate, four weeks later',
   },
-  'the hateful ideology of radical Islam – its oppressio': { article: 'primary-2016-08-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Aug. speech (“in an August speech”); capitals only' },
+  'the hateful ideology of radical Islam – its oppressio': {
+    article: 'primary-2016-08-15-trump-speech-paigecm',
+    trace: true,
+    note: 'Trump, 15 Aug. speech (“in an August speech”); capitals only',
+  },
   'We will defeat radical Islamic terrorism, just as we ': { article: 'primary-2016-08-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Aug. speech' },
   'Anyone who cannot name our enemy, is not fit to lead': { article: 'primary-2016-08-15-trump-speech-paigecm', trace: true, note: 'Trump, 15 Aug. speech' },
 };
@@ -304,7 +345,9 @@ const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : '�
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const answerOf = (o: Outcome) =>
-  o.top ? `${o.top.source.kind} ${o.top.source.article.id} [${o.top.source.start}–${o.top.source.end}], ${o.top.differences.length} diff., count ${o.top.appearances.count}` : 'no match';
+  o.top
+    ? `${o.top.source.kind} ${o.top.source.article.id} [${o.top.source.start}–${o.top.source.end}], ${o.top.differences.length} diff., count ${o.top.appearances.count}`
+    : 'no match';
 
 export async function run() {
   if (!corpusAvailable() || !existsSync(join(PRIMARY_DIR(), 'index.json')) || !existsSync(join(CORPUS_DIR, 'quotes/polnear/dev'))) {
@@ -324,7 +367,9 @@ export async function run() {
   const undated = polnear.filter((d) => !d.source.published).map((d) => d.file);
   const dates = new Map(polnear.map((d) => [d.file.replace(/\.txt$/, ''), d.source.published ?? '']));
   const golds = await loadPolnearGold();
-  log(`${transcripts.length} transcripts, ${reports.length} PolNeAR articles (${undated.length} without a date), ${golds.reduce((n, d) => n + d.direct.length, 0)} gold direct quotes`);
+  log(
+    `${transcripts.length} transcripts, ${reports.length} PolNeAR articles (${undated.length} without a date), ${golds.reduce((n, d) => n + d.direct.length, 0)} gold direct quotes`,
+  );
 
   const runs: Record<string, { ingest: Awaited<ReturnType<typeof ingest>>; outcomes: Outcome[]; quotations: Quotation[] }> = {};
   for (const order of ['transcripts-first', 'articles-first'] as const) {
@@ -349,10 +394,29 @@ export async function run() {
 
   // Order independence: same answer quote by quote (source article, span, differences, count), and the same quotation records.
   const answerKey = (o: Outcome) =>
-    o.top ? JSON.stringify([o.top.source.kind, o.top.source.article.id, o.top.source.excerpt.id, o.top.source.start, o.top.source.end, o.top.differences.map((d) => [d.kind, d.source, d.quoted]), o.top.appearances.count]) : 'none';
+    o.top
+      ? JSON.stringify([
+          o.top.source.kind,
+          o.top.source.article.id,
+          o.top.source.excerpt.id,
+          o.top.source.start,
+          o.top.source.end,
+          o.top.differences.map((d) => [d.kind, d.source, d.quoted]),
+          o.top.appearances.count,
+        ])
+      : 'none';
   const answerDiffs = A.outcomes.map((o, i) => ({ o, b: B.outcomes[i] })).filter(({ o, b }) => answerKey(o) !== answerKey(b));
   const quotationKey = (q: Quotation) =>
-    JSON.stringify([q.original.kind, q.original.article.id, q.original.excerpt.id, q.original.start, q.original.end, q.appearances.count, q.appearances.wordings, q.appearances.first.map((f) => f.excerptId)]);
+    JSON.stringify([
+      q.original.kind,
+      q.original.article.id,
+      q.original.excerpt.id,
+      q.original.start,
+      q.original.end,
+      q.appearances.count,
+      q.appearances.wordings,
+      q.appearances.first.map((f) => f.excerptId),
+    ]);
   const qa = new Set(A.quotations.map(quotationKey));
   const qb = new Set(B.quotations.map(quotationKey));
   const onlyA = [...qa].filter((k) => !qb.has(k)).length;
@@ -396,7 +460,8 @@ export async function run() {
 
   const row = (label: string, s: Shares) =>
     `| ${label} | ${s.quotes} | ${s.lookupable} | **${s.traced}** (${pct(s.traced, s.quotes)}) | ${s.verbatim} | ${s.altered} | ${s.changed} | ${s.tracedLater} | ${s.substring} (${pct(s.substring, s.quotes)}) | ${s.substringNotTraced} | ${s.tracedNotSubstring} |`;
-  const size = (s: KvSize) => `${s.keys.toLocaleString('en')} keys, ${(s.bytes / 1e6).toFixed(1)} MB; largest value ${s.largest.bytes.toLocaleString('en')} B (\`${s.largest.key}\`)`;
+  const size = (s: KvSize) =>
+    `${s.keys.toLocaleString('en')} keys, ${(s.bytes / 1e6).toFixed(1)} MB; largest value ${s.largest.bytes.toLocaleString('en')} B (\`${s.largest.key}\`)`;
   const prefixes = (s: KvSize) =>
     Object.entries(s.byPrefix)
       .sort((a, b) => b[1] - a[1])
@@ -415,7 +480,12 @@ export async function run() {
       all,
       candidates: cand,
       others: other,
-      ingest: { transcriptsMs: A.ingest.transcripts.ms, articlesMs: A.ingest.articles.ms, transcriptExcerpts: A.ingest.transcripts.excerpts, articleExcerpts: A.ingest.articles.excerpts },
+      ingest: {
+        transcriptsMs: A.ingest.transcripts.ms,
+        articlesMs: A.ingest.articles.ms,
+        transcriptExcerpts: A.ingest.transcripts.excerpts,
+        articleExcerpts: A.ingest.articles.excerpts,
+      },
       kv: A.ingest.size,
     },
     articlesFirst: { all: allB, candidates: candB, ingest: { transcriptsMs: B.ingest.transcripts.ms, articlesMs: B.ingest.articles.ms }, kv: B.ingest.size },
@@ -430,7 +500,14 @@ export async function run() {
     candidateUntraced: why,
     tracedNonCandidate: tracedOther.length,
     speakerAgreement: { traced: tracedCand.length, agrees: speakerAgrees },
-    review: { reviewed: reviewed.length, falseTraces: falseTraces.length, withDifferences: withDiff.length, falseDifferences: falseDiffs.length, altered: alteredReviewed.length, alteredReal: alteredReal.length },
+    review: {
+      reviewed: reviewed.length,
+      falseTraces: falseTraces.length,
+      withDifferences: withDiff.length,
+      falseDifferences: falseDiffs.length,
+      altered: alteredReviewed.length,
+      alteredReal: alteredReal.length,
+    },
     traced: examples.map((o) => ({
       doc: o.doc,
       published: o.published,
@@ -463,8 +540,20 @@ ${row('said by anyone else', other)}
 
 Over the quotes a transcript could hold (${cand.quotes} by a candidate): **${pct(cand.traced, cand.quotes)} traced** (${cand.verbatim} verbatim, ${cand.altered} altered, ${cand.changed} changed but not altered)${reviewed.length ? `; by the spot check below, ${tracedCand.filter((o) => reviewOf(o)?.trace).length} of them (${pct(tracedCand.filter((o) => reviewOf(o)?.trace).length, cand.quotes)}) are right${tracedCand.some((o) => !reviewOf(o)) ? ` (${tracedCand.filter((o) => !reviewOf(o)).length} not reviewed)` : ''}` : ''}.
 Candidates' quotes not traced (${candUntraced.length}): ${why.notLookupable} too short to look up, ${why.noMatch} no match at all, ${why.reportSource} matched only a report (the earliest report is the source: said somewhere these ${transcripts.length} transcripts do not cover), ${why.otherPrimary} another primary.
-Traced quotes whose gold speaker is not a candidate: ${tracedOther.length}${tracedOther.length ? ` (${tracedOther.slice(0, 8).map((o) => `${cell(namePart(o.gold.sourceResolved ?? o.gold.source ?? '?'))}: “${cell(clip(o.text, 60))}”`).join('; ')})` : ''}.
-Speaker of the transcript span, traced candidate quotes: ${speakerAgrees}/${tracedCand.length} name the gold candidate. Transcript speakers over all traced quotes: ${[...sourceSpeakerCounts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${cell(k)} ${n}`).join(', ')}.
+Traced quotes whose gold speaker is not a candidate: ${tracedOther.length}${
+    tracedOther.length
+      ? ` (${tracedOther
+          .slice(0, 8)
+          .map((o) => `${cell(namePart(o.gold.sourceResolved ?? o.gold.source ?? '?'))}: “${cell(clip(o.text, 60))}”`)
+          .join('; ')})`
+      : ''
+  }.
+Speaker of the transcript span, traced candidate quotes: ${speakerAgrees}/${tracedCand.length} name the gold candidate. Transcript speakers over all traced quotes: ${[
+    ...sourceSpeakerCounts,
+  ]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${cell(k)} ${n}`)
+    .join(', ')}.
 
 ### Traced quotes, spot-checked by eye (${examples.length} of ${tracedList.length}: altered first, then changed, then verbatim)
 
@@ -475,7 +564,9 @@ ${all.altered === 1 ? 'One quote is' : `${all.altered} quotes are`} altered (few
 ${examples
   .map((o, i) => {
     const r = reviewOf(o);
-    const verdict = r ? `trace ${r.trace ? 'right' : '**wrong**'}${r.diff === undefined ? '' : `, diff ${r.diff ? 'real' : '**false**'}`}: ${cell(r.note)}` : 'not reviewed';
+    const verdict = r
+      ? `trace ${r.trace ? 'right' : '**wrong**'}${r.diff === undefined ? '' : `, diff ${r.diff ? 'real' : '**false**'}`}: ${cell(r.note)}`
+      : 'not reviewed';
     return `| ${i + 1} | ${o.altered ? 'altered' : o.changed ? 'changed' : 'verbatim'} | ${cell(o.doc.slice(0, 34))} (${o.published}) | ${cell(clip(o.text))} | ${cell(clip(o.top!.source.exact))} (${cell(o.top!.source.speaker?.name ?? '?')}, ${o.top!.source.article.published}) | ${cell(formatDifferences(o.top!.differences)) || '–'} | ${verdict} |`;
   })
   .join('\n')}

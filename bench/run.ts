@@ -53,7 +53,12 @@ for (const name of names) {
 }
 
 // Gather the newest result of every section into one file.
-const gathered: string[] = ['# QuoteSource benchmark results', '', 'Each section is the latest `npm run bench <section>` run, stamped with its run time; figures from this 2-core machine.', ''];
+const gathered: string[] = [
+  '# QuoteSource benchmark results',
+  '',
+  'Each section is the latest `npm run bench <section>` run, stamped with its run time; figures from this 2-core machine.',
+  '',
+];
 for (const name of names) {
   let result: SectionResult;
   try {
@@ -63,7 +68,14 @@ for (const name of names) {
     continue;
   }
   for (const section of result.sections) {
-    gathered.push(`## ${section.title}`, '', `_\`npm run bench ${name}\`, run ${result.run}, Node ${result.node ?? '?'}, ${result.seconds ?? '?'} s._`, '', section.markdown.trim(), '');
+    gathered.push(
+      `## ${section.title}`,
+      '',
+      `_\`npm run bench ${name}\`, run ${result.run}, Node ${result.node ?? '?'}, ${result.seconds ?? '?'} s._`,
+      '',
+      section.markdown.trim(),
+      '',
+    );
   }
 }
 await writeFile(join(here, 'RESULTS.md'), gathered.join('\n'));

@@ -55,16 +55,51 @@ type Rng = ReturnType<typeof rng>;
 
 export const QUOTED = 'We will not close the north quay before the spring tides, whatever the ministry decides about the dredging contract';
 
-const SYL = ['bel', 'dor', 'wen', 'kas', 'mir', 'tol', 'van', 'rek', 'sul', 'hap', 'gri', 'lom', 'fen', 'osk', 'tar', 'niv', 'cal', 'bry', 'dun', 'pel', 'quor', 'sab', 'yth', 'zan'];
+const SYL = [
+  'bel',
+  'dor',
+  'wen',
+  'kas',
+  'mir',
+  'tol',
+  'van',
+  'rek',
+  'sul',
+  'hap',
+  'gri',
+  'lom',
+  'fen',
+  'osk',
+  'tar',
+  'niv',
+  'cal',
+  'bry',
+  'dun',
+  'pel',
+  'quor',
+  'sab',
+  'yth',
+  'zan',
+];
 export const name = (r: Rng, parts: number) => {
   const s = Array.from({ length: parts }, () => r.pick(SYL)).join('');
   return s[0].toUpperCase() + s.slice(1);
 };
-const NOUNS = 'ferry budget pier lighthouse tide schedule warehouse crane tariff license quota fleet trawler berth slipway mooring levy grant survey inspection harbourmaster channel buoy dockyard container reservoir bridge railway depot market school clinic library ward festival regatta seawall breakwater pipeline turbine substation'.split(' ');
-const ADJ = 'new old northern southern eastern western delayed revised disputed temporary permanent annual local regional costly modest urgent quiet busy flooded rebuilt'.split(' ');
-const VERBS = 'approved rejected postponed funded inspected reopened closed expanded reviewed questioned delayed cancelled doubled halved extended audited'.split(' ');
+const NOUNS =
+  'ferry budget pier lighthouse tide schedule warehouse crane tariff license quota fleet trawler berth slipway mooring levy grant survey inspection harbourmaster channel buoy dockyard container reservoir bridge railway depot market school clinic library ward festival regatta seawall breakwater pipeline turbine substation'.split(
+    ' ',
+  );
+const ADJ =
+  'new old northern southern eastern western delayed revised disputed temporary permanent annual local regional costly modest urgent quiet busy flooded rebuilt'.split(
+    ' ',
+  );
+const VERBS =
+  'approved rejected postponed funded inspected reopened closed expanded reviewed questioned delayed cancelled doubled halved extended audited'.split(' ');
 const WHO = 'residents councillors engineers fishermen traders inspectors volunteers auditors pilots teachers ferry crews shopkeepers'.split(' ');
-const WHEN = 'on Monday|last week|this spring|after a long debate|before the summer|by a narrow vote|without comment|late on Thursday|at the spring session|for the third time'.split('|');
+const WHEN =
+  'on Monday|last week|this spring|after a long debate|before the summer|by a narrow vote|without comment|late on Thursday|at the spring session|for the third time'.split(
+    '|',
+  );
 const SAID = ['said', 'told reporters', 'told the meeting', 'said on Friday', 'added'];
 
 function sentence(r: Rng, towns: string[]): string {
@@ -118,7 +153,14 @@ export function transcript(): ArticleSource {
     'ODUYA: Traders on the east pier have asked for the Sunday crossing back, and I support them.',
     'HOLT: Noted. We will put it to a vote in April.',
   ].join('\n');
-  return { id: 'wenlow-council-2031-03-04', kind: 'primary', title: 'Port Wenlow Harbour Council: transcript of the meeting of 4 March 2031', published: '2031-03-04', url: 'https://council.example/wenlow/2031-03-04', body };
+  return {
+    id: 'wenlow-council-2031-03-04',
+    kind: 'primary',
+    title: 'Port Wenlow Harbour Council: transcript of the meeting of 4 March 2031',
+    published: '2031-03-04',
+    url: 'https://council.example/wenlow/2031-03-04',
+    body,
+  };
 }
 
 const EXACT_PARAGRAPH = `"${QUOTED}," Councillor Ansel Tarvis told the harbour council on Tuesday.`;
@@ -190,7 +232,10 @@ export class FirstLayout {
     const features = queryFeatures(tokens);
     const rt0 = this.kv.roundTrips;
     // ≤ MAX_QUERY_FEATURES (100) keys: one bulk get.
-    const postings = await this.kv.get(features.map((f) => `old:ix:${f.key}`), 'text');
+    const postings = await this.kv.get(
+      features.map((f) => `old:ix:${f.key}`),
+      'text',
+    );
     const tally = new Map<string, number>();
     for (const f of features) {
       const v = postings.get(`old:ix:${f.key}`);
@@ -201,10 +246,16 @@ export class FirstLayout {
     }
     let top = 0;
     for (const w of tally.values()) top = Math.max(top, w);
-    const ranked = [...tally].filter(([, w]) => w >= top * FIRST_CANDIDATE_FLOOR).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FIRST_MAX_CANDIDATES);
+    const ranked = [...tally]
+      .filter(([, w]) => w >= top * FIRST_CANDIDATE_FLOOR)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, FIRST_MAX_CANDIDATES);
     let best: { excerptId: string; score: number; text: string } | null = null;
     if (ranked.length) {
-      const got = await this.kv.get<{ id: string; text: string }>(ranked.map(([id]) => `old:excerpt:${id}`), 'json');
+      const got = await this.kv.get<{ id: string; text: string }>(
+        ranked.map(([id]) => `old:excerpt:${id}`),
+        'json',
+      );
       const query = prepare(tokens);
       for (const [id] of ranked) {
         const ex = got.get(`old:excerpt:${id}`);
@@ -336,13 +387,16 @@ export async function run() {
     bgBaseline += t.baseline;
   }
   const tr = await addBoth(transcript());
-  log(`${BACKGROUND} background reports (engine ${(bgEngine / BACKGROUND).toFixed(2)} ms/report, first layout ${(bgBaseline / BACKGROUND).toFixed(2)} ms/report) + transcript (${tr.engine.toFixed(0)} ms), ${kv.data.size} keys`);
+  log(
+    `${BACKGROUND} background reports (engine ${(bgEngine / BACKGROUND).toFixed(2)} ms/report, first layout ${(bgBaseline / BACKGROUND).toFixed(2)} ms/report) + transcript (${tr.engine.toFixed(0)} ms), ${kv.data.size} keys`,
+  );
 
   // Sanity: the reports' quote is extracted as a direct quote of QUOTED (else the bench measures nothing).
   for (let i = 0; i < 2 * FRAMES.length; i++) {
     const { excerpts } = await buildArticleRecords(quotingReport(rng(i), i, towns));
     const q = excerpts[1].quotes.find((x) => x.kind === 'direct');
-    if (!q || normaliseWords(q.text) !== normaliseWords(QUOTED)) throw new Error(`scale: report ${i} does not quote the sentence as a direct quote: ${JSON.stringify(excerpts[1].quotes)}`);
+    if (!q || normaliseWords(q.text) !== normaliseWords(QUOTED))
+      throw new Error(`scale: report ${i} does not quote the sentence as a direct quote: ${JSON.stringify(excerpts[1].quotes)}`);
   }
 
   const checkpoints: Checkpoint[] = [];
@@ -360,7 +414,10 @@ export async function run() {
       baselineMs += t.baseline;
       ingestMs += t.engine;
       added++;
-      if (added % 1000 === 0) log(`${added} quoting reports, last 1000 at ${(engineTimes.slice(-1000).reduce((a, b) => a + b, 0) / Math.min(1000, engineTimes.length)).toFixed(1)} ms/report`);
+      if (added % 1000 === 0)
+        log(
+          `${added} quoting reports, last 1000 at ${(engineTimes.slice(-1000).reduce((a, b) => a + b, 0) / Math.min(1000, engineTimes.length)).toFixed(1)} ms/report`,
+        );
       if (ingestMs > BUDGET_MS) {
         stopped = true;
         log(`ingest budget (${BUDGET_MS / 1000} s) spent at ${added} reports: stopping here`);
@@ -441,10 +498,12 @@ export async function run() {
     return `| ${c.n.toLocaleString('en')} | ${e.found ? '**yes**' : '**no**'} | ${e.sourceKind ?? '–'} | ${e.appearances ?? '–'} (${e.wordings ?? '–'} wordings) | ${e.roundTrips} | ${msf(e.lookupMs.p50)} / ${msf(e.lookupMs.p99)} ms | ${b.found ? '**yes**' : '**no**'} | ${b.roundTrips} | ${msf(b.lookupMs.p50)} / ${msf(b.lookupMs.p99)} ms |`;
   });
   const baselineRows = checkpoints.map(
-    (c) => `| ${c.n.toLocaleString('en')} | ${c.baseline.keys.toLocaleString('en')} | ${kb(c.baseline.largest)} | ${kb(c.baseline.postingsP50)} / ${kb(c.baseline.postingsP99)} | ${c.baseline.saturated.toLocaleString('en')} | ${msf(c.baseline.ingestMsPerReport)} |`,
+    (c) =>
+      `| ${c.n.toLocaleString('en')} | ${c.baseline.keys.toLocaleString('en')} | ${kb(c.baseline.largest)} | ${kb(c.baseline.postingsP50)} / ${kb(c.baseline.postingsP99)} | ${c.baseline.saturated.toLocaleString('en')} | ${msf(c.baseline.ingestMsPerReport)} |`,
   );
   const chunkRows = checkpoints.map(
-    (c) => `| ${c.n.toLocaleString('en')} | ${s(c.engine.size.passageCopies)} (${c.engine.size.passageCopies.count}) | ${s(c.engine.size.quotationMembers)} (${c.engine.size.quotationMembers.count}) | ${s(c.engine.size.claimTerms)} |`,
+    (c) =>
+      `| ${c.n.toLocaleString('en')} | ${s(c.engine.size.passageCopies)} (${c.engine.size.passageCopies.count}) | ${s(c.engine.size.quotationMembers)} (${c.engine.size.quotationMembers.count}) | ${s(c.engine.size.claimTerms)} |`,
   );
 
   const md = `
@@ -483,5 +542,16 @@ Where ingest time goes (CPU profiles of reports 3,000–3,400 of this setup, 202
 |---|---|---|---|---|---|
 ${baselineRows.join('\n')}
 `;
-  return { title: TITLE, markdown: md, figures: { background: BACKGROUND, backgroundMsPerReport: { engine: bgEngine / BACKGROUND, baseline: bgBaseline / BACKGROUND }, transcriptMs: tr.engine, totalIngestS: ingestMs / 1000, stoppedAtBudget: stopped, checkpoints } };
+  return {
+    title: TITLE,
+    markdown: md,
+    figures: {
+      background: BACKGROUND,
+      backgroundMsPerReport: { engine: bgEngine / BACKGROUND, baseline: bgBaseline / BACKGROUND },
+      transcriptMs: tr.engine,
+      totalIngestS: ingestMs / 1000,
+      stoppedAtBudget: stopped,
+      checkpoints,
+    },
+  };
 }

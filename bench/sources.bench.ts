@@ -51,7 +51,10 @@ function page(n: number): string {
 /** The shared corpus's saved news pages (raw HTML as fetched), when present. */
 const CORPUS_PAGES = Number(process.env.SOURCES_CORPUS_PAGES ?? 20);
 const corpusPages: Buffer[] = corpusAvailable()
-  ? readdirSync(join(CORPUS_DIR, 'pages')).sort().slice(0, CORPUS_PAGES).map((d) => readFileSync(join(CORPUS_DIR, 'pages', d, 'source.html')))
+  ? readdirSync(join(CORPUS_DIR, 'pages'))
+      .sort()
+      .slice(0, CORPUS_PAGES)
+      .map((d) => readFileSync(join(CORPUS_DIR, 'pages', d, 'source.html')))
   : [];
 
 async function startPages(): Promise<{ origin: string; server: Server }> {
@@ -62,11 +65,15 @@ async function startPages(): Promise<{ origin: string; server: Server }> {
     if (path === '/robots.txt') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nAllow: /\n');
     if (sitemap) {
       const urls = Array.from({ length: Number(sitemap[2]) }, (_, i) => `<url><loc>${origin}/${sitemap[1]}/page-${i}.html</loc></url>`).join('');
-      return void res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`);
+      return void res
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`);
     }
     if (path === '/sitemap-corpus.xml') {
       const urls = corpusPages.map((_, i) => `<url><loc>${origin}/corpus/${i}.html</loc></url>`).join('');
-      return void res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`);
+      return void res
+        .writeHead(200, { 'content-type': 'application/xml' })
+        .end(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls}</urlset>`);
     }
     const corpus = /^\/corpus\/(\d+)\.html$/.exec(path);
     if (corpus && corpusPages[Number(corpus[1])]) return void res.writeHead(200, { 'content-type': 'text/html' }).end(corpusPages[Number(corpus[1])]);
@@ -87,7 +94,14 @@ interface RunFigures {
   pagesPerMinute: number;
 }
 
-async function crawl(base: string, origin: string, id: string, pages: number, deadline: number, sitemap = `${origin}/sitemap-${id}-${pages}.xml`): Promise<RunFigures> {
+async function crawl(
+  base: string,
+  origin: string,
+  id: string,
+  pages: number,
+  deadline: number,
+  sitemap = `${origin}/sitemap-${id}-${pages}.xml`,
+): Promise<RunFigures> {
   const put = await fetch(`${base}/v1/sources/${id}`, { method: 'PUT', headers: auth, body: JSON.stringify({ url: sitemap, type: 'sitemap' }) });
   if (!put.ok) throw new Error(`PUT source: ${put.status} ${await put.text()}`);
   const started = Date.now();
@@ -98,7 +112,13 @@ async function crawl(base: string, origin: string, id: string, pages: number, de
     const done = state.items.new + state.items.failed;
     if (done >= pages) {
       const seconds = (Date.now() - started) / 1000;
-      return { pages, published: state.items.new, failed: state.items.failed, seconds: Math.round(seconds * 10) / 10, pagesPerMinute: Math.round((state.items.new / seconds) * 60) };
+      return {
+        pages,
+        published: state.items.new,
+        failed: state.items.failed,
+        seconds: Math.round(seconds * 10) / 10,
+        pagesPerMinute: Math.round((state.items.new / seconds) * 60),
+      };
     }
     if (Date.now() > deadline) throw new Error(`source ${id}: ${done}/${pages} pages after ${Math.round((Date.now() - started) / 1000)} s`);
     await sleep(500);
@@ -143,7 +163,9 @@ export async function run(): Promise<BenchSection> {
       '|---|---|---|---|---|---|',
       row('polite: one host at 1 request/s (the default)', polite),
       row('pipeline capacity, generated near-duplicate pages: host interval 0 (pages spread over many hosts)', capacity),
-      corpus ? row(`pipeline capacity, ${corpusPages.length} real news pages (../shared/corpus/pages): host interval 0`, corpus) : '| pipeline capacity, real news pages | – | – | – | – | skipped: ../shared/corpus absent |',
+      corpus
+        ? row(`pipeline capacity, ${corpusPages.length} real news pages (../shared/corpus/pages): host interval 0`, corpus)
+        : '| pipeline capacity, real news pages | – | – | – | – | skipped: ../shared/corpus absent |',
       '',
       'The polite run is bounded by the per-host limit (60 requests/min, robots.txt and the sitemap included). What bounds the capacity runs was not measured part by part; the likely bound is the single IndexCoordinator — publishes are serial, and each answers only once its keys are in KV (or after 8 s), while KV takes one write per second per key — which fits the real news pages (many more excerpts and index keys per article) going 6× slower than the short generated ones. How this scales on Cloudflare: docs/sources.md.',
     ].join('\n');

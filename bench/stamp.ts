@@ -29,5 +29,10 @@ export function workerStamp(): { commit: string; workerDirty: boolean; workerHas
   const h = createHash('sha256');
   for (const f of files(join(ROOT, 'worker'))) h.update(f.slice(ROOT.length)).update('\0').update(readFileSync(f)).update('\0');
   const workerHash = h.digest('hex').slice(0, 12);
-  return { commit, workerDirty, workerHash, text: `engine: commit ${commit}${workerDirty ? ' + uncommitted worker/ changes' : ''}, worker/ hash ${workerHash}` };
+  return {
+    commit,
+    workerDirty,
+    workerHash,
+    text: `engine: commit ${commit}${workerDirty ? ' + uncommitted worker/ changes' : ''}, worker/ hash ${workerHash}`,
+  };
 }

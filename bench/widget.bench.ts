@@ -24,7 +24,13 @@ async function hypothesisSize() {
   if (!existsSync(join(build, 'boot.js'))) return { ...HYPOTHESIS_RECORDED, source: `recorded from hypothesis@${HYPOTHESIS_RECORDED.version}` };
   const gz = async (f: string) => gzipSync(await readFile(join(build, f)), { level: 9 }).byteLength;
   const version = JSON.parse(await readFile(join(build, '..', 'package.json'), 'utf8')).version as string;
-  return { version, boot: await gz('boot.js'), annotator: await gz('scripts/annotator.bundle.js'), css: await gz('styles/annotator.css'), source: `measured now from hypothesis@${version}` };
+  return {
+    version,
+    boot: await gz('boot.js'),
+    annotator: await gz('scripts/annotator.bundle.js'),
+    css: await gz('styles/annotator.css'),
+    source: `measured now from hypothesis@${version}`,
+  };
 }
 
 /** Distinct spans of at least four words from the demo's quotes, so every run is a fresh lookup (no cache hit). */
@@ -39,7 +45,8 @@ function spans(): { id: string; words: string }[] {
   for (let length = 9; length >= 4 && out.length < RUNS; length--)
     for (const [id, text] of Object.entries(quotes)) {
       const words = text.split(' ');
-      for (let start = 0; start + length <= words.length && out.length < RUNS; start += 2) out.push({ id, words: words.slice(start, start + length).join(' ') });
+      for (let start = 0; start + length <= words.length && out.length < RUNS; start += 2)
+        out.push({ id, words: words.slice(start, start + length).join(' ') });
     }
   return out;
 }
@@ -67,15 +74,18 @@ export async function run() {
     await page.goto(`${worker.url}/demo`);
     await page.waitForFunction(() => !!document.querySelector('quote-source')?.shadowRoot);
     for (const span of spans()) {
-      await page.evaluate(([id, words]) => {
-        const container = document.getElementById(id)!.firstChild as Text;
-        const at = container.data.indexOf(words);
-        const range = document.createRange();
-        range.setStart(container, at);
-        range.setEnd(container, at + words.length);
-        getSelection()!.removeAllRanges();
-        getSelection()!.addRange(range);
-      }, [span.id, span.words] as const);
+      await page.evaluate(
+        ([id, words]) => {
+          const container = document.getElementById(id)!.firstChild as Text;
+          const at = container.data.indexOf(words);
+          const range = document.createRange();
+          range.setStart(container, at);
+          range.setEnd(container, at + words.length);
+          getSelection()!.removeAllRanges();
+          getSelection()!.addRange(range);
+        },
+        [span.id, span.words] as const,
+      );
       const trigger = page.locator('quote-source [part=trigger]');
       await trigger.waitFor();
       // Timed inside the page: from the click (quote-source-open fires in the click handler) to the
@@ -91,7 +101,10 @@ export async function run() {
                 const element = document.querySelector('quote-source') as HTMLElement & { updateComplete: Promise<unknown> };
                 void element.updateComplete.then(() =>
                   requestAnimationFrame(() => {
-                    const request = performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/lookup?')).at(-1);
+                    const request = performance
+                      .getEntriesByType('resource')
+                      .filter((r) => r.name.includes('/v1/lookup?'))
+                      .at(-1);
                     resolve([performance.now() - t0, (e as CustomEvent).detail.state, request?.duration ?? NaN]);
                   }),
                 );
@@ -121,13 +134,23 @@ export async function run() {
     locales: { gzipBytes: locales, budgetBytes: LOCALE_GZIP_BUDGET, withinBudget: Object.values(locales).every((n) => n <= LOCALE_GZIP_BUDGET) },
     firstCardGzipBytes: firstCard,
     hypothesis: { ...hypothesis, totalGzipBytes: hypothesisTotal },
-    clickToCard: { runs: timings.length, p50Ms: Math.round(percentile(timings, 50)), p90Ms: Math.round(percentile(timings, 90)), requestP50Ms: Math.round(percentile(requests, 50)), maxMs: Math.round(Math.max(...timings)), found, states },
+    clickToCard: {
+      runs: timings.length,
+      p50Ms: Math.round(percentile(timings, 50)),
+      p90Ms: Math.round(percentile(timings, 90)),
+      requestP50Ms: Math.round(percentile(requests, 50)),
+      maxMs: Math.round(Math.max(...timings)),
+      found,
+      states,
+    },
   };
   const markdown = `| bundle | gzip | |
 |---|---:|---|
 | QuoteSource \`widget.js\` (Lit included) | **${kb(gzip)}** (${gzip} B) | budget ${kb(GZIP_BUDGET)}: ${gzip <= GZIP_BUDGET ? 'within' : '**over**'} (${kb(bytes)} minified) |
 | the card module (loaded when a trigger or badge first shows) | ${kb(card.gzip)} (${card.gzip} B) | \`${card.file}\` |
-| each language's words (loaded on demand) | ${Object.entries(locales).map(([l, n]) => `${l} ${n} B`).join(', ')} | budget ${LOCALE_GZIP_BUDGET} B each |
+| each language's words (loaded on demand) | ${Object.entries(locales)
+    .map(([l, n]) => `${l} ${n} B`)
+    .join(', ')} | budget ${LOCALE_GZIP_BUDGET} B each |
 | all a first card loads (widget.js + English + card) | ${kb(firstCard)} (${firstCard} B) | |
 | Hypothesis client, in-page part (boot ${kb(hypothesis.boot)} + annotator ${kb(hypothesis.annotator)} + CSS ${kb(hypothesis.css)}) | ${kb(hypothesisTotal)} | ${hypothesis.source}; ours (first card, all in) is ${(hypothesisTotal / firstCard).toFixed(1)}× smaller |
 

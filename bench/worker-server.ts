@@ -122,7 +122,11 @@ export async function buildWorkerSnapshot(prefix: string): Promise<string> {
   await writeFile(join(dir, 'wrangler.toml'), toml);
   // The ingest worker beside it (HTML extraction, sources): its own bundle and config, same layout.
   await mkdir(join(dir, 'ingest'), { recursive: true });
-  await promisify(execFile)(WRANGLER, ['deploy', '--dry-run', '-c', 'ingest/wrangler.toml', '--outdir', join(dir, 'ingest', 'bundle')], { cwd: ROOT, env: WRANGLER_ENV, maxBuffer: 64 * 1024 * 1024 });
+  await promisify(execFile)(WRANGLER, ['deploy', '--dry-run', '-c', 'ingest/wrangler.toml', '--outdir', join(dir, 'ingest', 'bundle')], {
+    cwd: ROOT,
+    env: WRANGLER_ENV,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const ingestToml = (await readFile(join(ROOT, 'ingest/wrangler.toml'), 'utf8')).replace(/^main = .*$/m, 'main = "bundle/index.js"\nno_bundle = true');
   await writeFile(join(dir, 'ingest', 'wrangler.toml'), ingestToml);
   return dir;
@@ -141,13 +145,37 @@ export interface DevServer {
  * Starts `wrangler dev` on the snapshot in `dir` (127.0.0.1:`port`, inspector on port+1, local state
  * in `persistTo`, extra `vars`), killed at `hardStop` at the latest, and waits until /healthz answers.
  */
-export async function startWranglerDev(opts: { dir: string; port: number; persistTo: string; vars: Record<string, string>; hardStop: number; startupMs?: number }): Promise<DevServer> {
+export async function startWranglerDev(opts: {
+  dir: string;
+  port: number;
+  persistTo: string;
+  vars: Record<string, string>;
+  hardStop: number;
+  startupMs?: number;
+}): Promise<DevServer> {
   const base = `http://${HOST}:${opts.port}`;
   const vars = Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(
     WRANGLER,
-    ['dev', '--config', join(opts.dir, 'wrangler.toml'), '--config', join(opts.dir, 'ingest/wrangler.toml'), '--ip', HOST, '--port', String(opts.port), '--inspector-port', String(opts.port + 1), '--persist-to', opts.persistTo,
-      ...vars, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    [
+      'dev',
+      '--config',
+      join(opts.dir, 'wrangler.toml'),
+      '--config',
+      join(opts.dir, 'ingest/wrangler.toml'),
+      '--ip',
+      HOST,
+      '--port',
+      String(opts.port),
+      '--inspector-port',
+      String(opts.port + 1),
+      '--persist-to',
+      opts.persistTo,
+      ...vars,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
     { cwd: opts.dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: WRANGLER_ENV },
   );
   let output = '';

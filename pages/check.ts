@@ -153,7 +153,11 @@ async function check(event: SubmitEvent) {
     if (!response.ok || !Array.isArray((body as CheckResult | null)?.quotations)) {
       results.hidden = true;
       status.textContent = 'The draft was not checked.';
-      showFailure(response.ok ? 'QuoteSource sent an answer the page cannot read. Try again.' : failureMessage({ status: response.status, problem: body as ProblemBody | null, retryAfter: response.headers.get('retry-after') }));
+      showFailure(
+        response.ok
+          ? 'QuoteSource sent an answer the page cannot read. Try again.'
+          : failureMessage({ status: response.status, problem: body as ProblemBody | null, retryAfter: response.headers.get('retry-after') }),
+      );
       return;
     }
     render(body as CheckResult);

@@ -59,7 +59,10 @@ const dropLitVersionGlobals: Plugin = {
   setup(b) {
     b.onLoad({ filter: /node_modules[\\/](lit-html|lit-element|@lit[\\/]reactive-element)[\\/].*\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      return { contents: source.replace(/\(\w+\.(litHtmlVersions|litElementVersions|reactiveElementVersions)\?\?=\[\]\)\.push\("[^"]*"\)/g, 'void 0'), loader: 'js' };
+      return {
+        contents: source.replace(/\(\w+\.(litHtmlVersions|litElementVersions|reactiveElementVersions)\?\?=\[\]\)\.push\("[^"]*"\)/g, 'void 0'),
+        loader: 'js',
+      };
     });
   },
 };
@@ -173,7 +176,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
   console.log(`widget: ${WIDGET_OUT} ${kb(bytes)} minified, ${kb(gzip)} gzip (${gzip} B; budget ${GZIP_BUDGET} B)`);
   console.log(`widget: card dist/public/${card.file} ${card.gzip} B gzip (on first selection)`);
-  console.log(`widget: languages (gzip, budget ${LOCALE_GZIP_BUDGET} B each): ${Object.entries(locales).map(([l, n]) => `${l} ${n} B`).join(', ')}`);
+  console.log(
+    `widget: languages (gzip, budget ${LOCALE_GZIP_BUDGET} B each): ${Object.entries(locales)
+      .map(([l, n]) => `${l} ${n} B`)
+      .join(', ')}`,
+  );
   let over = false;
   if (gzip > GZIP_BUDGET) {
     console.error(`widget: over the gzip budget by ${gzip - GZIP_BUDGET} B`);

@@ -77,7 +77,12 @@ async function checkRemote(base: string, draft: { source: ArticleSource; html?: 
     : {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: draft.source.body, title: draft.source.title, ...(draft.source.url ? { url: draft.source.url } : {}), ...(draft.source.published ? { published: draft.source.published } : {}) }),
+        body: JSON.stringify({
+          text: draft.source.body,
+          title: draft.source.title,
+          ...(draft.source.url ? { url: draft.source.url } : {}),
+          ...(draft.source.published ? { published: draft.source.published } : {}),
+        }),
       };
   const res = await fetch(`${base}/v1/check`, init);
   const body = (await res.json().catch(() => null)) as (CheckResult & { detail?: string }) | null;
@@ -113,7 +118,15 @@ const change = (d: CheckedQuotation['differences'][number]) =>
 /** The readable table of one file's quotations. */
 export function table(file: string, result: CheckResult): string {
   const rows = result.quotations.map((q) => {
-    const extra = q.status === 'misattributed' && q.misattribution ? ` — said by ${q.misattribution.original}` : q.status === 'altered' ? ` — ${q.differences.filter((d) => d.meaning).map((d) => `${d.meaning}: ${change(d)}`).join('; ')}` : '';
+    const extra =
+      q.status === 'misattributed' && q.misattribution
+        ? ` — said by ${q.misattribution.original}`
+        : q.status === 'altered'
+          ? ` — ${q.differences
+              .filter((d) => d.meaning)
+              .map((d) => `${d.meaning}: ${change(d)}`)
+              .join('; ')}`
+          : '';
     return [LABEL[q.status], oneLine(q.speaker || '–', 24), `"${oneLine(q.text, 60)}"`, sourceOf(q) + extra];
   });
   const head = ['status', 'speaker', 'quote', 'original'];
@@ -123,10 +136,18 @@ export function table(file: string, result: CheckResult): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  return [`${file}: ${result.quotations.length} quotation${result.quotations.length === 1 ? '' : 's'}${counts ? ` (${counts})` : ''}`, ...(rows.length ? [line(head), ...rows.map(line)] : [])].join('\n');
+  return [
+    `${file}: ${result.quotations.length} quotation${result.quotations.length === 1 ? '' : 's'}${counts ? ` (${counts})` : ''}`,
+    ...(rows.length ? [line(head), ...rows.map(line)] : []),
+  ].join('\n');
 }
 
-export async function runCheck(opts: CheckOptions, out: (s: string) => void = console.log, err: (s: string) => void = console.error, kvIn?: KV): Promise<number> {
+export async function runCheck(
+  opts: CheckOptions,
+  out: (s: string) => void = console.log,
+  err: (s: string) => void = console.error,
+  kvIn?: KV,
+): Promise<number> {
   let kv: KV | undefined = kvIn;
   let close = async () => {};
   if (!kv && !opts.remote) {
@@ -155,7 +176,11 @@ export async function runCheck(opts: CheckOptions, out: (s: string) => void = co
   if (opts.json) out(JSON.stringify(reports, null, 2));
   const blocking = reports.flatMap((r) => ('quotations' in r ? r.quotations : [])).filter((q) => BLOCKING_STATUSES.has(q.status));
   if (!opts.json) {
-    out(blocking.length ? `check: ${blocking.length} quotation${blocking.length === 1 ? '' : 's'} altered or misattributed — do not publish as is.` : 'check: no quotation altered or misattributed.');
+    out(
+      blocking.length
+        ? `check: ${blocking.length} quotation${blocking.length === 1 ? '' : 's'} altered or misattributed — do not publish as is.`
+        : 'check: no quotation altered or misattributed.',
+    );
   }
   if (reports.some((r) => 'error' in r)) return 2;
   return blocking.length ? 1 : 0;

@@ -102,7 +102,19 @@ async function walk(path: string): Promise<string[]> {
 export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const projectDir = opts.projectDir ?? process.cwd();
-  const totals: IngestTotals = { files: 0, failed: 0, created: 0, updated: 0, unchanged: 0, excerpts: 0, quotes: 0, claims: 0, rejected: 0, keysWritten: 0, keysDeleted: 0 };
+  const totals: IngestTotals = {
+    files: 0,
+    failed: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    excerpts: 0,
+    quotes: 0,
+    claims: 0,
+    rejected: 0,
+    keysWritten: 0,
+    keysDeleted: 0,
+  };
   const fail = (file: string, message: string) => {
     totals.failed++;
     log(`FAILED     ${file}: ${message.startsWith(file) ? message.slice(file.length).replace(/^:\s*/, '') : message}`);
@@ -166,7 +178,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestTotals> {
         if (page) {
           parsed = parseSource(page.name, page.bytes);
           // As the edge crawler does: the id from the URL it was listed under, the URL it was served from.
-          if (parsed.kind === 'article') parsed.source = { ...parsed.source, id: articleIdFor({ url: page.url, title: '' }), url: parsed.source.url || page.finalUrl };
+          if (parsed.kind === 'article')
+            parsed.source = { ...parsed.source, id: articleIdFor({ url: page.url, title: '' }), url: parsed.source.url || page.finalUrl };
         } else {
           const bytes = await readFile(file!);
           const sidecar = await withSidecar(file!, shown, bytes);
@@ -267,7 +280,8 @@ export function parseArgs(argv: string[]): IngestOptions {
     } else if (a.startsWith('--out=')) setTarget({ kind: 'out', file: a.slice(6) });
     else if (a === '--kind' || a.startsWith('--kind=')) {
       const k = a === '--kind' ? argv[++i] : a.slice(7);
-      if (!(ARTICLE_KINDS as readonly string[]).includes(k ?? '')) throw new Error(`--kind must be primary or report, not ${JSON.stringify(k ?? '')}\n${USAGE}`);
+      if (!(ARTICLE_KINDS as readonly string[]).includes(k ?? ''))
+        throw new Error(`--kind must be primary or report, not ${JSON.stringify(k ?? '')}\n${USAGE}`);
       kind = k as ArticleKind;
     } else if (a === '-h' || a === '--help') throw new Error(USAGE);
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${USAGE}`);

@@ -82,7 +82,6 @@ const LOOKS: Look[] = [
   { id: 'mobile', title: 'phone, 390×844', viewport: { width: 390, height: 844 }, colorScheme: 'light' },
 ];
 
-
 /** Spends this client's lookup budget until the worker answers 429 (its limiter counts per client). */
 async function exhaustLookups(url: string) {
   for (let n = 0; n < 700; n++) {
@@ -94,7 +93,13 @@ async function exhaustLookups(url: string) {
 }
 
 async function shoot(browser: Browser, url: string, state: State, look: Look): Promise<string> {
-  const context = await browser.newContext({ viewport: look.viewport, colorScheme: look.colorScheme, reducedMotion: 'reduce', deviceScaleFactor: 1, hasTouch: look.id === 'mobile' });
+  const context = await browser.newContext({
+    viewport: look.viewport,
+    colorScheme: look.colorScheme,
+    reducedMotion: 'reduce',
+    deviceScaleFactor: 1,
+    hasTouch: look.id === 'mobile',
+  });
   try {
     const page = await context.newPage();
     await page.goto(`${url}/demo`);
@@ -177,7 +182,11 @@ async function main() {
   await mkdir(resolve(PROJECT_DIR, OUT_DIR), { recursive: true });
   // A fresh local KV with the seeds and the fictional record; the worker's own rate limit on (the 429 shot).
   await rm(resolve(PROJECT_DIR, PERSIST), { recursive: true, force: true });
-  const worker = await startWorker({ persistTo: PERSIST, paths: [resolve(PROJECT_DIR, 'seeds'), resolve(PROJECT_DIR, 'scripts/screenshot-fixtures')], rateLimit: true });
+  const worker = await startWorker({
+    persistTo: PERSIST,
+    paths: [resolve(PROJECT_DIR, 'seeds'), resolve(PROJECT_DIR, 'scripts/screenshot-fixtures')],
+    rateLimit: true,
+  });
   let browser: Browser | undefined;
   const shots: Record<string, Record<string, string>> = {};
   try {

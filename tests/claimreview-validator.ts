@@ -56,9 +56,11 @@ export function validateClaimReviewDocument(doc: unknown): string[] {
       if (!PROPERTIES[type].includes(key)) fail(`${path}.${key}`, `is not a schema.org property of ${type}`);
     }
     for (const key of ['datePublished', 'dateCreated', 'dateModified']) {
-      if (key in n && (typeof n[key] !== 'string' || !ISO_DATE.test(n[key] as string))) fail(`${path}.${key}`, `must be an ISO 8601 date, not ${JSON.stringify(n[key])}`);
+      if (key in n && (typeof n[key] !== 'string' || !ISO_DATE.test(n[key] as string)))
+        fail(`${path}.${key}`, `must be an ISO 8601 date, not ${JSON.stringify(n[key])}`);
     }
-    if ('url' in n && (typeof n.url !== 'string' || !ABSOLUTE_URL.test(n.url))) fail(`${path}.url`, `must be an absolute http(s) URL, not ${JSON.stringify(n.url)}`);
+    if ('url' in n && (typeof n.url !== 'string' || !ABSOLUTE_URL.test(n.url)))
+      fail(`${path}.url`, `must be an absolute http(s) URL, not ${JSON.stringify(n.url)}`);
     if ('name' in n && (typeof n.name !== 'string' || !n.name.trim())) fail(`${path}.name`, 'must be a non-empty string');
     return n;
   };
@@ -76,11 +78,13 @@ export function validateClaimReviewDocument(doc: unknown): string[] {
     if (typeof n.url !== 'string') fail(`${path}.url`, 'is required');
     const rating = checkNode(n.reviewRating, `${path}.reviewRating`, ['Rating']);
     if (rating) {
-      if (typeof rating.alternateName !== 'string' || !rating.alternateName.trim()) fail(`${path}.reviewRating.alternateName`, 'is required (the verdict in words)');
+      if (typeof rating.alternateName !== 'string' || !rating.alternateName.trim())
+        fail(`${path}.reviewRating.alternateName`, 'is required (the verdict in words)');
       if ('ratingValue' in rating) {
         const [value, best, worst] = [rating.ratingValue, rating.bestRating ?? 5, rating.worstRating ?? 1];
         if (![value, best, worst].every((x) => typeof x === 'number')) fail(`${path}.reviewRating`, 'ratingValue, bestRating and worstRating must be numbers');
-        else if ((value as number) < (worst as number) || (value as number) > (best as number)) fail(`${path}.reviewRating.ratingValue`, `${value} is outside ${worst}–${best}`);
+        else if ((value as number) < (worst as number) || (value as number) > (best as number))
+          fail(`${path}.reviewRating.ratingValue`, `${value} is outside ${worst}–${best}`);
       }
     }
     // Google: recommended, and always sent by this API.

@@ -32,7 +32,19 @@ export const report = (id: string, published: string, body: string): ArticleSour
 });
 
 /** Drops the "not": a misquote that changes meaning. */
-export const MISQUOTE = report('ferry-misquote', '2024-03-13', '"The night ferry will be cancelled this winter," Councillor Maren Holt said on Tuesday evening at the harbour council.');
-export const VERBATIM = report('ferry-verbatim', '2024-03-14', 'The council kept the service. "The night ferry will not be cancelled this winter," Holt told the meeting.');
-export const CREDITED_ELSEWHERE = report('ferry-okonjo', '2024-03-15', 'Councillor Okonjo said: "The night ferry will not be cancelled this winter." The vote is next week.');
+export const MISQUOTE = report(
+  'ferry-misquote',
+  '2024-03-13',
+  '"The night ferry will be cancelled this winter," Councillor Maren Holt said on Tuesday evening at the harbour council.',
+);
+export const VERBATIM = report(
+  'ferry-verbatim',
+  '2024-03-14',
+  'The council kept the service. "The night ferry will not be cancelled this winter," Holt told the meeting.',
+);
+export const CREDITED_ELSEWHERE = report(
+  'ferry-okonjo',
+  '2024-03-15',
+  'Councillor Okonjo said: "The night ferry will not be cancelled this winter." The vote is next week.',
+);
 export const ARTICLES = [TRANSCRIPT, MISQUOTE, VERBATIM, CREDITED_ELSEWHERE];

@@ -76,7 +76,12 @@ export function createClient(base: string): LookupClient {
     async batch(selectors, signal) {
       const body = await call<{ results: LookupResponse[] }>(
         `${root}/v1/lookup/batch`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes: selectors.map((s) => ({ ...s, url: page() })) }), signal },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ quotes: selectors.map((s) => ({ ...s, url: page() })) }),
+          signal,
+        },
         (b): b is { results: LookupResponse[] } => {
           const results = (b as { results?: unknown } | null)?.results;
           return Array.isArray(results) && results.every(isLookup);

@@ -25,7 +25,9 @@ export function sourceSpan(match: Match): [number, number] {
 const sorted = (match: Match) => match.differences.filter((d) => !d.excerptId).sort((a, b) => a.sourceStart - b.sourceStart);
 
 const mark = (tag: 'ins' | 'del', label: string, text: string) =>
-  tag === 'ins' ? html`<ins><span class="vh">[${label}: </span>${text}<span class="vh">]</span></ins>` : html`<del><span class="vh">[${label}: </span>${text}<span class="vh">]</span></del>`;
+  tag === 'ins'
+    ? html`<ins><span class="vh">[${label}: </span>${text}<span class="vh">]</span></ins>`
+    : html`<del><span class="vh">[${label}: </span>${text}<span class="vh">]</span></del>`;
 
 /** The source's words, dropped and replaced words struck through. */
 export function sourceSide(match: Match, m: Messages): TemplateResult {
@@ -67,9 +69,9 @@ function describe(d: Difference, m: Messages) {
 export function editList(match: Match, m: Messages): TemplateResult | typeof nothing {
   if (!match.differences.length) return nothing;
   return html`<h3>${m.changes}</h3><ul class="edits">${match.differences.map(
-    (d) => html`<li class=${d.meaning ? 'meaning' : ''} dir="auto">${describe(d, m)}${d.meaning
-        ? html` — <strong>${m.meaningNote}</strong> (${m[d.meaning] ?? d.meaning})`
-        : nothing}</li>`,
+    (d) =>
+      html`<li class=${d.meaning ? 'meaning' : ''} dir="auto">${describe(d, m)}${
+        d.meaning ? html` — <strong>${m.meaningNote}</strong> (${m[d.meaning] ?? d.meaning})` : nothing
+      }</li>`,
   )}</ul>`;
 }
-

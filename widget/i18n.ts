@@ -15,7 +15,6 @@
  */
 import type en from './locales/en';
 
-
 export type Plural = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
 export type Messages = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : Plural };
 

@@ -215,7 +215,17 @@ export class QuoteSource extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     // Out of the host's flow whatever the host's CSS says; inline styles set through the CSSOM are CSP-safe.
-    for (const [name, value] of [['position', 'absolute'], ['top', '0'], ['left', '0'], ['width', '0'], ['height', '0'], ['margin', '0'], ['padding', '0'], ['border', '0'], ['display', 'block']])
+    for (const [name, value] of [
+      ['position', 'absolute'],
+      ['top', '0'],
+      ['left', '0'],
+      ['width', '0'],
+      ['height', '0'],
+      ['margin', '0'],
+      ['padding', '0'],
+      ['border', '0'],
+      ['display', 'block'],
+    ])
       this.style.setProperty(name, value, 'important');
     // One signal removes every listener on disconnect.
     const signal = (this.listening = new AbortController()).signal;
@@ -357,7 +367,9 @@ export class QuoteSource extends LitElement {
     // Back where the reader was: the badge, or the trigger (re-rendered once the card is gone), or the page.
     if (restoreFocus)
       void this.updateComplete.then(() =>
-        ((target?.isConnected ? target : this.renderRoot.querySelector<HTMLElement>('[part=trigger]')) ?? (this.pageFocus as HTMLElement | null))?.focus?.({ preventScroll: true }),
+        ((target?.isConnected ? target : this.renderRoot.querySelector<HTMLElement>('[part=trigger]')) ?? (this.pageFocus as HTMLElement | null))?.focus?.({
+          preventScroll: true,
+        }),
       );
   }
 
@@ -377,9 +389,15 @@ export class QuoteSource extends LitElement {
     const e = this.failure;
     const state: ResultState = verdict
       ? match
-        ? match.speakerMismatch ? 'misattributed' : match.differences.length ? 'altered' : 'found'
+        ? match.speakerMismatch
+          ? 'misattributed'
+          : match.differences.length
+            ? 'altered'
+            : 'found'
         : 'none'
-      : e instanceof LookupError && e.kind === 'offline' ? 'offline' : 'error';
+      : e instanceof LookupError && e.kind === 'offline'
+        ? 'offline'
+        : 'error';
     this.lastState = state;
     const m = this._msgs!;
     this._announce = verdict ? m[verdict] + (match?.source.speaker?.name ? `. ${fill(m.saidBy, match.source.speaker.name)}` : '') : m.failed;
@@ -393,7 +411,10 @@ export class QuoteSource extends LitElement {
   private onScan(results: ScanResult[]) {
     const found = results.filter((r) => r.response.matches.length);
     if (found.length) void loadCard().catch(() => {});
-    this._badges = [...this._badges, ...found.map((result) => ({ result, verdict: verdictOf(result.response.matches[0]), at: this.badgeBox(result.element), scannedAt: Date.now() }))];
+    this._badges = [
+      ...this._badges,
+      ...found.map((result) => ({ result, verdict: verdictOf(result.response.matches[0]), at: this.badgeBox(result.element), scannedAt: Date.now() })),
+    ];
     this.emit('quote-source-scan', { scanned: results.length, found: found.length });
   }
 
@@ -451,19 +472,33 @@ export class QuoteSource extends LitElement {
     if (this._request.origin === 'selection' && this.range) box = this.range.getBoundingClientRect();
     else {
       const host = this.getBoundingClientRect();
-      box = this.returnFocus?.isConnected ? this.returnFocus.getBoundingClientRect() : new DOMRect(host.left + (this._card?.left ?? 0), host.top + (this._card?.top ?? 0), BADGE, BADGE);
+      box = this.returnFocus?.isConnected
+        ? this.returnFocus.getBoundingClientRect()
+        : new DOMRect(host.left + (this._card?.left ?? 0), host.top + (this._card?.top ?? 0), BADGE, BADGE);
       // A badge stands for its whole quote: the card keeps clear of the quote, not just of the badge.
       const quote = this._request.origin === 'badge' ? this._badges.find((b) => b.result.selector === this._request!.selector)?.result.element : undefined;
       if (quote) {
         const q = quote.getBoundingClientRect();
-        box = new DOMRect(Math.min(q.left, box.left), Math.min(q.top, box.top), Math.max(q.right, box.right) - Math.min(q.left, box.left), Math.max(q.bottom, box.bottom) - Math.min(q.top, box.top));
+        box = new DOMRect(
+          Math.min(q.left, box.left),
+          Math.min(q.top, box.top),
+          Math.max(q.right, box.right) - Math.min(q.left, box.left),
+          Math.max(q.bottom, box.bottom) - Math.min(q.top, box.top),
+        );
       }
     }
     const natural = card.scrollHeight + card.offsetHeight - card.clientHeight;
     const next = placeCard(box, card.offsetWidth, natural);
     const at = next.sheet ? { top: 0, left: 0 } : this.toHost(next);
     const prev = this._place;
-    if (!prev || prev.sheet !== next.sheet || Math.abs(prev.maxHeight - next.maxHeight) > 0.5 || !this._card || Math.abs(at.top - this._card.top) > 0.5 || Math.abs(at.left - this._card.left) > 0.5) {
+    if (
+      !prev ||
+      prev.sheet !== next.sheet ||
+      Math.abs(prev.maxHeight - next.maxHeight) > 0.5 ||
+      !this._card ||
+      Math.abs(at.top - this._card.top) > 0.5 ||
+      Math.abs(at.left - this._card.left) > 0.5
+    ) {
       this._place = next;
       this._card = at;
     }
@@ -482,21 +517,29 @@ export class QuoteSource extends LitElement {
     const dir = isRtl(lang) ? 'rtl' : 'ltr';
     const at = (box: Box) => `top:${box.top}px;left:${box.left}px`;
     const place = this._place;
-    const cardStyle = !this._card ? '' : place?.sheet ? `max-height:${place.maxHeight}px` : `${at(this._card)}${place ? `;max-height:${place.maxHeight}px` : ''}`;
+    const cardStyle = !this._card
+      ? ''
+      : place?.sheet
+        ? `max-height:${place.maxHeight}px`
+        : `${at(this._card)}${place ? `;max-height:${place.maxHeight}px` : ''}`;
     return html`${this._badges.map(
-        (badge) => html`<button class="badge b-${badge.verdict}" part="badge" lang=${lang} dir=${dir} .style=${at(badge.at)}
+      (badge) => html`<button class="badge b-${badge.verdict}" part="badge" lang=${lang} dir=${dir} .style=${at(badge.at)}
           aria-label=${fill(m.badge, badge.result.selector.exact.slice(0, 60), m[badge.verdict])}
           @mousedown=${(e: Event) => e.preventDefault()} @click=${(e: Event) => this.show(badge.result.selector, e.currentTarget as HTMLElement, Date.now() - badge.scannedAt <= BADGE_ANSWER_FRESH_MS ? badge.result.response : undefined)}><span aria-hidden="true">${ICON[badge.verdict]}</span> ${m[badge.verdict]}</button>`,
-      )}${this._trigger && !this._request
+    )}${
+      this._trigger && !this._request
         ? html`<button class="trigger" part="trigger" lang=${lang} dir=${dir} .style=${at(this._trigger)} @mousedown=${(e: Event) => e.preventDefault()}
             @click=${this.openFromTrigger}>❝ ${m.find}</button>`
-        : nothing}${this._request && this._card
+        : nothing
+    }${
+      this._request && this._card
         ? html`<quote-source-card part="card" exportparts="banner,card-title,mark,diff,close,retry" .style=${cardStyle}
             sheet=${place?.sheet ?? nothing} ?kb=${this._kb} .state=${this._phase} .match=${this.best()} .error=${this.failure} .quoted=${this._request.selector.exact}
             .locale=${tag} .ui=${lang} .msgs=${m}
             @qs-close=${() => this.close(true)} @qs-retry=${() => void this.run()}
             @mousedown=${(e: Event) => e.stopPropagation()}></quote-source-card>`
-        : nothing}<div class="vh" role="status" aria-live="polite" lang=${lang} dir=${dir}>${this._announce}</div>`;
+        : nothing
+    }<div class="vh" role="status" aria-live="polite" lang=${lang} dir=${dir}>${this._announce}</div>`;
   }
 }
 

@@ -173,7 +173,11 @@ export class QuoteSourceCard extends LitElement {
     const e = this.error;
     const kind = e instanceof LookupError ? e.kind : 'network';
     const text =
-      kind === 'rate' ? fill(m.rate, new Intl.NumberFormat(this.locale).format(this._wait)) : kind === 'http' || kind === 'format' ? m.server : m[kind as 'offline' | 'timeout' | 'network'];
+      kind === 'rate'
+        ? fill(m.rate, new Intl.NumberFormat(this.locale).format(this._wait))
+        : kind === 'http' || kind === 'format'
+          ? m.server
+          : m[kind as 'offline' | 'timeout' | 'network'];
     return html`<p class="why" role=${kind === 'rate' ? 'timer' : nothing}>${text}</p>
       <button class="retry" part="retry" ?disabled=${this._wait > 0} @click=${() => this.emit('qs-retry')}>${m.retry}</button>`;
   }
@@ -209,7 +213,8 @@ export class QuoteSourceCard extends LitElement {
     return html`<details class="spread"><summary>${plural(m.articles, a.count, this.locale)} · ${plural(m.wordings, a.wordings, this.locale)}</summary>
       ${!primary && a.wordings > 1 ? html`<p class="muted">${m.unverified}</p>` : nothing}
       <ul>${a.variants.map(
-        (v) => html`<li class=${v.altered ? 'meaning' : ''}><bdi>${q(v.wording)}</bdi> — ${n(v.count)}×${v.original ? ` (${m.asSource})` : v.altered ? ` (${m.meaning})` : ''}</li>`,
+        (v) =>
+          html`<li class=${v.altered ? 'meaning' : ''}><bdi>${q(v.wording)}</bdi> — ${n(v.count)}×${v.original ? ` (${m.asSource})` : v.altered ? ` (${m.meaning})` : ''}</li>`,
       )}</ul></details>`;
   }
 

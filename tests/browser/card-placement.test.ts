@@ -40,7 +40,8 @@ async function openAt(style: string, answer = addedBackWithReviews, locale = 'en
   return element;
 }
 
-const overlap = (a: DOMRect, b: DOMRect) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+const overlap = (a: DOMRect, b: DOMRect) =>
+  Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 
 async function expectClear(element: QuoteSource) {
   const box = (await placedCard(element)).getBoundingClientRect();
@@ -66,7 +67,10 @@ describe.each([
 ])('%i×%i %s', (width, height, locale) => {
   for (const [name, style] of Object.entries(layouts)) {
     // A short card (it fits above or below) and a long one (with a fact-check: beside, or cut to the larger band).
-    test.each([['short', found], ['long', addedBackWithReviews]] as const)(`${name}, %s card: never over the selection, inside the viewport, also after scroll and resize`, async (_, answer) => {
+    test.each([
+      ['short', found],
+      ['long', addedBackWithReviews],
+    ] as const)(`${name}, %s card: never over the selection, inside the viewport, also after scroll and resize`, async (_, answer) => {
       await page.viewport(width, height);
       const element = await openAt(style, answer, locale);
       const box = await expectClear(element);

@@ -3,7 +3,23 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { LookupError } from '../../widget/api';
 import type { QuoteSource } from '../../widget/quote-source';
-import { ScriptedClient, addedBackWithReviews, altered, cardRoot, cleanup, found, misattributed, mount, none, peaceToWar, reworded, selectWords, shadow, trigger, until } from './fixtures';
+import {
+  ScriptedClient,
+  addedBackWithReviews,
+  altered,
+  cardRoot,
+  cleanup,
+  found,
+  misattributed,
+  mount,
+  none,
+  peaceToWar,
+  reworded,
+  selectWords,
+  shadow,
+  trigger,
+  until,
+} from './fixtures';
 
 afterEach(cleanup);
 
@@ -20,7 +36,11 @@ async function open(client: ScriptedClient, sentence: string, words: string) {
 
 describe('verdict first', () => {
   test('the banner leads, then this page against the source (speaker, title, date, link), the edits, the paragraph, the spread, the fact-check', async () => {
-    const element = await open(new ScriptedClient([addedBackWithReviews]), 'Guterres said leaders need to move back to peace, reports said.', 'leaders need to move back to peace');
+    const element = await open(
+      new ScriptedClient([addedBackWithReviews]),
+      'Guterres said leaders need to move back to peace, reports said.',
+      'leaders need to move back to peace',
+    );
     const root = cardRoot(element)!;
     expect(heading(element)).toBe('Wording changed');
     // Reading order of what a reader sees.
@@ -28,8 +48,18 @@ describe('verdict first', () => {
       e.matches('h3') ? `h3:${e.textContent}` : e.className.split(' ').slice(0, 2).join('.'),
     );
     expect(order).toEqual([
-      'banner.v-changed', 'h3:This page says', 'said.page', 'h3:Earliest report', 'said.src', 'who',
-      'h3:What changed', 'edits', 'h3:In its paragraph', 'para', 'h3:Fact-check of this claim', 'review',
+      'banner.v-changed',
+      'h3:This page says',
+      'said.page',
+      'h3:Earliest report',
+      'said.src',
+      'who',
+      'h3:What changed',
+      'edits',
+      'h3:In its paragraph',
+      'para',
+      'h3:Fact-check of this claim',
+      'review',
     ]);
     expect(text(root.querySelector('.who'))).toContain('Said by António Guterres');
     expect(text(root.querySelector('.who'))).toContain('28 February 2022');
@@ -46,7 +76,11 @@ describe('verdict first', () => {
     ] as const;
     const seen = new Set<string>();
     for (const [answer, words, icon] of cases) {
-      const element = await open(new ScriptedClient([answer]), 'The Secretary-General said: The fighting in Ukraine must stop now. That was the message.', 'The fighting in Ukraine must stop now.');
+      const element = await open(
+        new ScriptedClient([answer]),
+        'The Secretary-General said: The fighting in Ukraine must stop now. That was the message.',
+        'The fighting in Ukraine must stop now.',
+      );
       expect(heading(element)).toBe(words);
       expect(cardRoot(element)!.querySelector('.banner .icon')?.textContent).toBe(icon);
       seen.add(getComputedStyle(cardRoot(element)!.querySelector('h2')!).color);
@@ -56,7 +90,11 @@ describe('verdict first', () => {
   });
 
   test('misattributed: says whom the source credits and whom the page credits', async () => {
-    const element = await open(new ScriptedClient([misattributed]), 'Bo Harrow said: Leaders need to move back to peace.', 'Leaders need to move back to peace');
+    const element = await open(
+      new ScriptedClient([misattributed]),
+      'Bo Harrow said: Leaders need to move back to peace.',
+      'Leaders need to move back to peace',
+    );
     expect(text(cardRoot(element)!.querySelector('.why'))).toContain('The source credits Ada Wenlow; this page credits Bo Harrow.');
   });
 });
@@ -81,7 +119,11 @@ describe('a diff that reads right', () => {
 
 describe('fact-checks', () => {
   test('only the fact-check of the highlighted claim, with its reason and link; a neighbouring sentence’s is left out', async () => {
-    const element = await open(new ScriptedClient([addedBackWithReviews]), 'Guterres said leaders need to move back to peace, reports said.', 'leaders need to move back to peace');
+    const element = await open(
+      new ScriptedClient([addedBackWithReviews]),
+      'Guterres said leaders need to move back to peace, reports said.',
+      'leaders need to move back to peace',
+    );
     const reviews = cardRoot(element)!.querySelectorAll('.review');
     expect(reviews).toHaveLength(1);
     expect(text(reviews[0])).toContain('QuoteSource samples rates it “Misquoted”');

@@ -11,8 +11,10 @@ import { QuoteSource } from '../../widget/quote-source';
  * paragraph quoting the Secretary-General, and the seed report's paragraph with its
  * "leaders need to move back to peace" (both verbatim from seeds/).
  */
-const UN_PRESS = "“Enough is enough,” said Mr. Guterres, adding:  “The fighting in Ukraine must stop now.”  Noting that bombardments by the Russian Federation have been pounding the country day and night, he said the capital, Kyiv, now finds itself surrounded.  Ukrainians have been forced to shelter in subway stations and more than half a million have fled across the country’s borders.";
-const SEED_REPORT = "\"Enough is enough, soldiers need to move back to their barracks and leaders need to move back to peace,\" António Guterres further said, highlighting the need to protect the civilians, and uphold the international human rights laws. He additionally highlighted how there was a need for sovereignty, independence and territorial integrity of Ukraine within its internationally identified borders to be respected in line with the General Assembly Resolutions.";
+const UN_PRESS =
+  '“Enough is enough,” said Mr. Guterres, adding:  “The fighting in Ukraine must stop now.”  Noting that bombardments by the Russian Federation have been pounding the country day and night, he said the capital, Kyiv, now finds itself surrounded.  Ukrainians have been forced to shelter in subway stations and more than half a million have fled across the country’s borders.';
+const SEED_REPORT =
+  '"Enough is enough, soldiers need to move back to their barracks and leaders need to move back to peace," António Guterres further said, highlighting the need to protect the civilians, and uphold the international human rights laws. He additionally highlighted how there was a need for sovereignty, independence and territorial integrity of Ukraine within its internationally identified borders to be respected in line with the General Assembly Resolutions.';
 const span = (text: string, words: string) => ({ start: text.indexOf(words), end: text.indexOf(words) + words.length });
 
 export const article: ArticleSummary = {
@@ -67,27 +69,32 @@ export const altered: LookupResponse = {
 const back = SEED_REPORT.lastIndexOf('back to peace');
 export const reworded: LookupResponse = {
   matches: [
-    match('leaders need to move back to peace', {
-      differences: [{ kind: 'delete', source: 'back', quoted: '', sourceStart: back, sourceEnd: back + 4 }],
-      claims: [
-        {
-          id: 'sample-guterres',
-          text: 'Leaders need to move back to peace.',
-          claimant: 'António Guterres',
-          claimDate: '2022-02-28',
-          reviews: [
-            {
-              publisher: { name: 'QuoteSource samples', site: 'quotesource.example' },
-              url: 'https://www.un.org/press/en/2022/ga12404.doc.htm',
-              title: 'Sample review: coverage of the speech gives "Leaders need to move to peace", without "back"',
-              textualRating: 'Misquoted',
-              explanation: 'Sample. Coverage quoting the speech gives: "Soldiers need to move back to their barracks. Leaders need to move to peace." The text adds "back" to the second sentence.',
-              reviewDate: '2022-02-28',
-            },
-          ],
-        },
-      ],
-    }, SEED_REPORT),
+    match(
+      'leaders need to move back to peace',
+      {
+        differences: [{ kind: 'delete', source: 'back', quoted: '', sourceStart: back, sourceEnd: back + 4 }],
+        claims: [
+          {
+            id: 'sample-guterres',
+            text: 'Leaders need to move back to peace.',
+            claimant: 'António Guterres',
+            claimDate: '2022-02-28',
+            reviews: [
+              {
+                publisher: { name: 'QuoteSource samples', site: 'quotesource.example' },
+                url: 'https://www.un.org/press/en/2022/ga12404.doc.htm',
+                title: 'Sample review: coverage of the speech gives "Leaders need to move to peace", without "back"',
+                textualRating: 'Misquoted',
+                explanation:
+                  'Sample. Coverage quoting the speech gives: "Soldiers need to move back to their barracks. Leaders need to move to peace." The text adds "back" to the second sentence.',
+                reviewDate: '2022-02-28',
+              },
+            ],
+          },
+        ],
+      },
+      SEED_REPORT,
+    ),
   ],
 };
 
@@ -103,7 +110,10 @@ export class ScriptedClient implements LookupClient {
   /** Resolve pending lookups by hand to observe the loading state. */
   hold = false;
   private pending: (() => void)[] = [];
-  constructor(public answers: Answer[], public batchAnswer: (s: TextQuoteSelector) => LookupResponse = () => none) {}
+  constructor(
+    public answers: Answer[],
+    public batchAnswer: (s: TextQuoteSelector) => LookupResponse = () => none,
+  ) {}
 
   async lookup(selector: TextQuoteSelector, signal?: AbortSignal) {
     this.calls.push(selector);
@@ -232,32 +242,37 @@ export async function placedCard(element: QuoteSource) {
  * words, and the sample review of a neighbouring sentence of the same excerpt (Medinsky), which is
  * not about the highlight.
  */
-const XINHUA = '"Enough is enough. Soldiers need to move back to their barracks. Leaders need to move to peace. Civilians must be protected. International humanitarian and human rights law must be upheld. The sovereignty, independence and territorial integrity of Ukraine, within its internationally recognized borders, must be respected," said Guterres.';
+const XINHUA =
+  '"Enough is enough. Soldiers need to move back to their barracks. Leaders need to move to peace. Civilians must be protected. International humanitarian and human rights law must be upheld. The sovereignty, independence and territorial integrity of Ukraine, within its internationally recognized borders, must be respected," said Guterres.';
 const toPeace = XINHUA.indexOf('to peace');
 export const addedBackWithReviews: LookupResponse = {
   matches: [
-    match('Leaders need to move to peace', {
-      differences: [{ kind: 'insert', source: '', quoted: 'back', sourceStart: toPeace, sourceEnd: toPeace }],
-      claims: [
-        reworded.matches[0].claims[0],
-        {
-          id: 'sample-medinsky-head-of-delegation',
-          text: 'Vladimir Medinsky was the head of the Russian delegation at the talks from the Ukrainian side.',
-          claimant: '',
-          claimDate: '2022-02-28',
-          reviews: [
-            {
-              publisher: { name: 'QuoteSource samples', site: 'quotesource.example' },
-              url: 'https://sputniknews.com/20220228/points-of-contact-for-common-positions-found-at-russia-ukraine-talks-delegation-head-says-1093456750.html',
-              title: 'Sample review: Medinsky, an aide to the Russian president, headed the Russian delegation',
-              textualRating: 'Garbled',
-              explanation: 'Sample. Vladimir Medinsky, an aide to the Russian president, headed the Russian delegation.',
-              reviewDate: '2022-02-28',
-            },
-          ],
-        },
-      ],
-    }, XINHUA),
+    match(
+      'Leaders need to move to peace',
+      {
+        differences: [{ kind: 'insert', source: '', quoted: 'back', sourceStart: toPeace, sourceEnd: toPeace }],
+        claims: [
+          reworded.matches[0].claims[0],
+          {
+            id: 'sample-medinsky-head-of-delegation',
+            text: 'Vladimir Medinsky was the head of the Russian delegation at the talks from the Ukrainian side.',
+            claimant: '',
+            claimDate: '2022-02-28',
+            reviews: [
+              {
+                publisher: { name: 'QuoteSource samples', site: 'quotesource.example' },
+                url: 'https://sputniknews.com/20220228/points-of-contact-for-common-positions-found-at-russia-ukraine-talks-delegation-head-says-1093456750.html',
+                title: 'Sample review: Medinsky, an aide to the Russian president, headed the Russian delegation',
+                textualRating: 'Garbled',
+                explanation: 'Sample. Vladimir Medinsky, an aide to the Russian president, headed the Russian delegation.',
+                reviewDate: '2022-02-28',
+              },
+            ],
+          },
+        ],
+      },
+      XINHUA,
+    ),
   ],
 };
 
@@ -269,12 +284,20 @@ const WENLOW = 'Opening the session, the chair of the (fictional) Port Wenlow as
 const peace = WENLOW.indexOf('peace');
 export const peaceToWar: LookupResponse = {
   matches: [
-    match('Leaders need to move back to peace', {
-      speaker: { name: 'Ada Wenlow' },
-      altered: true,
-      differences: [{ kind: 'replace', source: 'peace', quoted: 'war', sourceStart: peace, sourceEnd: peace + 5, meaning: 'opposite' }],
-      source: { ...match('Leaders need to move back to peace', {}, WENLOW).source, kind: 'primary', speaker: { name: 'Ada Wenlow', role: 'chair of the Port Wenlow assembly' } },
-    }, WENLOW),
+    match(
+      'Leaders need to move back to peace',
+      {
+        speaker: { name: 'Ada Wenlow' },
+        altered: true,
+        differences: [{ kind: 'replace', source: 'peace', quoted: 'war', sourceStart: peace, sourceEnd: peace + 5, meaning: 'opposite' }],
+        source: {
+          ...match('Leaders need to move back to peace', {}, WENLOW).source,
+          kind: 'primary',
+          speaker: { name: 'Ada Wenlow', role: 'chair of the Port Wenlow assembly' },
+        },
+      },
+      WENLOW,
+    ),
   ],
 };
 

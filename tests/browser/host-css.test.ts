@@ -25,9 +25,34 @@ const HOSTILE = `
 
 /** Inherited properties: what the page could push into the widget through the host element. */
 const PROPERTIES = [
-  'letter-spacing', 'word-spacing', 'text-transform', 'white-space', 'font-family', 'font-size', 'font-style', 'font-weight', 'font-variant-caps',
-  'line-height', 'text-align', 'direction', 'color', 'text-indent', 'text-shadow', 'visibility', 'cursor', 'word-break', 'hyphens', 'tab-size',
-  'font-kerning', 'text-rendering', '-webkit-text-stroke-width', 'quotes', 'list-style-type', 'list-style-position', 'font-variant-numeric', 'color-scheme',
+  'letter-spacing',
+  'word-spacing',
+  'text-transform',
+  'white-space',
+  'font-family',
+  'font-size',
+  'font-style',
+  'font-weight',
+  'font-variant-caps',
+  'line-height',
+  'text-align',
+  'direction',
+  'color',
+  'text-indent',
+  'text-shadow',
+  'visibility',
+  'cursor',
+  'word-break',
+  'hyphens',
+  'tab-size',
+  'font-kerning',
+  'text-rendering',
+  '-webkit-text-stroke-width',
+  'quotes',
+  'list-style-type',
+  'list-style-position',
+  'font-variant-numeric',
+  'color-scheme',
 ];
 
 function styles(element: QuoteSource): string[] {

@@ -49,8 +49,25 @@ function hostile(url: string, reviewUrl: string): LookupResponse {
           variants: [{ wording: `${SCRIPT}${RTL}`, count: 1, differences: [], altered: true, original: false, since: '' }],
         },
         speakerMismatch: { credited: IMG, original: SCRIPT },
-        differences: [{ kind: 'replace', source: IMG, quoted: SCRIPT, sourceStart: m.quote.start + prefix.length, sourceEnd: m.quote.start + prefix.length + 3, meaning: 'number' }],
-        claims: [{ id: 'c', text: IMG, claimant: SCRIPT, claimDate: '', reviews: [{ publisher: { name: SCRIPT, site: '' }, url: reviewUrl, title: SCRIPT, textualRating: IMG, explanation: IMG, reviewDate: '' }] }],
+        differences: [
+          {
+            kind: 'replace',
+            source: IMG,
+            quoted: SCRIPT,
+            sourceStart: m.quote.start + prefix.length,
+            sourceEnd: m.quote.start + prefix.length + 3,
+            meaning: 'number',
+          },
+        ],
+        claims: [
+          {
+            id: 'c',
+            text: IMG,
+            claimant: SCRIPT,
+            claimDate: '',
+            reviews: [{ publisher: { name: SCRIPT, site: '' }, url: reviewUrl, title: SCRIPT, textualRating: IMG, explanation: IMG, reviewDate: '' }],
+          },
+        ],
       },
     ],
   };

@@ -158,7 +158,7 @@ test('once removed from the page auto-scan stops: quotes scrolled into view or a
   scrollTo(0, 0);
 });
 
-test('auto-scan follows the element\'s `auto`: switched off, its badges go and nothing more is looked up; switched on, it scans afresh', async () => {
+test("auto-scan follows the element's `auto`: switched off, its badges go and nothing more is looked up; switched on, it scans afresh", async () => {
   const page = `<blockquote>Soldiers need to move back to their barracks. Leaders need to move to peace.</blockquote>`;
   const client = new ScriptedClient([none], () => reworded);
   const element = await mount(client, page, { auto: 'blockquote' });

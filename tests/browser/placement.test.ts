@@ -28,7 +28,10 @@ test('flips at the edges and never leaves the viewport', () => {
 });
 
 test('the trigger follows the selection when the page scrolls', async () => {
-  const element = await mount(new ScriptedClient([found]), `<div style="height: 400px"></div><p id="quote">The Secretary-General said: The fighting in Ukraine must stop now. That was the message.</p><div style="height: 3000px"></div>`);
+  const element = await mount(
+    new ScriptedClient([found]),
+    `<div style="height: 400px"></div><p id="quote">The Secretary-General said: The fighting in Ukraine must stop now. That was the message.</p><div style="height: 3000px"></div>`,
+  );
   scrollTo(0, 0);
   selectWords(document.getElementById('quote')!, 'The fighting in Ukraine must stop now.');
   const button = await until(() => trigger(element));
@@ -42,7 +45,10 @@ test('the trigger follows the selection when the page scrolls', async () => {
 });
 
 test('after a touch, the trigger goes below the selection (the native menu sits above it)', async () => {
-  const element = await mount(new ScriptedClient([found]), `<div style="height: 300px"></div><p id="quote">The Secretary-General said: The fighting in Ukraine must stop now. That was the message.</p>`);
+  const element = await mount(
+    new ScriptedClient([found]),
+    `<div style="height: 300px"></div><p id="quote">The Secretary-General said: The fighting in Ukraine must stop now. That was the message.</p>`,
+  );
   const quote = document.getElementById('quote')!;
   quote.dispatchEvent(new PointerEvent('pointerdown', { pointerType: 'touch', bubbles: true, composed: true }));
   selectWords(quote, 'The fighting in Ukraine must stop now.');

@@ -2,7 +2,23 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { page as viewer, userEvent } from 'vitest/browser';
 import { LookupError } from '../../widget/api';
 import { CONTEXT_CHARS } from '../../widget/selection';
-import { ScriptedClient, altered, cardRoot, cleanup, delivered, found, mount, none, placedCard, reworded, selectWords, shadow, trigger, until, card } from './fixtures';
+import {
+  ScriptedClient,
+  altered,
+  cardRoot,
+  cleanup,
+  delivered,
+  found,
+  mount,
+  none,
+  placedCard,
+  reworded,
+  selectWords,
+  shadow,
+  trigger,
+  until,
+  card,
+} from './fixtures';
 
 afterEach(() => {
   vi.useRealTimers();

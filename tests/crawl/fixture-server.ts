@@ -27,13 +27,22 @@ const SLOW_MS = 8_000;
 const HUGE_BYTES = 20 * 1024 * 1024;
 export const BULK_ITEMS = 10_000;
 
-
-const fixture = (path: string) => JSON.parse(readFileSync(resolve('tests/fixtures/ingest', path), 'utf8')) as { title: string; body: string; author?: string; published?: string; publisher?: string };
+const fixture = (path: string) =>
+  JSON.parse(readFileSync(resolve('tests/fixtures/ingest', path), 'utf8')) as {
+    title: string;
+    body: string;
+    author?: string;
+    published?: string;
+    publisher?: string;
+  };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function articlePage(a: { title: string; body: string; author?: string; published?: string; publisher?: string }, extraParagraph = ''): string {
-  const paragraphs = a.body.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p.trim())}</p>`).join('\n');
+  const paragraphs = a.body
+    .split(/\n\s*\n/)
+    .map((p) => `<p>${escapeHtml(p.trim())}</p>`)
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(a.title)}</title>
 <meta property="og:site_name" content="${escapeHtml(a.publisher ?? 'Example Coast News')}">
 ${a.author ? `<meta name="author" content="${escapeHtml(a.author)}">` : ''}
@@ -90,10 +99,12 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   };
 
   type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-  const send = (type: string, body: string | Buffer, headers: Record<string, string> = {}): Handler => (_req, res) => {
-    res.writeHead(200, { 'content-type': type, ...headers });
-    res.end(body);
-  };
+  const send =
+    (type: string, body: string | Buffer, headers: Record<string, string> = {}): Handler =>
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': type, ...headers });
+      res.end(body);
+    };
   const html = 'text/html; charset=utf-8';
   const routes: Record<string, Handler> = {
     '/robots.txt': send('text/plain', 'User-agent: *\nDisallow: /private/\n\nUser-agent: QuoteSourceBot\nDisallow: /forbidden/\n'),
@@ -111,7 +122,10 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     '/sitemap.xml': (req, res) => send('application/xml', sitemapIndex())(req, res),
     '/sitemaps/2024-03.xml': (req, res) => send('application/xml', sitemap(['/articles/harbour-council.html', '/articles/library-sundays.html']))(req, res),
     '/sitemaps/2024-02.xml': (req, res) => send('application/xml', sitemap(['/articles/harbour-wall.html']))(req, res),
-    '/feeds/malformed.xml': send('application/rss+xml', '<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><link>/a</link></channel></rss>'),
+    '/feeds/malformed.xml': send(
+      'application/rss+xml',
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><link>/a</link></channel></rss>',
+    ),
     '/feeds/bulk.rss': (req, res) => send('application/rss+xml', bulk())(req, res),
     '/feeds/claims.json': send('application/ld+json', claimFeed),
     '/factchecks/bridge-toll.html': send(html, factCheck),
@@ -119,7 +133,13 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     '/articles/harbour-wall.html': send(html, articlePage(wall)),
     '/articles/library-sundays.html': send(html, articlePage(library)),
     '/articles/changing.html': (req, res) =>
-      send(html, articlePage({ ...library, title: 'Library hours, revised' }, changingVersion > 1 ? `Update ${changingVersion}: the library will also open on the first Monday of each month, the town said.` : ''))(req, res),
+      send(
+        html,
+        articlePage(
+          { ...library, title: 'Library hours, revised' },
+          changingVersion > 1 ? `Update ${changingVersion}: the library will also open on the first Monday of each month, the town said.` : '',
+        ),
+      )(req, res),
     '/forbidden/secret.html': send(html, articlePage(harbour)),
     '/articles/after-redirect.html': send(html, articlePage(wall)),
     '/to-loopback': (_req, res) => {

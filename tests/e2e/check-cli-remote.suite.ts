@@ -53,7 +53,11 @@ describe('npm run check -- --remote URL', () => {
     const direct = await fetch(`${worker.url}/v1/check`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: DRAFT.split('\n').filter((l) => l && !l.startsWith('#')).join('\n\n') }),
+      body: JSON.stringify({
+        text: DRAFT.split('\n')
+          .filter((l) => l && !l.startsWith('#'))
+          .join('\n\n'),
+      }),
     });
     const body = (await direct.json()) as { quotations: { status: string }[] };
     expect(body.quotations.map((q) => q.status)).toEqual(report.quotations.map((q) => q.status));

@@ -56,7 +56,8 @@ async function checkDraft(page: Page, text: string) {
 
 const quotes = (page: Page) => page.locator('#checked-draft .quote');
 const card = (page: Page, part = '') => page.locator(`quote-source [part=card] ${part}`.trim());
-const active = (page: Page) => page.evaluate(() => ({ index: (document.activeElement as HTMLElement | null)?.dataset.index ?? null, tag: document.activeElement?.tagName }));
+const active = (page: Page) =>
+  page.evaluate(() => ({ index: (document.activeElement as HTMLElement | null)?.dataset.index ?? null, tag: document.activeElement?.tagName }));
 
 describe('/check', () => {
   test('a draft from the seeds and the harbour record: every quotation marked with its status by colour, icon and label; counts per status', async () => {
@@ -94,9 +95,11 @@ describe('/check', () => {
       expect(await page.locator('#results-title').textContent()).toBe('8 quotations checked');
       expect(await page.locator('#check-status').textContent()).toBe('Checked 8 quotations: 2 to fix before publishing.');
       // The draft reads as it was written: every paragraph's text is there, quotations in place.
-      const paragraphs = await page.locator('#checked-draft p').evaluateAll((els) =>
-        els.map((p) => [...p.childNodes].map((n) => (n instanceof HTMLElement ? n.querySelector('.words')!.textContent : n.textContent)).join('')),
-      );
+      const paragraphs = await page
+        .locator('#checked-draft p')
+        .evaluateAll((els) =>
+          els.map((p) => [...p.childNodes].map((n) => (n instanceof HTMLElement ? n.querySelector('.words')!.textContent : n.textContent)).join('')),
+        );
       expect(paragraphs).toEqual([UN_PRESS_RELEASE.replace(/ {2}/, ' '), SEED_REPORT, XINHUA, HARBOUR, UNRECORDED, HOSTILE]);
       expect(await violations()).toEqual([]);
       expect(errors).toEqual([]);
@@ -105,7 +108,7 @@ describe('/check', () => {
     }
   });
 
-  test('keyboard alone: Tab reaches each quotation in order, Enter and Space open its card (the widget\'s), Escape closes it and returns focus', async () => {
+  test("keyboard alone: Tab reaches each quotation in order, Enter and Space open its card (the widget's), Escape closes it and returns focus", async () => {
     const { page, context, errors, violations } = await openCheck();
     try {
       await page.locator('#draft').focus();
@@ -208,7 +211,9 @@ describe('/check', () => {
       const text = await page.locator('#checked-draft p').last().textContent();
       expect(text).toContain('<script>window.__pwned = 1</script>');
       expect(text).toContain('<img src=x onerror="window.__pwned = 2">');
-      expect(await quotes(page).last().locator('.words').textContent()).toBe('<b>Bold</b> claims need <img src=x onerror=window.__pwned=3> new harbour lights now.');
+      expect(await quotes(page).last().locator('.words').textContent()).toBe(
+        '<b>Bold</b> claims need <img src=x onerror=window.__pwned=3> new harbour lights now.',
+      );
       // The quotation's card: the lookup finds nothing, and says so in text.
       await quotes(page).last().click();
       await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('No reliable source');
@@ -260,7 +265,9 @@ describe('/check', () => {
         expect(body).toBe(colorScheme === 'dark' ? 'rgb(22, 22, 22)' : 'rgb(251, 250, 247)');
         await quotes(page).nth(5).click();
         await expect.poll(() => card(page, 'h2').textContent(), { timeout: 15_000 }).toBe('Misattributed');
-        const cardBackground = await page.evaluate(() => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).backgroundColor);
+        const cardBackground = await page.evaluate(
+          () => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).backgroundColor,
+        );
         expect(cardBackground).toBe(colorScheme === 'dark' ? 'rgb(31, 32, 35)' : 'rgb(255, 255, 255)');
         expect(await axeViolations(page)).toEqual([]);
       } finally {

@@ -112,10 +112,20 @@ describe('/demo', () => {
         await page.locator('quote-source [part=trigger]').click();
         await expect.poll(() => cardText(page, 'h2').textContent(), { timeout: 10_000 }).toBe('Quoted accurately');
         await cardText(page, '.spread summary').click();
-        const animation = await page.evaluate(() => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).animationName);
+        const animation = await page.evaluate(
+          () => getComputedStyle(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!).animationName,
+        );
         expect(animation).toBe(reducedMotion === 'reduce' ? 'none' : 'qs-in');
         // Contrast is measured once the card's entrance animation is over (none under reduced motion).
-        await page.evaluate(() => Promise.all(document.querySelector('quote-source')!.shadowRoot!.querySelector('quote-source-card')!.getAnimations({ subtree: true }).map((a) => a.finished)));
+        await page.evaluate(() =>
+          Promise.all(
+            document
+              .querySelector('quote-source')!
+              .shadowRoot!.querySelector('quote-source-card')!
+              .getAnimations({ subtree: true })
+              .map((a) => a.finished),
+          ),
+        );
         expect(await axeViolations(page)).toEqual([]);
       } finally {
         await context.close();
@@ -139,7 +149,9 @@ describe('/demo', () => {
     const body = await (await fetch(`${worker.url}/widget.js`)).text();
     const modules = [...body.matchAll(/\.\/(widget-[\w-]+\.js)/g)].map((m) => m[1]);
     expect(modules.filter((m) => m.startsWith('widget-card-'))).toHaveLength(1);
-    expect(new Set(modules.filter((m) => !m.startsWith('widget-card-')).map((m) => m.split('-')[1]))).toEqual(new Set(['en', 'fr', 'de', 'es', 'ru', 'uk', 'ar', 'zh']));
+    expect(new Set(modules.filter((m) => !m.startsWith('widget-card-')).map((m) => m.split('-')[1]))).toEqual(
+      new Set(['en', 'fr', 'de', 'es', 'ru', 'uk', 'ar', 'zh']),
+    );
     for (const name of modules) {
       const module = await fetch(`${worker.url}/${name}`);
       expect(module.status, name).toBe(200);

@@ -56,7 +56,7 @@ describe('the official @googleapis/factchecktools client, only rootUrl changed',
     expect(res.data).toEqual({});
   });
 
-  test('an error: the client throws with our message and Google\'s status', async () => {
+  test("an error: the client throws with our message and Google's status", async () => {
     const error = await client.claims.search({ query: 'x', maxAgeDays: -1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     const e = error as Error & { status?: number; response?: { data?: { error?: { status?: string } } } };
@@ -95,7 +95,8 @@ describe('the official @googleapis/factchecktools client, only rootUrl changed',
       const { seen } = await pageAll({ reviewPublisherSiteFilter: 'politifact.com', pageSize: 7 });
       expect(seen).toHaveLength(32);
       const byOffset: Claim[] = [];
-      for (let offset = 0; offset < 32; offset += 7) byOffset.push(...((await client.claims.search({ reviewPublisherSiteFilter: 'politifact.com', pageSize: 7, offset })).data.claims ?? []));
+      for (let offset = 0; offset < 32; offset += 7)
+        byOffset.push(...((await client.claims.search({ reviewPublisherSiteFilter: 'politifact.com', pageSize: 7, offset })).data.claims ?? []));
       expect(byOffset.map((c) => c.text)).toEqual(seen.map((c) => c.text));
     });
 

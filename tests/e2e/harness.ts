@@ -70,8 +70,29 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   await ingest({ target: { kind: 'local', persistTo }, paths: options.paths ?? [resolve(PROJECT_DIR, 'seeds')], projectDir: PROJECT_DIR, quiet: true });
   const child: ChildProcess = spawn(
     'npx',
-    ['wrangler', 'dev', '-c', 'wrangler.toml', '-c', 'ingest/wrangler.toml', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--inspector-port', String(inspectorPort),
-      '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', `RATE_LIMIT:${options.rateLimit ? 'on' : 'off'}`, '--var', `ADMIN_TOKEN:${adminToken}`],
+    [
+      'wrangler',
+      'dev',
+      '-c',
+      'wrangler.toml',
+      '-c',
+      'ingest/wrangler.toml',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persistTo,
+      '--inspector-port',
+      String(inspectorPort),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+      '--var',
+      `RATE_LIMIT:${options.rateLimit ? 'on' : 'off'}`,
+      '--var',
+      `ADMIN_TOKEN:${adminToken}`,
+    ],
     { cwd: PROJECT_DIR, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   let output = '';
@@ -186,7 +207,11 @@ export async function openWatched(browser: Browser, url: string, height: number,
 export async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
   await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary: string }[] }[] }> };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary}`) }));
   });

@@ -26,10 +26,19 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'qs-check-'));
   persist = join(dir, 'state');
   for (const a of ARTICLES) await writeFile(join(dir, `${a.id}.record.json`), JSON.stringify(a));
-  await ingest({ target: { kind: 'local', persistTo: persist }, paths: ARTICLES.map((a) => join(dir, `${a.id}.record.json`)), projectDir: root, quiet: true, log: () => {} });
+  await ingest({
+    target: { kind: 'local', persistTo: persist },
+    paths: ARTICLES.map((a) => join(dir, `${a.id}.record.json`)),
+    projectDir: root,
+    quiet: true,
+    log: () => {},
+  });
   await writeFile(join(dir, 'draft.json'), JSON.stringify({ title: 'Ferry draft', body: [ALTERED, MISATTRIBUTED].join('\n\n') }));
   await writeFile(join(dir, 'draft.txt'), `Ferry draft\n\n${VERBATIM}\n`);
-  await writeFile(join(dir, 'draft.html'), `<html><head><title>Ferry draft</title></head><body><article><h1>Ferry draft</h1><p>${VERBATIM}</p><p>${ALTERED}</p></article></body></html>`);
+  await writeFile(
+    join(dir, 'draft.html'),
+    `<html><head><title>Ferry draft</title></head><body><article><h1>Ferry draft</h1><p>${VERBATIM}</p><p>${ALTERED}</p></article></body></html>`,
+  );
   await writeFile(join(dir, 'draft.md'), `# Ferry draft\n\nThe council met on **Tuesday**.\n\n${VERBATIM}\n\n> ${MISATTRIBUTED}\n`);
 }, 120_000);
 afterAll(async () => {
@@ -48,7 +57,9 @@ describe('npm run check', () => {
     expect(r.code).toBe(1);
     const blocks = r.stdout.trim().split('\n\n');
     expect(blocks[0]).toMatch(/draft\.json: 2 quotations \(1 altered, 1 misattributed\)/);
-    expect(blocks[0]).toMatch(/!! ALTERED +Holt +"The night ferry will be cancelled this winter" +primary: Holt, Harbour council meeting.*\(2024-03-12\) — negation: "not" dropped/);
+    expect(blocks[0]).toMatch(
+      /!! ALTERED +Holt +"The night ferry will be cancelled this winter" +primary: Holt, Harbour council meeting.*\(2024-03-12\) — negation: "not" dropped/,
+    );
     expect(blocks[0]).toMatch(/!! MISATTRIBUTED +Okonjo .* — said by Holt/);
     expect(blocks[1]).toMatch(/draft\.txt: 1 quotation \(1 verbatim\)\n.*\nok verbatim +Holt/);
     expect(blocks[2]).toMatch(/draft\.html: 2 quotations \(1 verbatim, 1 altered\)/);

@@ -30,19 +30,28 @@ describe('a draft checked against the record', () => {
     const result = await checkDraft(kv, draft(body));
     expect(result.stats.roundTrips).toBeLessThanOrEqual(2);
     const rows = result.quotations.map((q) => [q.status, q.speaker, q.text]);
-    expect(rows).toEqual([
-      ['verbatim', 'Holt', 'The night ferry will not be cancelled this winter'],
-      ['altered', 'Holt', 'The night ferry will be cancelled this winter.'],
-      ['misattributed', 'Okonjo', 'The maintenance budget shows a surplus of forty thousand pounds this year.'],
-      ['changed', 'Holt', 'The budget shows a surplus of forty thousand pounds this year, and the figures are in the papers for tonight.'],
-      ['no-record', 'resident', 'The lighthouse keeper has walked the pier every night since the storm began.'],
-    ].map(([status, speaker, text]) => [status, expect.stringContaining(speaker), text]));
+    expect(rows).toEqual(
+      [
+        ['verbatim', 'Holt', 'The night ferry will not be cancelled this winter'],
+        ['altered', 'Holt', 'The night ferry will be cancelled this winter.'],
+        ['misattributed', 'Okonjo', 'The maintenance budget shows a surplus of forty thousand pounds this year.'],
+        ['changed', 'Holt', 'The budget shows a surplus of forty thousand pounds this year, and the figures are in the papers for tonight.'],
+        ['no-record', 'resident', 'The lighthouse keeper has walked the pier every night since the storm began.'],
+      ].map(([status, speaker, text]) => [status, expect.stringContaining(speaker), text]),
+    );
     for (const q of result.quotations) expect(result.text.slice(q.start, q.end)).toBe(q.text);
     // Positions only grow: document order.
     expect(result.quotations.map((q) => q.start)).toEqual([...result.quotations.map((q) => q.start)].sort((a, b) => a - b));
 
     const [verbatim, altered, misattributed, changed, none] = result.quotations;
-    expect(verbatim.original).toMatchObject({ kind: 'primary', articleId: TRANSCRIPT.id, title: TRANSCRIPT.title, url: TRANSCRIPT.url, published: TRANSCRIPT.published, speaker: { name: 'Holt' } });
+    expect(verbatim.original).toMatchObject({
+      kind: 'primary',
+      articleId: TRANSCRIPT.id,
+      title: TRANSCRIPT.title,
+      url: TRANSCRIPT.url,
+      published: TRANSCRIPT.published,
+      speaker: { name: 'Holt' },
+    });
     expect(altered.differences).toEqual([expect.objectContaining({ kind: 'delete', source: 'not', meaning: 'negation' })]);
     expect(altered.original?.exact).toContain('will not be cancelled');
     expect(misattributed.misattribution).toEqual({ credited: expect.stringContaining('Okonjo'), original: 'Holt' });
@@ -69,7 +78,10 @@ describe('a draft checked against the record', () => {
   test('a draft without quotations has none; one over the bounds is refused with a reason', async () => {
     expect((await checkDraft(kv, draft('The council met on Tuesday and adjourned early.'))).quotations).toEqual([]);
     await expect(checkDraft(kv, draft('x'.repeat(100_001)))).rejects.toThrow(DraftTooLargeError);
-    const many = Array.from({ length: MAX_DRAFT_QUOTATIONS + 1 }, (_, i) => `Resident ${i} said: "The pier number ${i} needs new planks before the winter storms arrive."`).join('\n\n');
+    const many = Array.from(
+      { length: MAX_DRAFT_QUOTATIONS + 1 },
+      (_, i) => `Resident ${i} said: "The pier number ${i} needs new planks before the winter storms arrive."`,
+    ).join('\n\n');
     await expect(checkDraft(kv, draft(many))).rejects.toThrow(/201 quotations/);
   });
 });

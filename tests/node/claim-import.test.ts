@@ -55,7 +55,13 @@ describe('ClaimReview JSON-LD', () => {
     const got = claimsFromHtml(fixture('lakeside-checks-bridge-toll.html'));
     expect(got.claims).toHaveLength(1);
     expect(got.claims[0]).toMatchObject({ text: 'The lake bridge toll has tripled since 2019.', claimant: 'Councillor Pim Ostrava', claimDate: '2021-02-28' });
-    expect(got.claims[0].reviews![0]).toMatchObject({ url: 'https://www.lakeside-checks.example/2021/07/bridge-toll', reviewDate: '2021-07-16', ratingValue: 1, bestRating: 5, worstRating: 1 });
+    expect(got.claims[0].reviews![0]).toMatchObject({
+      url: 'https://www.lakeside-checks.example/2021/07/bridge-toll',
+      reviewDate: '2021-07-16',
+      ratingValue: 1,
+      bestRating: 5,
+      worstRating: 1,
+    });
     expect(got.rejected).toEqual([{ where: 'JSON-LD block 2', message: expect.stringMatching(/invalid JSON/) }]);
   });
 
@@ -82,7 +88,7 @@ describe('delimited files', () => {
     expect(parseDelimited('"x\ty\n', '\t')[0].fields).toEqual(['"x', 'y']);
   });
 
-  test('LIAR rows: labels in PolitiFact\'s words; bad rows named by row', () => {
+  test("LIAR rows: labels in PolitiFact's words; bad rows named by row", () => {
     const got = claimsFromLiar(fixture('fictional-liar.tsv'));
     expect(got.claims.map((c) => [c.id, c.claimant, c.reviews![0].textualRating])).toEqual([
       ['liar-13001', 'Ilse Varga', 'False'],
@@ -127,7 +133,9 @@ describe('ingest CLI on fact-check data', () => {
     expect(line('fictional-claimskg.csv')).toMatch(/format=claimskg claims=1 created=1 .* rejected=2/);
     expect(line('fictional-feed.json')).toMatch(/format=claimreview claims=2 created=2 .* rejected=1/);
     expect(line('lakeside-checks-bridge-toll.html')).toMatch(/format=claimreview-page claims=1 created=1 .* rejected=1/);
-    expect(first.lines).toContain(`rejected   ${join('tests/fixtures/ingest/factcheck', 'fictional-liar.tsv')} row 2: unknown label "somewhat" (expected one of true, mostly-true, half-true, barely-true, false, pants-fire)`);
+    expect(first.lines).toContain(
+      `rejected   ${join('tests/fixtures/ingest/factcheck', 'fictional-liar.tsv')} row 2: unknown label "somewhat" (expected one of true, mostly-true, half-true, barely-true, false, pants-fire)`,
+    );
     const snapshot = JSON.stringify(kv.toBulk());
 
     const again = await load(kv, [fixtures]);

@@ -3,9 +3,17 @@ import { describe, expect, test } from 'vitest';
 import { claimOverlap, excerptsForClaim, linkClaim, MIN_OVERLAP } from '../../worker/core/claim-placement';
 import type { Claim, Excerpt } from '../../worker/core/types';
 
-const excerpt = (id: string, text: string): Excerpt => ({ id, articleId: 'a1', position: Number(id.slice(-1)), text, quotes: [], claims: [] }) as unknown as Excerpt;
+const excerpt = (id: string, text: string): Excerpt =>
+  ({ id, articleId: 'a1', position: Number(id.slice(-1)), text, quotes: [], claims: [] }) as unknown as Excerpt;
 const claim = (text: string, appearances: Claim['appearances'] = []): Claim =>
-  ({ id: 'c-1', text, claimant: 'Mara Lind', claimDate: '2026-01-02', reviews: [{ publisher: 'Fact Desk', url: 'https://factdesk.example/1', textualRating: 'False' }], appearances }) as unknown as Claim;
+  ({
+    id: 'c-1',
+    text,
+    claimant: 'Mara Lind',
+    claimDate: '2026-01-02',
+    reviews: [{ publisher: 'Fact Desk', url: 'https://factdesk.example/1', textualRating: 'False' }],
+    appearances,
+  }) as unknown as Claim;
 
 describe('claim placement', () => {
   test('overlap folds case, diacritics and curly quotes as the engine does', () => {
@@ -14,7 +22,11 @@ describe('claim placement', () => {
   });
 
   test('a claim goes to the excerpt with the best overlap, only above MIN_OVERLAP', () => {
-    const excerpts = [excerpt('a1~0', 'The council met on Thursday.'), excerpt('a1~1', 'Mara Lind said tolls doubled last year on the bridge.'), excerpt('a1~2', 'Tolls doubled, a resident said.')];
+    const excerpts = [
+      excerpt('a1~0', 'The council met on Thursday.'),
+      excerpt('a1~1', 'Mara Lind said tolls doubled last year on the bridge.'),
+      excerpt('a1~2', 'Tolls doubled, a resident said.'),
+    ];
     expect(excerptsForClaim(claim('Tolls doubled last year on the bridge'), 'a1', excerpts).map((e) => e.id)).toEqual(['a1~1']);
     expect(claimOverlap('The harbour will close in winter', excerpts[0].text)).toBeLessThan(MIN_OVERLAP);
     expect(excerptsForClaim(claim('The harbour will close in winter'), 'a1', excerpts)).toEqual([]);

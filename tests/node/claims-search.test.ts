@@ -52,8 +52,29 @@ describe('searchTermsOf', () => {
     expect(searchTermsOf('Guterres’s remarks')).toEqual(searchTermsOf("Guterres's remarks"));
   });
 
-  test('the fold is the engine\'s: a text folds to the same letters and digits for a claim search as for a lookup', () => {
-    const piece = fc.constantFrom('We', 'don’t', 'said', 'É', 'ção', ' ', 'ﬁsh', '\u00ad', '\u200b', 'İ', 'ß', '１２', 'A', '中', 'x\u0301', 'Ø', '’', '`', '—', '\t');
+  test("the fold is the engine's: a text folds to the same letters and digits for a claim search as for a lookup", () => {
+    const piece = fc.constantFrom(
+      'We',
+      'don’t',
+      'said',
+      'É',
+      'ção',
+      ' ',
+      'ﬁsh',
+      '\u00ad',
+      '\u200b',
+      'İ',
+      'ß',
+      '１２',
+      'A',
+      '中',
+      'x\u0301',
+      'Ø',
+      '’',
+      '`',
+      '—',
+      '\t',
+    );
     const words = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 20 }), (parts) => {
@@ -98,7 +119,11 @@ describe('posting lists', () => {
 
 describe('index in KV and search', () => {
   test('a search reads in at most 2 round trips and finds the claim', async () => {
-    const kv = await store([claim('a', 'Unemployment fell to 4 percent in Ohio'), claim('b', 'Ohio raised the minimum wage'), claim('c', 'Taxes rose in Texas')]);
+    const kv = await store([
+      claim('a', 'Unemployment fell to 4 percent in Ohio'),
+      claim('b', 'Ohio raised the minimum wage'),
+      claim('c', 'Taxes rose in Texas'),
+    ]);
     kv.roundTrips = 0;
     const { response, stats } = await searchClaims(kv, { query: 'ohio unemployment', pageSize: 10 });
     expect(response.claims!.map((c) => c.text)).toEqual(['Unemployment fell to 4 percent in Ohio']);
@@ -123,7 +148,9 @@ describe('index in KV and search', () => {
     expect((await searchClaims(kv, { query: 'ohio unemployment', pageSize: 10 })).response.claims).toEqual([]);
     expect(await ensureClaimIndex(kv)).toMatchObject({ claims: 2 });
     expect(JSON.stringify(kv.toBulk())).toBe(indexed);
-    expect((await searchClaims(kv, { query: 'ohio unemployment', pageSize: 10 })).response.claims!.map((c) => c.text)).toEqual(['Unemployment fell to 4 percent in Ohio']);
+    expect((await searchClaims(kv, { query: 'ohio unemployment', pageSize: 10 })).response.claims!.map((c) => c.text)).toEqual([
+      'Unemployment fell to 4 percent in Ohio',
+    ]);
     // Once: an indexed store costs one read and writes nothing.
     kv.reads = 0;
     expect(await ensureClaimIndex(kv)).toEqual({ claims: 0, keysWritten: 0 });
@@ -160,11 +187,24 @@ describe('index in KV and search', () => {
 
   test('rankClaims: short queries need every word; longer ones 60 %', () => {
     const postings = new Map([
-      ['ohio', { df: 2, p: [['a', 1, 1, 'en', ''], ['b', 1, 1, 'en', '']] as PostingEntry[] }],
+      [
+        'ohio',
+        {
+          df: 2,
+          p: [
+            ['a', 1, 1, 'en', ''],
+            ['b', 1, 1, 'en', ''],
+          ] as PostingEntry[],
+        },
+      ],
       ['tax', { df: 1, p: [['a', 1, 1, 'en', '']] as PostingEntry[] }],
     ]);
     expect(rankClaims(['ohio', 'tax'], postings, 10, {}).map((r) => r.id)).toEqual(['a']);
-    expect(rankClaims(['ohio'], postings, 10, {}).map((r) => r.id).sort()).toEqual(['a', 'b']);
+    expect(
+      rankClaims(['ohio'], postings, 10, {})
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 });
 
@@ -204,7 +244,14 @@ describe('output shapes', () => {
       text: 'Leaders need to move back to peace.',
       claimDate: '2022-02-28T00:00:00Z',
       claimReview: [
-        { publisher: { name: 'Checker', site: 'checker.example' }, url: 'https://checker.example/r/1', title: 'A review', reviewDate: '2022-03-01T00:00:00Z', textualRating: 'Misquoted', languageCode: 'en' },
+        {
+          publisher: { name: 'Checker', site: 'checker.example' },
+          url: 'https://checker.example/r/1',
+          title: 'A review',
+          reviewDate: '2022-03-01T00:00:00Z',
+          textualRating: 'Misquoted',
+          languageCode: 'en',
+        },
       ],
     });
   });
@@ -215,7 +262,7 @@ describe('output shapes', () => {
     expect(terms.has('@site:checker.example')).toBe(true);
   });
 
-  test('ClaimReview JSON-LD carries Google\'s required fields', () => {
+  test("ClaimReview JSON-LD carries Google's required fields", () => {
     const doc = claimJsonLd(reviewed) as Record<string, any>;
     expect(doc).toMatchObject({
       '@context': 'https://schema.org',
@@ -223,7 +270,11 @@ describe('output shapes', () => {
       claimReviewed: reviewed.text,
       url: 'https://checker.example/r/1',
       reviewRating: { '@type': 'Rating', alternateName: 'Misquoted', ratingValue: 2, bestRating: 5, worstRating: 1 },
-      itemReviewed: { '@type': 'Claim', author: { '@type': 'Person', name: 'António Guterres' }, appearance: [{ '@type': 'CreativeWork', url: 'https://news.example/a' }] },
+      itemReviewed: {
+        '@type': 'Claim',
+        author: { '@type': 'Person', name: 'António Guterres' },
+        appearance: [{ '@type': 'CreativeWork', url: 'https://news.example/a' }],
+      },
     });
     expect(validateClaimReviewDocument(doc)).toEqual([]);
     const two = claimJsonLd({ ...reviewed, reviews: [reviewed.reviews[0], { ...reviewed.reviews[0], url: 'https://other.example/' }] }) as Record<string, any>;

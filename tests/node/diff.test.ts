@@ -30,10 +30,16 @@ describe('word-level differences', () => {
     expect(d).toMatchObject({ kind: 'replace', source: 'stop', quoted: 'end' });
   });
 
-  test('negation added or removed is flagged, including n\'t and never', () => {
+  test("negation added or removed is flagged, including n't and never", () => {
     expect(diffWords(GUTERRES, 'The fighting in Ukraine must not stop now.')[0]).toMatchObject({ kind: 'insert', quoted: 'not', meaning: 'negation' });
-    expect(diffWords('We did not find any points we agree on today', 'We did find any points we agree on today')[0]).toMatchObject({ kind: 'delete', meaning: 'negation' });
-    expect(diffWords('They could agree on the points of the agenda', 'They couldn’t agree on the points of the agenda')[0]).toMatchObject({ kind: 'replace', meaning: 'negation' });
+    expect(diffWords('We did not find any points we agree on today', 'We did find any points we agree on today')[0]).toMatchObject({
+      kind: 'delete',
+      meaning: 'negation',
+    });
+    expect(diffWords('They could agree on the points of the agenda', 'They couldn’t agree on the points of the agenda')[0]).toMatchObject({
+      kind: 'replace',
+      meaning: 'negation',
+    });
     expect(diffWords('The delegations will meet again in Belarus', 'The delegations will never meet again in Belarus')[0].meaning).toBe('negation');
   });
 
@@ -117,7 +123,14 @@ describe('edges and meaning read right', () => {
     expect(meaningOf([], ['allegedly'])).toBe('modality');
     expect(meaningOf(['hurting'], ['killing'])).toBe('intensity');
     expect(meaningOf(['all'], ['some'])).toBe('quantifier');
-    for (const [a, b] of [['difficult', 'hard'], ['big', 'large'], ['said', 'told'], ['will', 'would'], ['talks', 'negotiations'], ['stop', 'stops']])
+    for (const [a, b] of [
+      ['difficult', 'hard'],
+      ['big', 'large'],
+      ['said', 'told'],
+      ['will', 'would'],
+      ['talks', 'negotiations'],
+      ['stop', 'stops'],
+    ])
       expect(meaningOf([a], [b]), `${a} → ${b}`).toBeUndefined();
   });
 });

@@ -23,8 +23,7 @@ describe.skipIf(!available)('PolNeAR quotations (real corpus)', () => {
     for (const d of docs) await putArticle(kv, d.source);
   });
 
-  const quotations = () =>
-    docs.flatMap((d) => polnearQuotations(d, 8).map((q) => ({ ...q, doc: d }))).slice(0, 60);
+  const quotations = () => docs.flatMap((d) => polnearQuotations(d, 8).map((q) => ({ ...q, doc: d }))).slice(0, 60);
 
   test('each quotation is found, in its own words, with curly quotes and a line break', async () => {
     let found = 0;
@@ -46,7 +45,10 @@ describe.skipIf(!available)('PolNeAR quotations (real corpus)', () => {
       const exact = q.text.replace(/\b(is|was|are|were|will|would|can|should)\b/, (aux) => `${aux} not`);
       const { matches } = await lookup(kv, { exact });
       expect(matches[0]?.altered, exact).toBe(true);
-      expect(matches[0].differences.some((d) => d.kind === "insert" && d.quoted === "not" && d.meaning === "negation"), JSON.stringify(matches[0].differences)).toBe(true);
+      expect(
+        matches[0].differences.some((d) => d.kind === 'insert' && d.quoted === 'not' && d.meaning === 'negation'),
+        JSON.stringify(matches[0].differences),
+      ).toBe(true);
     }
   });
 });

@@ -38,19 +38,37 @@ describe('attribution rules, each on its own example', () => {
 
   test('attributionBefore: X said: "…"', () => {
     expect(attributed(['Mayor Ada Quist said: "The budget is balanced for the first time in ten years."'])).toEqual([
-      { text: 'The budget is balanced for the first time in ten years.', speaker: { name: 'Ada Quist', role: 'Mayor' }, cue: 'said', rule: 'attributionBefore' },
+      {
+        text: 'The budget is balanced for the first time in ten years.',
+        speaker: { name: 'Ada Quist', role: 'Mayor' },
+        cue: 'said',
+        rule: 'attributionBefore',
+      },
     ]);
   });
 
   test('leadFromPreviousParagraph: "X said:" ending a paragraph, the quote opening the next', () => {
     expect(attributed(['Inspector Paul Aubert said:', '"We are asking anyone who saw the van to call us."'])).toEqual([
-      { text: 'We are asking anyone who saw the van to call us.', speaker: { name: 'Paul Aubert', role: 'Inspector' }, cue: 'said', rule: 'leadFromPreviousParagraph' },
+      {
+        text: 'We are asking anyone who saw the van to call us.',
+        speaker: { name: 'Paul Aubert', role: 'Inspector' },
+        cue: 'said',
+        rule: 'leadFromPreviousParagraph',
+      },
     ]);
   });
 
   test('sameQuotation: the part of a quotation running into the next paragraph', () => {
-    const quotes = attributed(['"The ferry stays," Maren Holt said, "and we will publish the figures every month.', '"If the numbers fall, we will come back to this in public."']);
-    expect(quotes[2]).toEqual({ text: 'If the numbers fall, we will come back to this in public.', speaker: { name: 'Maren Holt' }, cue: 'said', rule: 'sameQuotation' });
+    const quotes = attributed([
+      '"The ferry stays," Maren Holt said, "and we will publish the figures every month.',
+      '"If the numbers fall, we will come back to this in public."',
+    ]);
+    expect(quotes[2]).toEqual({
+      text: 'If the numbers fall, we will come back to this in public.',
+      speaker: { name: 'Maren Holt' },
+      cue: 'said',
+      rule: 'sameQuotation',
+    });
     expect(quotes.map((q) => q.speaker?.name)).toEqual(['Maren Holt', 'Maren Holt', 'Maren Holt']);
   });
 
@@ -91,6 +109,10 @@ describe('the rules together', () => {
 
   test('without any, a quote keeps its words but names nobody; long quotes stay, short unattributed ones go', () => {
     const paragraphs = ['"The road will reopen on Monday," Lena Brandt said. "Soon," she added.'];
-    expect(extractQuotes(paragraphs, []).filter((q) => q.kind === 'direct').map((q) => [q.text, q.speaker])).toEqual([['The road will reopen on Monday', undefined]]);
+    expect(
+      extractQuotes(paragraphs, [])
+        .filter((q) => q.kind === 'direct')
+        .map((q) => [q.text, q.speaker]),
+    ).toEqual([['The road will reopen on Monday', undefined]]);
   });
 });

@@ -13,9 +13,14 @@ import { extractHtml, extractHtmlSliced, READABILITY_MAX_ELEMENTS } from '../../
 
 const FERRY = 'The harbour council met on Tuesday to discuss the new ferry timetable for the spring season.';
 const FARES = 'Boats will leave every half hour from April, and fares stay the same, the chair said.';
-const nested = (depth: number, open = '<div>', close = '</div>') => `<html><body>${open.repeat(depth)}<p>${FERRY}</p><p>${FARES}</p>${close.repeat(depth)}</body></html>`;
+const nested = (depth: number, open = '<div>', close = '</div>') =>
+  `<html><body>${open.repeat(depth)}<p>${FERRY}</p><p>${FARES}</p>${close.repeat(depth)}</body></html>`;
 /** Text content with tags removed, whitespace collapsed. */
-const textOf = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 describe('boundMarkup', () => {
   test('1,500 nested <div>s: capped at the limit, every word kept', () => {
@@ -47,7 +52,11 @@ describe('boundMarkup', () => {
   });
 
   test(`more than ${MAX_ELEMENTS.toLocaleString('en')} elements is refused, naming the limit (checked as they are counted)`, () => {
-    for (const page of [`<p>${FERRY}</p>${'<b>'.repeat(330_000)}x`, `<table>${'<tr><td>x</td></tr>'.repeat(40_000)}</table>`, `<p>${'<i></i>'.repeat(140_000)}</p>`]) {
+    for (const page of [
+      `<p>${FERRY}</p>${'<b>'.repeat(330_000)}x`,
+      `<table>${'<tr><td>x</td></tr>'.repeat(40_000)}</table>`,
+      `<p>${'<i></i>'.repeat(140_000)}</p>`,
+    ]) {
       expect(() => boundMarkup(page)).toThrow(MarkupBoundsError);
       expect(() => boundMarkup(page)).toThrow(/more than 30,000 elements/);
     }

@@ -35,7 +35,12 @@ const fragments: Record<string, { html: string; title: string; paragraphs: strin
   '<div> with <h2> headings': {
     html: `<div><h2>Timetable</h2><p>The harbour council met on Tuesday to discuss the new ferry timetable.</p><h2>Fares</h2><p>Fares stay the same until the end of the year, a clerk said.</p></div>`,
     title: 'snippet',
-    paragraphs: ['Timetable', 'The harbour council met on Tuesday to discuss the new ferry timetable.', 'Fares', 'Fares stay the same until the end of the year, a clerk said.'],
+    paragraphs: [
+      'Timetable',
+      'The harbour council met on Tuesday to discuss the new ferry timetable.',
+      'Fares',
+      'Fares stay the same until the end of the year, a clerk said.',
+    ],
   },
   'text with entities and <br> in a <div>': {
     html: `<div>Caf&eacute; owners &amp; fishers met on Tuesday &mdash; the pier was full.<br>The meeting ran late into the evening, Okonkwo said.<br><br>Next meeting: &quot;early May&quot; &lt;to be confirmed&gt;.</div>`,
@@ -84,7 +89,8 @@ describe('HTML fragments', () => {
   });
 
   test('JSON-LD in a fragment still gives the metadata', () => {
-    const ld = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferry timetable approved","author":{"name":"Mira Holt"},"datePublished":"2024-03-12"}</script>';
+    const ld =
+      '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Ferry timetable approved","author":{"name":"Mira Holt"},"datePublished":"2024-03-12"}</script>';
     const { source, paragraphs } = extractHtml(`${ld}<p>${LONG}</p>`);
     expect(paragraphs).toEqual([LONG]);
     expect(source).toMatchObject({ title: 'Ferry timetable approved', author: 'Mira Holt', published: '2024-03-12' });

@@ -25,7 +25,9 @@ describe('attribution patterns', () => {
   });
 
   test('"…," said X, adding / noting that: the participle goes on with the speech, it is no role', () => {
-    expect(extractQuotes(splitParagraphs('"The road is open," said Omar Keita, adding: "The buses run again."')).find((q) => q.kind === 'direct')!.speaker).toEqual({ name: 'Omar Keita' });
+    expect(
+      extractQuotes(splitParagraphs('"The road is open," said Omar Keita, adding: "The buses run again."')).find((q) => q.kind === 'direct')!.speaker,
+    ).toEqual({ name: 'Omar Keita' });
     expect(one('"The fares stay as they are," said Omar Keita, noting that the council had agreed.').speaker).toEqual({ name: 'Omar Keita' });
   });
 
@@ -149,7 +151,10 @@ describe('quotation marks', () => {
   });
 
   test('a quote running over paragraphs: unclosed paragraph, next one opens with a quote mark', () => {
-    const quotes = direct(['"The ferry stays," Maren Holt said, "and we will publish the figures every month.', '"If the numbers fall, we will come back to this in public."']);
+    const quotes = direct([
+      '"The ferry stays," Maren Holt said, "and we will publish the figures every month.',
+      '"If the numbers fall, we will come back to this in public."',
+    ]);
     expect(quotes).toHaveLength(3);
     expect(quotes[2]).toMatchObject({ paragraph: 1, text: 'If the numbers fall, we will come back to this in public.', speaker: { name: 'Maren Holt' } });
     expect(quotes[1].group).toBe(quotes[2].group);
@@ -166,7 +171,7 @@ describe('quotation marks', () => {
     expect(direct(['Lars Olsen said so on CBS\'s "Face the Nation."'])).toEqual([]);
   });
 
-  test('fragments woven into the reporter\'s sentence are flagged partial; full quotations are not', () => {
+  test("fragments woven into the reporter's sentence are flagged partial; full quotations are not", () => {
     const [fragment] = direct(['Mayor Ada Quist called the ruling "a huge win for every voter in the county" on Friday.']);
     expect(fragment).toMatchObject({ text: 'a huge win for every voter in the county', partial: true, speaker: { name: 'Ada Quist' } });
     const full = direct(['Mayor Ada Quist said: "We won."', '"We won," Ada Quist said.', 'Ada Quist said "we won the case" after the ruling.']);
@@ -217,15 +222,48 @@ describe('golden fixture and seed', () => {
 describe('any input', () => {
   test('never throws; every quote points at its own words; speakers are plain text', async () => {
     const fc = await import('fast-check');
-    const token = fc.constantFrom('"', '“', '”', '„', '«', '»', "'", ',', '.', ':', ' ', ' said ', ' he ', ' she ', ' Ada Quist ', ' told reporters ', ' according to ', 'Mr.', '—', '(', ')', '\n\n', 'word', 'Anna', '<b>', '&amp;');
+    const token = fc.constantFrom(
+      '"',
+      '“',
+      '”',
+      '„',
+      '«',
+      '»',
+      "'",
+      ',',
+      '.',
+      ':',
+      ' ',
+      ' said ',
+      ' he ',
+      ' she ',
+      ' Ada Quist ',
+      ' told reporters ',
+      ' according to ',
+      'Mr.',
+      '—',
+      '(',
+      ')',
+      '\n\n',
+      'word',
+      'Anna',
+      '<b>',
+      '&amp;',
+    );
     fc.assert(
-      fc.property(fc.array(fc.array(token, { maxLength: 40 }).map((t) => t.join('')), { maxLength: 6 }), (paragraphs) => {
-        for (const q of extractQuotes(paragraphs)) {
-          expect(paragraphs[q.paragraph].slice(q.start, q.end)).toBe(q.text);
-          expect(q.end).toBeGreaterThan(q.start);
-          if (q.speaker) expect(typeof q.speaker.name).toBe('string');
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.array(token, { maxLength: 40 }).map((t) => t.join('')),
+          { maxLength: 6 },
+        ),
+        (paragraphs) => {
+          for (const q of extractQuotes(paragraphs)) {
+            expect(paragraphs[q.paragraph].slice(q.start, q.end)).toBe(q.text);
+            expect(q.end).toBeGreaterThan(q.start);
+            if (q.speaker) expect(typeof q.speaker.name).toBe('string');
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

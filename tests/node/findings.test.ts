@@ -18,8 +18,7 @@ async function load(sources: ArticleSource[], now = '2026-11-30T10:00:00Z') {
   return kv;
 }
 
-const summary = async (kv: MemoryKV) =>
-  (await listFindings(kv, { pageSize: 100 })).findings.map((f) => [f.kind, f.appearance.articleId, f.id]).sort();
+const summary = async (kv: MemoryKV) => (await listFindings(kv, { pageSize: 100 })).findings.map((f) => [f.kind, f.appearance.articleId, f.id]).sort();
 
 describe('findings at ingest', () => {
   test('the misquote and the misattribution are found, the verbatim report is not', async () => {
@@ -30,7 +29,11 @@ describe('findings at ingest', () => {
       ['misquoted', MISQUOTE.id],
     ]);
     const misquoted = findings.find((f) => f.kind === 'misquoted')!;
-    expect(misquoted).toMatchObject({ site: 'news.example', found: '2026-11-30T10:00:00Z', original: { article: { id: TRANSCRIPT.id }, speaker: { name: 'Holt' } } });
+    expect(misquoted).toMatchObject({
+      site: 'news.example',
+      found: '2026-11-30T10:00:00Z',
+      original: { article: { id: TRANSCRIPT.id }, speaker: { name: 'Holt' } },
+    });
     expect(misquoted.differences).toEqual([expect.objectContaining({ kind: 'delete', source: 'not', meaning: 'negation' })]);
     const misattributed = findings.find((f) => f.kind === 'misattributed')!;
     expect(misattributed.misattribution).toEqual({ credited: expect.stringContaining('Okonjo'), original: 'Holt' });
@@ -53,7 +56,11 @@ describe('findings at ingest', () => {
     expect((await summary(kv)).map(([kind]) => kind)).toEqual(['misquoted']);
     await deleteArticle(kv, TRANSCRIPT.id);
     expect(await summary(kv)).toEqual([]);
-    expect([...kv.data.keys()].filter((k) => k.startsWith(KEY_PREFIX.finding) || k.startsWith(KEY_PREFIX.findingsByTime) || k.startsWith(KEY_PREFIX.quotationFindings))).toEqual([]);
+    expect(
+      [...kv.data.keys()].filter(
+        (k) => k.startsWith(KEY_PREFIX.finding) || k.startsWith(KEY_PREFIX.findingsByTime) || k.startsWith(KEY_PREFIX.quotationFindings),
+      ),
+    ).toEqual([]);
   });
 
   test('listed newest first, paged, by site and since', async () => {

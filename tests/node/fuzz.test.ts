@@ -20,9 +20,66 @@ import { lookup } from '../../worker/store/lookup';
 const nasty = fc
   .array(
     fc.oneof(
-      fc.constantFrom('\ud800', '\udfff', '\u0000', '\u0007', '\u007f', '\u0085', '\u202e', '\u2066', '\u200b', '\u200d', '\ufeff', '\uffff', '\u00ad', '\u2028', '\n', '\r\n', '\t', ' '),
-      fc.constantFrom('…', '...', '[…]', '[sic]', '[the president]', '“', '”', '‘', '’', '"', "'", '—', '-\n', '<script>', '<img src=x onerror=alert(1)>', 'javascript:', 'n\'t', 'not'),
-      fc.constantFrom('Enough', 'is', 'enough', 'leaders', 'need', 'to', 'move', 'peace', 'António', 'Guterres', 'ﬁnal', 'Ｆｕｌｌ', 'İstanbul', 'ß', '👨‍👩‍👧', 'שלום', 'مرحبا', '漢字'),
+      fc.constantFrom(
+        '\ud800',
+        '\udfff',
+        '\u0000',
+        '\u0007',
+        '\u007f',
+        '\u0085',
+        '\u202e',
+        '\u2066',
+        '\u200b',
+        '\u200d',
+        '\ufeff',
+        '\uffff',
+        '\u00ad',
+        '\u2028',
+        '\n',
+        '\r\n',
+        '\t',
+        ' ',
+      ),
+      fc.constantFrom(
+        '…',
+        '...',
+        '[…]',
+        '[sic]',
+        '[the president]',
+        '“',
+        '”',
+        '‘',
+        '’',
+        '"',
+        "'",
+        '—',
+        '-\n',
+        '<script>',
+        '<img src=x onerror=alert(1)>',
+        'javascript:',
+        "n't",
+        'not',
+      ),
+      fc.constantFrom(
+        'Enough',
+        'is',
+        'enough',
+        'leaders',
+        'need',
+        'to',
+        'move',
+        'peace',
+        'António',
+        'Guterres',
+        'ﬁnal',
+        'Ｆｕｌｌ',
+        'İstanbul',
+        'ß',
+        '👨‍👩‍👧',
+        'שלום',
+        'مرحبا',
+        '漢字',
+      ),
       fc.string({ unit: 'binary', maxLength: 6 }),
     ),
     { maxLength: 40 },
@@ -129,7 +186,10 @@ describe('lookup (store/lookup over an in-memory KV)', () => {
   it('never throws on any selector; answers are within the limit, best first, the same when asked again; every match is in range and quotes the source verbatim', async () => {
     const kv = new MemoryKV();
     await putArticle(kv, SEED);
-    const selector = fc.record({ exact: anyString, prefix: fc.option(anyString, { nil: undefined }), suffix: fc.option(anyString, { nil: undefined }) }, { requiredKeys: ['exact'] });
+    const selector = fc.record(
+      { exact: anyString, prefix: fc.option(anyString, { nil: undefined }), suffix: fc.option(anyString, { nil: undefined }) },
+      { requiredKeys: ['exact'] },
+    );
     await fc.assert(
       fc.asyncProperty(selector, async (sel) => {
         const { matches } = await lookup(kv, sel, { limit: 3 });
@@ -191,7 +251,18 @@ describe('ingestion', () => {
   });
 
   it('built records list their excerpts in order, come out the same when built again, and keep quote offsets inside their excerpts, verbatim', async () => {
-    const source = fc.record({ title: anyString.filter((t) => t.trim().length > 0), body: fc.array(fc.oneof(anyString, nasty.map((t) => `"${t}," said Maria Okafor.`)), { minLength: 1, maxLength: 6 }).map((ps) => ps.join('\n\n')) });
+    const source = fc.record({
+      title: anyString.filter((t) => t.trim().length > 0),
+      body: fc
+        .array(
+          fc.oneof(
+            anyString,
+            nasty.map((t) => `"${t}," said Maria Okafor.`),
+          ),
+          { minLength: 1, maxLength: 6 },
+        )
+        .map((ps) => ps.join('\n\n')),
+    });
     await fc.assert(
       fc.asyncProperty(source, async (src) => {
         let records;

@@ -39,7 +39,9 @@ describe('ingest CLI', () => {
     for (const bad of ['bad/no-body.json', 'bad/not-json.json', 'bad/empty.txt', 'bad/no-article.html']) {
       expect(lines.some((l) => l.startsWith('FAILED') && l.includes(bad))).toBe(true);
     }
-    expect(lines.find((l) => l.includes('harbour-council.json'))).toMatch(/^created\s.*article=fixture-harbour-council excerpts=10 quotes=11 .*claims=11 keys: \+\d+ -0$/);
+    expect(lines.find((l) => l.includes('harbour-council.json'))).toMatch(
+      /^created\s.*article=fixture-harbour-council excerpts=10 quotes=11 .*claims=11 keys: \+\d+ -0$/,
+    );
     expect(lines.find((l) => l.includes('harbour.claims.json'))).toMatch(/^claims\s.*claims=1 created=1 .*linked-excerpts=1/);
     expect(lines.at(-1)).toMatch(/^5\/9 files ingested: articles created=4 updated=0 unchanged=0, .* 4 FAILED$/);
 
@@ -107,7 +109,7 @@ describe('article kinds, .meta.json sidecars, the primary-without-turns warning'
   };
   const NOTICE_WARNING = /^warning {4}\S*kinds\/notice\.txt: no speaker turns found and no "speaker" given: ingested as plain text/;
 
-  test('--kind primary applies to files that do not say; a file\'s own kind wins over --kind', async () => {
+  test("--kind primary applies to files that do not say; a file's own kind wins over --kind", async () => {
     const asPrimary = await load([kinds], 'primary');
     expect(asPrimary.totals).toMatchObject({ files: 3, failed: 0, created: 3 });
     const kindOf = async (kv: MemoryKV, id: string) => (await readArticle(kv, id))?.kind;
@@ -161,7 +163,8 @@ describe('article kinds, .meta.json sidecars, the primary-without-turns warning'
     expect(excerpts.map((e) => e?.text)).toEqual(paragraphs);
     expect(excerpts[0]?.text).toBe('The night ferry will keep its winter timetable.');
     // The sidecar's "speaker": every paragraph of this primary is hers.
-    for (const e of excerpts) expect(e?.quotes).toEqual([expect.objectContaining({ speaker: { name: 'Maren Holt' }, turn: true, start: 0, end: e!.text.length })]);
+    for (const e of excerpts)
+      expect(e?.quotes).toEqual([expect.objectContaining({ speaker: { name: 'Maren Holt' }, turn: true, start: 0, end: e!.text.length })]);
 
     // Walking the folder: three files (the .meta.json is read with its .txt, never on its own).
     const folder = await load([kinds]);

@@ -8,7 +8,11 @@ import { buildArticleRecords } from '../../worker/core/ingest';
 import { ID_PATTERN } from '../../worker/store/keys';
 
 const pagesDir = join(CORPUS_DIR, 'pages');
-const pages = corpusAvailable() ? readdirSync(pagesDir).filter((n) => !n.includes('.')).sort() : [];
+const pages = corpusAvailable()
+  ? readdirSync(pagesDir)
+      .filter((n) => !n.includes('.'))
+      .sort()
+  : [];
 
 describe.skipIf(!corpusAvailable())(`corpus pages (${CORPUS_DIR})`, () => {
   test.each(pages)('%s/source.html ingests', async (name) => {

@@ -129,7 +129,10 @@ describe('a moderator named in the first line of a .txt', () => {
     dir = await mkdtemp(join(tmpdir(), 'qs-ingest-prov-'));
     await writeFile(join(dir, 'plain.txt'), text);
     await writeFile(join(dir, 'sidecar.txt'), text);
-    await writeFile(join(dir, 'sidecar.meta.json'), JSON.stringify({ id: 'harbour-sidecar', title: 'Harbour council meeting, 12 March 2024', kind: 'primary' }));
+    await writeFile(
+      join(dir, 'sidecar.meta.json'),
+      JSON.stringify({ id: 'harbour-sidecar', title: 'Harbour council meeting, 12 March 2024', kind: 'primary' }),
+    );
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -168,8 +171,18 @@ describe.skipIf(!corpusAvailable)(`first 2016 debate as a primary record (${corp
     const file = join(corpusDir, DEBATE);
     const text = readFileSync(file, 'utf8');
     // Never invented: both sentences are in the file as written, in the speaker's own turn.
-    expect(text.split('\n').find((l) => l.includes(TRUMP_LINE))?.startsWith('TRUMP: ')).toBe(true);
-    expect(text.split('\n').find((l) => l.includes(HOLT_LINE))?.startsWith('HOLT: ')).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .find((l) => l.includes(TRUMP_LINE))
+        ?.startsWith('TRUMP: '),
+    ).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .find((l) => l.includes(HOLT_LINE))
+        ?.startsWith('HOLT: '),
+    ).toBe(true);
     title = text.split('\n')[0].trim();
     const loaded = await load([{ paths: [file], kind: 'primary' }]);
     expect(loaded.lines.filter((l) => l.startsWith('warning'))).toEqual([]);
@@ -183,7 +196,7 @@ describe.skipIf(!corpusAvailable)(`first 2016 debate as a primary record (${corp
     expect(title.startsWith('First 2016 presidential debate')).toBe(true);
   });
 
-  test("a sentence from a TRUMP turn: source primary, speaker Trump", async () => {
+  test('a sentence from a TRUMP turn: source primary, speaker Trump', async () => {
     const m = await best(kv, TRUMP_LINE);
     expect(m.source.kind).toBe('primary');
     expect(m.source.article.id).toBe(debateId);

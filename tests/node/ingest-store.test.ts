@@ -71,14 +71,20 @@ describe('ids', () => {
       claimant: 'Ingrid Solberg',
       claimDate: '2024-03-12',
       languageCode: 'en',
-      appearances: [{ url: 'https://news.example/2024/03/harbour-council-ferry-vote', articleId: 'fixture-harbour-council', excerptId: 'fixture-harbour-council~4' }],
+      appearances: [
+        { url: 'https://news.example/2024/03/harbour-council-ferry-vote', articleId: 'fixture-harbour-council', excerptId: 'fixture-harbour-council~4' },
+      ],
       reviews: [],
     });
     expect(claims.every((x) => x.claimant && /\p{Lu}/u.test(x.claimant))).toBe(true);
   });
 
   test('unnamed speakers and short partial fragments make no claims', async () => {
-    const source = { id: 'fixture-claims', title: 'Claims', body: 'Ada Quist called it a "total disaster" on Friday. "The pier is closed," a spokesman said. Ada Quist called the ruling "a huge win for every voter" on Friday.' };
+    const source = {
+      id: 'fixture-claims',
+      title: 'Claims',
+      body: 'Ada Quist called it a "total disaster" on Friday. "The pier is closed," a spokesman said. Ada Quist called the ruling "a huge win for every voter" on Friday.',
+    };
     const { claims, excerpts } = await buildArticleRecords(source, { now: NOW });
     // The two-word scare quote is emphasis, not a quotation; the spokesman's quote has no named speaker.
     expect(excerpts[0].quotes.filter((q) => q.kind === 'direct').map((q) => q.text)).toEqual(['The pier is closed', 'a huge win for every voter']);
@@ -184,7 +190,12 @@ describe('putClaims', () => {
     expect(await putClaims(kv, harbourClaims())).toMatchObject({ created: 0, updated: 0, excerptsLinked: 0, keysWritten: 0 });
     expect(kv.puts).toBe(puts);
 
-    const second = { ...harbourClaims()[0], reviews: [{ ...harbourClaims()[0].reviews![0], url: 'https://other.example/r', textualRating: 'True', publisher: { name: 'Other', site: 'other.example' } }] };
+    const second = {
+      ...harbourClaims()[0],
+      reviews: [
+        { ...harbourClaims()[0].reviews![0], url: 'https://other.example/r', textualRating: 'True', publisher: { name: 'Other', site: 'other.example' } },
+      ],
+    };
     expect(await putClaims(kv, [second])).toMatchObject({ updated: 1, excerptsLinked: 1 });
     const claim = JSON.parse(kv.data.get(keys.claim('fixture-ferry-passengers'))!) as Claim;
     expect(claim.reviews.map((r) => r.textualRating)).toEqual(['Mostly true', 'True']);

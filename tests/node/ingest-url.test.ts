@@ -26,7 +26,12 @@ describe('npm run ingest -- URL', () => {
     const lines: string[] = [];
     const totals = await ingest({
       target: { kind: 'kv', kv },
-      paths: [`${server.origin}/feeds/news.rss`, `${server.origin}/sitemap.xml`, `${server.origin}/articles/library-sundays.html`, `${server.origin}/feeds/claims.json`],
+      paths: [
+        `${server.origin}/feeds/news.rss`,
+        `${server.origin}/sitemap.xml`,
+        `${server.origin}/articles/library-sundays.html`,
+        `${server.origin}/feeds/claims.json`,
+      ],
       log: (l) => lines.push(l),
     });
     const out = lines.join('\n');

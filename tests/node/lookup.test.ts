@@ -109,17 +109,24 @@ describe('lookup behaviour', () => {
 
   test('a highlight across a paragraph break is found in both excerpts', async () => {
     const { matches } = await lookup(kv, {
-      exact: 'after the delegations consult their capitals on the issues discussed in the first round.\n\nDuring the first round, Ukraine demanded the complete withdrawal',
+      exact:
+        'after the delegations consult their capitals on the issues discussed in the first round.\n\nDuring the first round, Ukraine demanded the complete withdrawal',
     });
     const [m] = matches;
     expect(m.excerpt.id).toBe(`${SEED_REPORT_ID}~0`);
     expect(m.quote.exact).toBe('after the delegations consult their capitals on the issues discussed in the first round');
-    expect(m.continuation).toMatchObject({ excerptId: `${SEED_REPORT_ID}~1`, exact: 'During the first round, Ukraine demanded the complete withdrawal', start: 0 });
+    expect(m.continuation).toMatchObject({
+      excerptId: `${SEED_REPORT_ID}~1`,
+      exact: 'During the first round, Ukraine demanded the complete withdrawal',
+      start: 0,
+    });
     expect(m.differences).toEqual([]);
   });
 
   test('a highlight running from a heading into the next paragraph is not altered (no "inserted number")', async () => {
-    const { matches } = await lookup(kv, { exact: 'UNGA convenes Emergency Session\n\nMeanwhile, the United Nationals General Assembly (UNGA) held an Emergency Session on Monday, February 28.' });
+    const { matches } = await lookup(kv, {
+      exact: 'UNGA convenes Emergency Session\n\nMeanwhile, the United Nationals General Assembly (UNGA) held an Emergency Session on Monday, February 28.',
+    });
     // Found where it sits: the heading, running on into the paragraph (nothing reported as inserted).
     expect(`${matches[0].excerpt.text}\n${matches[0].continuation?.exact ?? ''}`).toContain('United Nationals General Assembly');
     expect(matches[0].altered).toBe(false);
@@ -127,7 +134,11 @@ describe('lookup behaviour', () => {
   });
 
   test('prefix and suffix pick the right one of repeated passages', async () => {
-    const inA = await lookup(kv, { exact: 'It needs to keep running', prefix: 'The harbour council met on Tuesday. "', suffix: '," councillor Maren Holt said' });
+    const inA = await lookup(kv, {
+      exact: 'It needs to keep running',
+      prefix: 'The harbour council met on Tuesday. "',
+      suffix: '," councillor Maren Holt said',
+    });
     expect(inA.matches[0].article.id).toBe('ferry-a-2024-03-13');
     const inB = await lookup(kv, { exact: 'It needs to keep running', prefix: 'Commuters signed a petition on Wednesday. "', suffix: '," one commuter wrote' });
     expect(inB.matches[0].article.id).toBe('ferry-b-2024-03-14');
@@ -143,7 +154,11 @@ describe('lookup behaviour', () => {
 
   test('batch lookups share two round trips', async () => {
     const before = kv.roundTrips;
-    const results = await lookupBatch(kv, [{ exact: 'Leaders need to move to peace' }, { exact: 'The fighting in Ukraine must stop now' }, { exact: 'of the' }]);
+    const results = await lookupBatch(kv, [
+      { exact: 'Leaders need to move to peace' },
+      { exact: 'The fighting in Ukraine must stop now' },
+      { exact: 'of the' },
+    ]);
     expect(kv.roundTrips - before).toBe(2);
     expect(results[0].matches[0].source.exact).toContain('leaders need to move back to peace');
     expect(results[1].matches[0].source.kind).toBe('primary');

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { align, calibrate, isLookupable, isTypo, prepare, SCORE_THRESHOLD, scoreUpperBound } from '../../worker/core/match';
-import { excerptFeatures, LOOKUP_FEATURE_BUDGET, lookupFeatures, parsePosting, POSTING_CAP, queryFeatures, SATURATED, updatePosting } from '../../worker/core/features';
+import {
+  excerptFeatures,
+  LOOKUP_FEATURE_BUDGET,
+  lookupFeatures,
+  parsePosting,
+  POSTING_CAP,
+  queryFeatures,
+  SATURATED,
+  updatePosting,
+} from '../../worker/core/features';
 import { tokenize } from '../../worker/core/normalise';
 
 const SOURCE_TEXT =
@@ -13,7 +22,11 @@ describe('alignment and score', () => {
   test('an exact clause inside a longer passage scores near 1 and covers just that clause', () => {
     const a = best('the delegations had agreed to continue the negotiations');
     expect(a.score).toBeGreaterThan(0.95);
-    expect(SOURCE.slice(a.from, a.to).map((t) => t.norm).join(' ')).toBe('the delegations had agreed to continue the negotiations');
+    expect(
+      SOURCE.slice(a.from, a.to)
+        .map((t) => t.norm)
+        .join(' '),
+    ).toBe('the delegations had agreed to continue the negotiations');
   });
 
   test('typos and a changed word keep a reliable score; an unrelated sentence falls under the threshold', () => {
@@ -116,7 +129,27 @@ describe('index features and posting lists', () => {
 });
 
 describe('score upper bound (lets lookup skip aligning hopeless candidates)', () => {
-  const WORDS = ['the', 'delegations', 'delgations', 'agreed', 'agred', 'to', 'continue', 'negotiations', 'next', 'meeting', 'border', 'said', 'of', 'a', 'president', 'russian', 'not', '...', '[sic]'];
+  const WORDS = [
+    'the',
+    'delegations',
+    'delgations',
+    'agreed',
+    'agred',
+    'to',
+    'continue',
+    'negotiations',
+    'next',
+    'meeting',
+    'border',
+    'said',
+    'of',
+    'a',
+    'president',
+    'russian',
+    'not',
+    '...',
+    '[sic]',
+  ];
   const text = (n: number) => fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: n }).map((w) => w.join(' '));
 
   test('is never below the score of any alignment the excerpt gives (short and long highlights)', () => {
@@ -135,7 +168,9 @@ describe('score upper bound (lets lookup skip aligning hopeless candidates)', ()
     const long = `${SOURCE_TEXT} Ukrainian officials said the talks had produced no agreement on a ceasefire, and that humanitarian corridors for civilians remained the priority of the Ukrainian side in the negotiations.`;
     const query = prepare(tokenize(long));
     const source = tokenize(`${long} The talks resume next week.`);
-    expect(scoreUpperBound(query, tokenize('Prices of wheat rose sharply in markets across Europe this week, traders in the region said on Monday.'))).toBeLessThan(SCORE_THRESHOLD);
+    expect(
+      scoreUpperBound(query, tokenize('Prices of wheat rose sharply in markets across Europe this week, traders in the region said on Monday.')),
+    ).toBeLessThan(SCORE_THRESHOLD);
     expect(scoreUpperBound(query, source)).toBeGreaterThanOrEqual(align(query, source)[0].score);
     expect(align(query, source)[0].score).toBeGreaterThan(0.95);
   });

@@ -54,7 +54,51 @@ describe('normalise', () => {
   test('property: the one-to-one fast path gives the same words and offsets as the general path', () => {
     const general = (s: string) => tokensOf(normalise(s));
     // Mostly strings the fast path takes (single spaces, foldable letters, curly quotes), with the characters that send it back.
-    const piece = fc.constantFrom('We', 'don’t', 'said', 'É', 'ção', ' ', ' ', ' ', '\n', '\t', '\r\n', '“', '”', '—', '-', '.', '...', '…', '[', ']', 'ﬁ', '\u00ad', 'İ', 'ß', '１', '`', 'A', '3,5', '中', '\u00a0', 'x\u0301', '(', ')', '(...)', '( … )', '. .', '..', '…', '[sic]', '[…]', '-\n', '3', '.5');
+    const piece = fc.constantFrom(
+      'We',
+      'don’t',
+      'said',
+      'É',
+      'ção',
+      ' ',
+      ' ',
+      ' ',
+      '\n',
+      '\t',
+      '\r\n',
+      '“',
+      '”',
+      '—',
+      '-',
+      '.',
+      '...',
+      '…',
+      '[',
+      ']',
+      'ﬁ',
+      '\u00ad',
+      'İ',
+      'ß',
+      '１',
+      '`',
+      'A',
+      '3,5',
+      '中',
+      '\u00a0',
+      'x\u0301',
+      '(',
+      ')',
+      '(...)',
+      '( … )',
+      '. .',
+      '..',
+      '…',
+      '[sic]',
+      '[…]',
+      '-\n',
+      '3',
+      '.5',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
         const s = parts.join('');
@@ -78,7 +122,8 @@ describe('normalise', () => {
       { numRuns: 5000 },
     );
     // Whitespace runs matter where collapsing them makes an ellipsis or a hyphenated break.
-    for (const s of ['stop now .  .  . It needs', 'stop now.\t \t. . it', 'the negoti-  \nations', 'the negoti- \r\nations', ' lead and trail ']) expect(tokenize(s), s).toEqual(general(s));
+    for (const s of ['stop now .  .  . It needs', 'stop now.\t \t. . it', 'the negoti-  \nations', 'the negoti- \r\nations', ' lead and trail '])
+      expect(tokenize(s), s).toEqual(general(s));
     expect(words('stop now .  .  . It needs')).toContain(GAP);
     // Real sentences take the fast path and keep their offsets.
     const src = 'He said: “We won’t go back — not now.”';
@@ -94,10 +139,13 @@ describe('normalise', () => {
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'É', ' ', '\n', '-', '.', '…', '[', ']', 'sic', '’', '"', 'ﬁ', '\u00ad', 'İ', 'ß', '１'), { maxLength: 40 }), (parts) => {
-        const once = normalise(parts.join('')).text;
-        expect(normalise(once).text).toBe(once);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('a', 'É', ' ', '\n', '-', '.', '…', '[', ']', 'sic', '’', '"', 'ﬁ', '\u00ad', 'İ', 'ß', '１'), { maxLength: 40 }),
+        (parts) => {
+          const once = normalise(parts.join('')).text;
+          expect(normalise(once).text).toBe(once);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -84,7 +84,11 @@ describe('the original, not the copy', () => {
       ].join('\n'),
     } satisfies ArticleSource;
     // The first report's paragraph holds "if she thinks" too: against it, the reply looks like the same words.
-    const first = report('fees-holt', '2024-03-13', 'If she thinks nobody noticed the unpaid fees, she is wrong. "That makes me smart," Holt told the meeting.');
+    const first = report(
+      'fees-holt',
+      '2024-03-13',
+      'If she thinks nobody noticed the unpaid fees, she is wrong. "That makes me smart," Holt told the meeting.',
+    );
     const reply = report('fees-okonjo', '2024-03-14', 'Okonjo answered her: "If she thinks that makes her smart," and the room went quiet.');
     const again = report('fees-again', '2024-03-15', 'Holt shrugged: "That makes me smart." The vote is next week.');
     const reference = quotations(await load([transcript, first, reply, again]));
@@ -134,7 +138,11 @@ describe('the original, not the copy', () => {
     await putArticle(kv, { ...MISQUOTE, body: MISQUOTE.body.replace('will be cancelled', 'will not be cancelled') });
     const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
     expect(m.appearances).toMatchObject({ count: 3, wordings: 1 });
-    expect(quotations(kv)).toEqual(quotations(await load([TRANSCRIPT, VERBATIM, CREDITED_ELSEWHERE, { ...MISQUOTE, body: MISQUOTE.body.replace('will be cancelled', 'will not be cancelled') }])));
+    expect(quotations(kv)).toEqual(
+      quotations(
+        await load([TRANSCRIPT, VERBATIM, CREDITED_ELSEWHERE, { ...MISQUOTE, body: MISQUOTE.body.replace('will be cancelled', 'will not be cancelled') }]),
+      ),
+    );
   });
 });
 
@@ -183,7 +191,10 @@ test('the seeds give the same quotation records in all 6 ingestion orders', asyn
 describe('which primary can be the original', () => {
   test('a record made after the report is not its original, in either order', async () => {
     const early = report('ferry-early', '2024-03-01', '"The night ferry will not be cancelled this winter," Holt told a residents meeting.');
-    for (const order of [[TRANSCRIPT, early], [early, TRANSCRIPT]]) {
+    for (const order of [
+      [TRANSCRIPT, early],
+      [early, TRANSCRIPT],
+    ]) {
       const kv = await load(order);
       const [m] = (await lookup(kv, { exact: 'The night ferry will not be cancelled this winter.' })).matches;
       expect(m.source).toMatchObject({ kind: 'earliest-report', article: { id: 'ferry-early' } });

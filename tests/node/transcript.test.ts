@@ -35,11 +35,7 @@ describe('label forms', () => {
   });
 
   it('THE PRESIDENT, UNIDENTIFIED MALE and (UNKNOWN) keep their words, title-cased', () => {
-    const s = split([
-      'THE PRESIDENT: Thank you all for coming.',
-      'UNIDENTIFIED MALE: Thank you.',
-      '(UNKNOWN): Here is the plaque.',
-    ]);
+    const s = split(['THE PRESIDENT: Thank you all for coming.', 'UNIDENTIFIED MALE: Thank you.', '(UNKNOWN): Here is the plaque.']);
     expect(speakers(s)).toEqual(['The President', 'Unidentified Male', 'Unknown']);
     expect(s.turns[2].label).toBe('(UNKNOWN)');
   });
@@ -97,15 +93,7 @@ describe('label forms', () => {
 
 describe('turns, continuation and paragraphs', () => {
   it('unlabelled lines continue the turn; blank lines inside a turn become paragraph breaks', () => {
-    const s = split([
-      'ALVAREZ: The first line.',
-      'The second line.',
-      '',
-      'A new paragraph.',
-      '',
-      '',
-      'MS. OKONJO: A reply.',
-    ]);
+    const s = split(['ALVAREZ: The first line.', 'The second line.', '', 'A new paragraph.', '', '', 'MS. OKONJO: A reply.']);
     expect(s.turns[0].text).toBe('The first line.\nThe second line.\n\nA new paragraph.');
     expect(s.turns[1].text).toBe('A reply.');
   });
@@ -193,11 +181,7 @@ describe('stage notes', () => {
       '(END VIDEO CLIP)',
       'ALVAREZ: Thank you [laughter and applause].',
     ]);
-    expect(s.turns.map((t) => t.text)).toEqual([
-      'The vote passed.\nWe counted twice, then again.\nThe count was final.',
-      'The clip ends here.',
-      'Thank you.',
-    ]);
+    expect(s.turns.map((t) => t.text)).toEqual(['The vote passed.\nWe counted twice, then again.\nThe count was final.', 'The clip ends here.', 'Thank you.']);
   });
 
   it('a stage note before a label does not hide the label', () => {

@@ -44,11 +44,29 @@ describe('the public worker bundle', () => {
   });
 
   test('carries no HTML extraction, crawler, OpenAPI generator or bundled lexicon', () => {
-    const unwanted = [/linkedom/, /@mozilla\/readability/, /htmlparser2/, /cssom/, /worker\/ingest\//, /zod-to-openapi\/dist/, /zod\/v4\/locales\/(?!en\.js)/, /lexicon\/antonyms\.json/, /lexicon\/bundled/];
-    for (const pattern of unwanted) expect(inputs.filter((f) => pattern.test(f)), String(pattern)).toEqual([]);
+    const unwanted = [
+      /linkedom/,
+      /@mozilla\/readability/,
+      /htmlparser2/,
+      /cssom/,
+      /worker\/ingest\//,
+      /zod-to-openapi\/dist/,
+      /zod\/v4\/locales\/(?!en\.js)/,
+      /lexicon\/antonyms\.json/,
+      /lexicon\/bundled/,
+    ];
+    for (const pattern of unwanted)
+      expect(
+        inputs.filter((f) => pattern.test(f)),
+        String(pattern),
+      ).toEqual([]);
   });
 
   test('keeps what a lookup needs: the engine, Hono and zod validation', () => {
-    for (const wanted of [/worker\/core\/lookup\.ts$/, /hono\/dist\/hono-base\.js$/, /zod\/v4\/core\/schemas\.js$/]) expect(inputs.some((f) => wanted.test(f)), String(wanted)).toBe(true);
+    for (const wanted of [/worker\/core\/lookup\.ts$/, /hono\/dist\/hono-base\.js$/, /zod\/v4\/core\/schemas\.js$/])
+      expect(
+        inputs.some((f) => wanted.test(f)),
+        String(wanted),
+      ).toBe(true);
   });
 });

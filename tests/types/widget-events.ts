@@ -15,7 +15,12 @@ type Expect<T extends true> = T;
 export type EventMapChecks = [
   // On the element (HTMLElementEventMap) and, since they bubble and are composed, on document and window.
   Expect<Equal<HTMLElementEventMap['quote-source-open'], CustomEvent<{ selector: TextQuoteSelector; origin: 'selection' | 'badge' }>>>,
-  Expect<Equal<HTMLElementEventMap['quote-source-result'], CustomEvent<{ selector: TextQuoteSelector; state: ResultState; verdict: Verdict | 'error'; matches: Match[] }>>>,
+  Expect<
+    Equal<
+      HTMLElementEventMap['quote-source-result'],
+      CustomEvent<{ selector: TextQuoteSelector; state: ResultState; verdict: Verdict | 'error'; matches: Match[] }>
+    >
+  >,
   Expect<Equal<HTMLElementEventMap['quote-source-close'], CustomEvent<Record<PropertyKey, never>>>>,
   Expect<Equal<HTMLElementEventMap['quote-source-scan'], CustomEvent<{ scanned: number; found: number }>>>,
   Expect<Equal<DocumentEventMap['quote-source-result'], QuoteSourceEventMap['quote-source-result']>>,

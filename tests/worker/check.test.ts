@@ -43,12 +43,16 @@ describe('POST /v1/check', () => {
     const body = (await res.json()) as CheckBody;
     expect(body.quotations.map((q) => q.status)).toEqual(['altered', 'misattributed', 'verbatim']);
     for (const q of body.quotations) expect(body.text.slice(q.start, q.end)).toBe(q.text);
-    expect(body.quotations[0].original).toMatchObject({ kind: 'primary', title: 'Harbour council meeting, 12 March 2024: transcript', url: 'https://council.example/minutes/2024-03-12' });
+    expect(body.quotations[0].original).toMatchObject({
+      kind: 'primary',
+      title: 'Harbour council meeting, 12 March 2024: transcript',
+      url: 'https://council.example/minutes/2024-03-12',
+    });
     expect(body.quotations[0].differences).toEqual([expect.objectContaining({ meaning: 'negation' })]);
     expect(body.counts).toMatchObject({ altered: 1, misattributed: 1, verbatim: 1, changed: 0, 'no-record': 0 });
   });
 
-  it('gives each quotation the selector it looked up, which POST /v1/lookup answers with the same original (the /check page\'s card)', async () => {
+  it("gives each quotation the selector it looked up, which POST /v1/lookup answers with the same original (the /check page's card)", async () => {
     const body = (await (await check(JSON.stringify({ text: DRAFT }))).json()) as CheckBody;
     expect(body.quotations).toHaveLength(3);
     for (const q of body.quotations) {

@@ -50,16 +50,19 @@ describe('PUT /v1/claims/:id', () => {
     });
   });
 
-  test('searchable on both paths, Google\'s with the review URL\'s site', async () => {
+  test("searchable on both paths, Google's with the review URL's site", async () => {
     const google = (await (await request('/v1alpha1/claims:search?query=lake+bridge+toll+tripled')).json()) as any;
-    expect(google.claims[0].claimReview[0]).toMatchObject({ publisher: { name: 'Lakeside Checks', site: 'lakeside-checks.example' }, reviewDate: '2021-07-16T00:00:00Z' });
+    expect(google.claims[0].claimReview[0]).toMatchObject({
+      publisher: { name: 'Lakeside Checks', site: 'lakeside-checks.example' },
+      reviewDate: '2021-07-16T00:00:00Z',
+    });
     const bySite = (await (await request('/v1alpha1/claims:search?reviewPublisherSiteFilter=lakeside-checks.example')).json()) as any;
     expect(bySite.claims.map((c: any) => c.text)).toEqual([CLAIM_REVIEW.claimReviewed]);
     const own = (await (await request('/v1/claims/search?query=lake+bridge+toll')).json()) as any;
     expect(own.claims[0].text).toBe(CLAIM_REVIEW.claimReviewed);
   });
 
-  test('the project\'s claim JSON replaces the record (reviews as sent, not merged)', async () => {
+  test("the project's claim JSON replaces the record (reviews as sent, not merged)", async () => {
     const res = await put('lake-bridge-toll', {
       text: 'The lake bridge toll has tripled since 2019.',
       claimant: 'Councillor Pim Ostrava',
@@ -88,13 +91,19 @@ describe('PUT /v1/claims/:id', () => {
     const noRating = await expectProblem(await put('bad-claim', { ...CLAIM_REVIEW, reviewRating: { '@type': 'Rating', ratingValue: 1 } }), 400);
     expect(noRating.detail).toMatch(/alternateName/);
     const outOfRange = await expectProblem(
-      await put('bad-claim', { text: 'x y z', reviews: [{ publisher: {}, url: 'https://a.example/r', textualRating: 'False', ratingValue: 9, bestRating: 5, worstRating: 1 }] }),
+      await put('bad-claim', {
+        text: 'x y z',
+        reviews: [{ publisher: {}, url: 'https://a.example/r', textualRating: 'False', ratingValue: 9, bestRating: 5, worstRating: 1 }],
+      }),
       400,
     );
     expect(outOfRange.errors?.[0].path).toBe('body.reviews.0.ratingValue');
     const badDate = await expectProblem(await put('bad-claim', { text: 'x y z', claimDate: 'yesterday' }), 400);
     expect(badDate.errors?.[0].path).toBe('body.claimDate');
-    const noUrl = await expectProblem(await put('bad-claim', { text: 'x', reviews: [{ publisher: {}, url: 'javascript:alert(1)', textualRating: 'False' }] }), 400);
+    const noUrl = await expectProblem(
+      await put('bad-claim', { text: 'x', reviews: [{ publisher: {}, url: 'javascript:alert(1)', textualRating: 'False' }] }),
+      400,
+    );
     expect(noUrl.errors?.[0].path).toBe('body.reviews.0.url');
     const two = await expectProblem(await put('bad-claim', { '@context': 'https://schema.org', '@graph': [CLAIM_REVIEW, CLAIM_REVIEW] }), 400);
     expect(two.detail).toMatch(/exactly one ClaimReview/);
@@ -106,11 +115,15 @@ describe('PUT /v1/claims/:id', () => {
 
 describe('DELETE /v1/claims/:id', () => {
   test('retracts the claim from reads and both searches; a second delete is 404', async () => {
-    await put('lake-ferry-claim', { ...CLAIM_REVIEW, claimReviewed: 'The lake ferry runs twice as often as in 2019.', url: 'https://lakeside-checks.example/ferry' });
+    await put('lake-ferry-claim', {
+      ...CLAIM_REVIEW,
+      claimReviewed: 'The lake ferry runs twice as often as in 2019.',
+      url: 'https://lakeside-checks.example/ferry',
+    });
     expect((await request('/v1/claims/lake-ferry-claim')).status).toBe(200);
     // Searched (and cached at this location) before the retraction.
     expect(((await (await request('/v1/claims/search?query=lake+ferry+twice')).json()) as any).claims).toHaveLength(1);
-    expect((await (await request('/v1/claims/search?query=lake+ferry+twice')).headers.get('x-cache'))).toBe('HIT');
+    expect(await (await request('/v1/claims/search?query=lake+ferry+twice')).headers.get('x-cache')).toBe('HIT');
     const res = await request('/v1/claims/lake-ferry-claim', { method: 'DELETE', headers: authed() });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'deleted' });
@@ -125,11 +138,14 @@ describe('DELETE /v1/claims/:id', () => {
     const listed = (e: any) => [e.excerpt, e.previous, e.next].filter(Boolean).some((x: any) => x.claims.some((c: any) => c.id === id));
     const { env } = await import('cloudflare:workers');
     const stored = async (excerptId: string) => JSON.parse((await env.QS_KV.get(`v2:excerpt:${excerptId}`))!);
-    const linkedBefore = [await stored('un-press-ga12404-2022-02-28~0'), await stored('un-press-ga12404-2022-02-28~1')].some((e) => e.claims.some((c: any) => c.id === id));
+    const linkedBefore = [await stored('un-press-ga12404-2022-02-28~0'), await stored('un-press-ga12404-2022-02-28~1')].some((e) =>
+      e.claims.some((c: any) => c.id === id),
+    );
     expect(linkedBefore).toBe(true);
     // Read (and cached at this location) before the retraction.
     const readBefore = [];
-    for (const excerpt of ['un-press-ga12404-2022-02-28~0', 'un-press-ga12404-2022-02-28~1']) readBefore.push(listed(await (await request(`/v1/excerpts/${excerpt}`)).json()));
+    for (const excerpt of ['un-press-ga12404-2022-02-28~0', 'un-press-ga12404-2022-02-28~1'])
+      readBefore.push(listed(await (await request(`/v1/excerpts/${excerpt}`)).json()));
     expect(readBefore).toContain(true);
     const res = await request(`/v1/claims/${id}`, { method: 'DELETE', headers: authed() });
     expect(res.status).toBe(200);

@@ -186,7 +186,11 @@ describe('GET /v1/claims/:id', () => {
       text: 'The harbour bridge opened in 1931.',
       claimant: 'Harbour Authority',
       claimDate: '2021-05-01',
-      reviews: ['one', 'two'].map((n) => ({ ...EXTRA[0].reviews![0], url: `https://checker-${n}.example/bridge-1931`, publisher: { name: `Checker ${n}`, site: `checker-${n}.example` } })),
+      reviews: ['one', 'two'].map((n) => ({
+        ...EXTRA[0].reviews![0],
+        url: `https://checker-${n}.example/bridge-1931`,
+        publisher: { name: `Checker ${n}`, site: `checker-${n}.example` },
+      })),
     };
     await putClaims(env.QS_KV, [two]);
     const doc = (await (await api('/v1/claims/test-two-reviews', { headers: { accept: 'application/ld+json' } })).json()) as any;
@@ -226,7 +230,9 @@ describe('GET /v1/claims/:id', () => {
   test('links come from PUBLIC_ORIGIN, never from the Host: a poisoning request changes nothing for the next reader', async () => {
     const ld = { accept: 'application/ld+json' };
     // The attacker's request comes first, so it is the one that fills the edge cache.
-    const poisoned = await exports.default.fetch(new Request(`http://evil.example/v1/claims/${HOSTILE.id}`, { headers: { ...ld, 'x-forwarded-host': 'evil.example' } }));
+    const poisoned = await exports.default.fetch(
+      new Request(`http://evil.example/v1/claims/${HOSTILE.id}`, { headers: { ...ld, 'x-forwarded-host': 'evil.example' } }),
+    );
     const reader = await api(`/v1/claims/${HOSTILE.id}`, { headers: ld });
     for (const res of [poisoned, reader]) {
       const text = await res.text();

@@ -16,8 +16,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
-const loadContract = () =>
-  (contract ??= exports.default.fetch(new Request('https://qs.test/openapi.json')).then((r: Response) => r.json() as Promise<Json>));
+const loadContract = () => (contract ??= exports.default.fetch(new Request('https://qs.test/openapi.json')).then((r: Response) => r.json() as Promise<Json>));
 
 function validator(doc: Json, key: string, schema: Json): ValidateFunction {
   let v = compiled.get(key);

@@ -80,12 +80,21 @@ describe('responses match the declared contract exactly', () => {
 
 describe('/openapi.json declares what is sent', () => {
   test('every operation has a unique operationId; cached reads declare 304, rate-limited ones 429', async () => {
-    const doc = (await (await api('/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> };
+    const doc = (await (await api('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
+    };
     const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ at: `${method} ${path}`, ...op })));
     expect(ops.filter((o) => !o.operationId).map((o) => o.at)).toEqual([]);
     expect(new Set(ops.map((o) => o.operationId)).size).toBe(ops.length);
     const op = (at: string) => ops.find((o) => o.at === at)!;
-    for (const at of ['get /v1/lookup', 'get /v1/articles/{id}', 'get /v1/excerpts/{id}', 'get /v1/claims/{id}', 'get /v1/claims/search', 'get /v1alpha1/claims:search']) {
+    for (const at of [
+      'get /v1/lookup',
+      'get /v1/articles/{id}',
+      'get /v1/excerpts/{id}',
+      'get /v1/claims/{id}',
+      'get /v1/claims/search',
+      'get /v1alpha1/claims:search',
+    ]) {
       expect([at, '304' in op(at).responses]).toEqual([at, true]);
     }
     for (const at of ['get /v1/lookup', 'post /v1/lookup', 'post /v1/lookup/batch', 'get /v1/claims/search', 'get /v1alpha1/claims:search']) {

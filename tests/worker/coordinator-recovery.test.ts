@@ -162,7 +162,7 @@ describe('text before record: an article is never readable before its words can 
   });
 });
 
-describe("generation last: cached answers are dropped only once the change they missed can be read", () => {
+describe('generation last: cached answers are dropped only once the change they missed can be read', () => {
   /** The generation token an operation committed, from the object's own storage. */
   const committedValue = (stub: DurableObjectStub<IndexCoordinator>, key: string) =>
     runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.get<{ v: string | null }>(VALUE_PREFIX + key))?.v);
@@ -258,7 +258,10 @@ describe('one publish is bounded', () => {
     expect(await env.QS_KV.get(keys.article(big.id))).toBeNull();
     expect(await dirtyMarks(stub)).toBe(0);
     // The object holds no value for it either (a read-through may have cached "absent", nothing more).
-    const held = await runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.get<{ v: string | null }>(VALUE_PREFIX + keys.article(big.id)))?.v ?? null);
+    const held = await runInDurableObject(
+      stub,
+      async (_: IndexCoordinator, state) => (await state.storage.get<{ v: string | null }>(VALUE_PREFIX + keys.article(big.id)))?.v ?? null,
+    );
     expect(held).toBeNull();
     // Retracting the earlier article changes more than 10 keys too, and goes through.
     expect(await stub.retract(small.id)).toMatchObject({ ok: true, status: 'deleted' });

@@ -68,7 +68,11 @@ async function lookup(q: string) {
 }
 
 /** The ingest worker's Cron Trigger handler, invoked as the runtime invokes it. */
-const cronTick = () => (env.INGEST as unknown as { scheduled(o: { scheduledTime?: number; cron?: string }): Promise<{ outcome: string }> }).scheduled({ scheduledTime: Date.now(), cron: '* * * * *' });
+const cronTick = () =>
+  (env.INGEST as unknown as { scheduled(o: { scheduledTime?: number; cron?: string }): Promise<{ outcome: string }> }).scheduled({
+    scheduledTime: Date.now(),
+    cron: '* * * * *',
+  });
 
 describe('sources API', () => {
   it('needs the bearer token; refuses bad input with problem+json naming the field; 404 for unknown ids', async () => {
@@ -151,7 +155,8 @@ describe('crawling', () => {
     expect((await runSource('coast-atom')).status).toBe(202);
     let state = await waitFor('coast-atom', (s) => settled(s) && s.items.new >= 2);
     expect(state.items).toMatchObject({ seen: 2, new: 2, failed: 0 });
-    const asPrimary = (ms: Awaited<ReturnType<typeof lookup>>) => ms.some((m) => m.article.kind === 'primary' && !!m.article.url?.includes('/articles/library-sundays.html'));
+    const asPrimary = (ms: Awaited<ReturnType<typeof lookup>>) =>
+      ms.some((m) => m.article.kind === 'primary' && !!m.article.url?.includes('/articles/library-sundays.html'));
     expect(asPrimary(await lookupEventually('The Port Alder library will open on Sundays', asPrimary))).toBe(true);
 
     await fetch(`${origin}/__changing?v=2`);
@@ -190,7 +195,9 @@ describe('crawling', () => {
     await waitFor('lakeside-checks', (s) => settled(s) && s.items.new === 1);
     const ferry = (await (await request('/v1/claims/search?query=ferry+fares+doubled')).json()) as { claims: { text: string }[] };
     expect(ferry.claims.some((c) => /ferry fares doubled/i.test(c.text))).toBe(true);
-    const toll = (await (await request('/v1/claims/search?query=bridge+toll+tripled')).json()) as { claims: { text: string; claimReview: { textualRating: string }[] }[] };
+    const toll = (await (await request('/v1/claims/search?query=bridge+toll+tripled')).json()) as {
+      claims: { text: string; claimReview: { textualRating: string }[] }[];
+    };
     expect(toll.claims.find((c) => /toll has tripled/i.test(c.text))?.claimReview[0].textualRating).toBe('False');
   });
 });
@@ -247,7 +254,9 @@ describe('crawling: bad cases', () => {
     }
 
     const before = Date.now();
-    expect((await call('/v1/sources/ssrf', { method: 'PUT', body: JSON.stringify({ url: 'http://news.fixture.example/to-loopback', type: 'page' }) })).status).toBe(201);
+    expect(
+      (await call('/v1/sources/ssrf', { method: 'PUT', body: JSON.stringify({ url: 'http://news.fixture.example/to-loopback', type: 'page' }) })).status,
+    ).toBe(201);
     expect((await call('/v1/sources/ssrf/run', { method: 'POST' })).status).toBe(202);
     let state: SourceState;
     const until = Date.now() + 30_000;

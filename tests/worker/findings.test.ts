@@ -53,8 +53,15 @@ describe('GET /v1/findings', () => {
     const raw = await ld.text();
     expect(raw).not.toMatch(/[<>&]/); // safe to paste into a <script> element
     // The self-link comes from PUBLIC_ORIGIN (https://quotes.test in the tests), not from the request's host.
-    expect(JSON.parse(raw)).toMatchObject({ '@type': 'ClaimReview', creativeWorkStatus: 'Draft', reviewRating: { alternateName: 'Misquoted' }, url: `https://quotes.test/v1/findings/${finding.id}` });
-    const spoofed = await exports.default.fetch(new Request(`http://evil.example/v1/findings/${finding.id}`, { headers: { accept: 'application/ld+json', 'x-forwarded-host': 'evil.example' } }));
+    expect(JSON.parse(raw)).toMatchObject({
+      '@type': 'ClaimReview',
+      creativeWorkStatus: 'Draft',
+      reviewRating: { alternateName: 'Misquoted' },
+      url: `https://quotes.test/v1/findings/${finding.id}`,
+    });
+    const spoofed = await exports.default.fetch(
+      new Request(`http://evil.example/v1/findings/${finding.id}`, { headers: { accept: 'application/ld+json', 'x-forwarded-host': 'evil.example' } }),
+    );
     expect(await spoofed.text()).not.toContain('evil.example');
   });
 

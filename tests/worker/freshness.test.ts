@@ -32,13 +32,19 @@ function standalone(id: string, quote: string): ReturnType<typeof sharedPhraseAr
 const putJson = (id: string, { quote: _quote, ...source }: ReturnType<typeof sharedPhraseArticle>) => putSource(id, source);
 
 const lookupGet = (q: string) => request(`/v1/lookup?q=${encodeURIComponent(q)}`);
-const lookupPost = (exact: string) => request('/v1/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ exact }) });
+const lookupPost = (exact: string) =>
+  request('/v1/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ exact }) });
 const lookupBatch = (quotes: string[]) =>
-  request('/v1/lookup/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes: quotes.map((exact) => ({ exact })) }) });
+  request('/v1/lookup/batch', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ quotes: quotes.map((exact) => ({ exact })) }),
+  });
 const checkDraft = (text: string) => request('/v1/check', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
 
 const articlesOf = async (res: Response) => ((await res.json()) as { matches: { article: { id: string } }[] }).matches.map((m) => m.article.id);
-const batchArticles = async (res: Response) => ((await res.json()) as { results: { matches: { article: { id: string } }[] }[] }).results.map((r) => r.matches.map((m) => m.article.id));
+const batchArticles = async (res: Response) =>
+  ((await res.json()) as { results: { matches: { article: { id: string } }[] }[] }).results.map((r) => r.matches.map((m) => m.article.id));
 
 describe("a publisher's change is seen by the very next read at this location", () => {
   test('a retraction: lookups (GET, POST, batch), the quote check, the article, its excerpts and its claim (JSON, JSON-LD, search) stop at once', async () => {
@@ -171,7 +177,9 @@ describe('no cache layer holds an answer longer than about a minute', () => {
       expect(res.headers.get('cache-control'), path).toBe(CLIENT_CACHE_CONTROL);
     }
     // The edge copy of an answer (this location's Cache API) says how long it may live, and carries its generation.
-    const stored = await (caches as unknown as { default: Cache }).default.match(new Request(`https://cache.quotesource.internal/v2/${encodeURIComponent('/v1/articles/seed-report-2022-02-28')}`));
+    const stored = await (caches as unknown as { default: Cache }).default.match(
+      new Request(`https://cache.quotesource.internal/v2/${encodeURIComponent('/v1/articles/seed-report-2022-02-28')}`),
+    );
     expect(stored).toBeDefined();
     expect(Number(/max-age=(\d+)/.exec(stored!.headers.get('cache-control') ?? '')?.[1])).toBe(EDGE_CACHE_TTL);
     expect(stored!.headers.get(GENERATION_HEADER)).toBe(await env.QS_KV.get(GENERATION_KEY));

@@ -19,7 +19,12 @@ const REVIEWED: ClaimSource[] = Array.from({ length: 23 }, (_, i) => ({
   reviews: [
     {
       publisher: i % 3 === 0 ? { name: 'Harbour Facts', site: 'harbour-facts.example' } : { name: 'Ferry Checkers', site: 'ferry-checkers.example' },
-      url: i % 3 === 0 ? `https://www.harbour-facts.example/checks/${i}` : i % 3 === 1 ? `https://ferry-checkers.example/r/${i}` : `https://de.ferry-checkers.example/r/${i}`,
+      url:
+        i % 3 === 0
+          ? `https://www.harbour-facts.example/checks/${i}`
+          : i % 3 === 1
+            ? `https://ferry-checkers.example/r/${i}`
+            : `https://de.ferry-checkers.example/r/${i}`,
       title: `Ferry fare check ${i}`,
       reviewDate: '3 June 2021',
       textualRating: i % 2 ? 'False' : 'Mostly true',
@@ -86,7 +91,8 @@ describe('GET /v1alpha1/claims:search', () => {
   test('offset is honoured and pages do not overlap; pageToken pages the same list', async () => {
     const all = (await search({ query: 'island ferry fare timetable', pageSize: 100 })).claims!.map((c) => c.text);
     const byOffset: string[] = [];
-    for (let offset = 0; offset < 23; offset += 5) byOffset.push(...(await search({ query: 'island ferry fare timetable', pageSize: 5, offset })).claims!.map((c) => c.text));
+    for (let offset = 0; offset < 23; offset += 5)
+      byOffset.push(...(await search({ query: 'island ferry fare timetable', pageSize: 5, offset })).claims!.map((c) => c.text));
     expect(byOffset).toEqual(all);
     const byToken: string[] = [];
     let token: string | undefined;

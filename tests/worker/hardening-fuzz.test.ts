@@ -19,7 +19,18 @@ const anyText = fc.oneof(
   fc.constantFrom('', ' ', '\u202e', '\u200b', '\ud800', '\u0000', '…', '[sic]', '"', '<script>', 'Enough is enough', 'a'.repeat(2001)),
 );
 
-const PATHS = ['/v1/lookup', '/v1/lookup/batch', '/v1/articles/x', '/v1/excerpts/x~1', '/v1/claims/search', '/v1/claims/x', '/healthz', '/openapi.json', '/nope', '/v1/articles/'];
+const PATHS = [
+  '/v1/lookup',
+  '/v1/lookup/batch',
+  '/v1/articles/x',
+  '/v1/excerpts/x~1',
+  '/v1/claims/search',
+  '/v1/claims/x',
+  '/healthz',
+  '/openapi.json',
+  '/nope',
+  '/v1/articles/',
+];
 
 const WITHIN_MS = 15_000;
 
@@ -53,25 +64,43 @@ async function expectSane(res: Response) {
 describe('HTTP layer never 5xx, never hangs', () => {
   it('GET lookups and claim searches with arbitrary query parameters', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/v1/lookup', '/v1/claims/search'), anyText, anyText, fc.option(fc.oneof(fc.integer(), anyText)), async (path, q, prefix, limit) => {
-        const params: Record<string, string> = path === '/v1/lookup' ? { q, prefix, ...(limit === null ? {} : { limit: String(limit) }) } : { query: q, pageSize: String(limit ?? '') };
-        // URLSearchParams encodes lone surrogates as U+FFFD, like a browser would.
-        const res = await answer(() => request(`${path}?${new URLSearchParams(params)}`));
-        await expectSane(res);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('/v1/lookup', '/v1/claims/search'),
+        anyText,
+        anyText,
+        fc.option(fc.oneof(fc.integer(), anyText)),
+        async (path, q, prefix, limit) => {
+          const params: Record<string, string> =
+            path === '/v1/lookup' ? { q, prefix, ...(limit === null ? {} : { limit: String(limit) }) } : { query: q, pageSize: String(limit ?? '') };
+          // URLSearchParams encodes lone surrogates as U+FFFD, like a browser would.
+          const res = await answer(() => request(`${path}?${new URLSearchParams(params)}`));
+          await expectSane(res);
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('POST lookups with arbitrary JSON values, raw bodies and content types', async () => {
-    const selector = fc.record({ exact: fc.oneof(anyText, fc.anything()), prefix: fc.option(anyText), suffix: fc.option(fc.anything()), limit: fc.option(fc.anything()) }, { requiredKeys: [] });
+    const selector = fc.record(
+      { exact: fc.oneof(anyText, fc.anything()), prefix: fc.option(anyText), suffix: fc.option(fc.anything()), limit: fc.option(fc.anything()) },
+      { requiredKeys: [] },
+    );
     const jsonBody = fc.oneof(
       selector.map((s) => JSON.stringify(s)),
       fc.array(selector, { maxLength: 60 }).map((quotes) => JSON.stringify({ quotes })),
       fc.jsonValue().map((v) => JSON.stringify(v)),
       fc.string({ unit: 'binary', maxLength: 200 }),
     );
-    const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/problem+json');
+    const contentType = fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '',
+      'application/problem+json',
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/v1/lookup', '/v1/lookup/batch'), jsonBody, contentType, async (path, body, type) => {
         const headers: Record<string, string> = type ? { 'content-type': type } : {};
@@ -84,8 +113,16 @@ describe('HTTP layer never 5xx, never hangs', () => {
 
   it('arbitrary methods, paths and headers (including unauthenticated publishing attempts)', async () => {
     const method = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS');
-    const path = fc.oneof(fc.constantFrom(...PATHS), fc.webPath(), anyText.map((t) => `/v1/articles/${encodeURIComponent(wellFormed(t))}`), fc.constantFrom('/v1/articles/%ED%A0%80', '/v1/lookup?q=%ED%A0%80%FF', '/v1/articles/%E2%80%AE'));
-    const header = fc.tuple(fc.constantFrom('authorization', 'origin', 'accept', 'if-none-match', 'access-control-request-method', 'x-anything', 'cf-connecting-ip'), fc.string({ maxLength: 200 }).map((v) => v.replace(/[^\x20-\x7e]/g, '')));
+    const path = fc.oneof(
+      fc.constantFrom(...PATHS),
+      fc.webPath(),
+      anyText.map((t) => `/v1/articles/${encodeURIComponent(wellFormed(t))}`),
+      fc.constantFrom('/v1/articles/%ED%A0%80', '/v1/lookup?q=%ED%A0%80%FF', '/v1/articles/%E2%80%AE'),
+    );
+    const header = fc.tuple(
+      fc.constantFrom('authorization', 'origin', 'accept', 'if-none-match', 'access-control-request-method', 'x-anything', 'cf-connecting-ip'),
+      fc.string({ maxLength: 200 }).map((v) => v.replace(/[^\x20-\x7e]/g, '')),
+    );
     await fc.assert(
       fc.asyncProperty(method, path, fc.array(header, { maxLength: 5 }), fc.option(fc.string({ maxLength: 300 })), async (m, p, hs, body) => {
         const headers = new Headers();
@@ -113,11 +150,25 @@ describe('HTTP layer never 5xx, never hangs', () => {
 
   it('authenticated PUTs of arbitrary article JSON answer 2xx or 4xx, never 5xx', async () => {
     const field = fc.oneof(anyText, fc.anything());
-    const article = fc.record({ title: field, body: fc.oneof(anyText, fc.lorem({ maxCount: 40 })), url: fc.option(fc.oneof(fc.webUrl(), anyText)), published: fc.option(field), language: fc.option(field), extra: fc.option(field) }, { requiredKeys: ['title', 'body'] });
+    const article = fc.record(
+      {
+        title: field,
+        body: fc.oneof(anyText, fc.lorem({ maxCount: 40 })),
+        url: fc.option(fc.oneof(fc.webUrl(), anyText)),
+        published: fc.option(field),
+        language: fc.option(field),
+        extra: fc.option(field),
+      },
+      { requiredKeys: ['title', 'body'] },
+    );
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 5 }), article, async (n, a) => {
         const res = await answer(() =>
-          request(`/v1/articles/fuzz-${n}`, { method: 'PUT', headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' }, body: JSON.stringify(a) }),
+          request(`/v1/articles/fuzz-${n}`, {
+            method: 'PUT',
+            headers: { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' },
+            body: JSON.stringify(a),
+          }),
         );
         await expectSane(res);
       }),

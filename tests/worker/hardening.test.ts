@@ -14,8 +14,7 @@ import { seedKv, SEED_ARTICLE_ID } from './seed';
 const GUTERRES = 'Soldiers need to move back to their barracks. Leaders need to move back to peace.';
 
 const lookupGet = (q: string) => request(`/v1/lookup?q=${encodeURIComponent(q)}`);
-const lookupPost = (body: unknown) =>
-  request('/v1/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const lookupPost = (body: unknown) => request('/v1/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function expectProblem(res: Response, status: number, detailPattern?: RegExp) {
   expect(res.status).toBe(status);
@@ -78,10 +77,18 @@ describe('limits → 4xx problem+json, never 500, never hung', () => {
 
   it('batch of 51 → 400; body over 1 MB → 413; wrong types → 400; malformed JSON → 400; wrong content type → 415', async () => {
     const batch = (n: number) =>
-      request('/v1/lookup/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes: Array.from({ length: n }, () => ({ exact: GUTERRES })) }) });
+      request('/v1/lookup/batch', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ quotes: Array.from({ length: n }, () => ({ exact: GUTERRES })) }),
+      });
     await expectProblem(await batch(51), 400, /50/);
     expect((await batch(50)).status).toBe(200);
-    const huge = await request('/v1/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ exact: 'x', pad: 'y'.repeat(1_100_000) }) });
+    const huge = await request('/v1/lookup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ exact: 'x', pad: 'y'.repeat(1_100_000) }),
+    });
     await expectProblem(huge, 413);
     await expectProblem(await lookupPost({ exact: 42 }), 400, /exact/);
     await expectProblem(await lookupPost({ exact: ['a'] }), 400, /exact/);
@@ -128,7 +135,7 @@ describe('security headers', () => {
 });
 
 describe('/check (the quote check page)', () => {
-  it('is static HTML under the demo\'s CSP: no inline script, styles by a fresh nonce, Trusted Types, nothing from the request echoed', async () => {
+  it("is static HTML under the demo's CSP: no inline script, styles by a fresh nonce, Trusted Types, nothing from the request echoed", async () => {
     const [first, second] = [await request('/check?text=%3Cscript%3Ealert(1)%3C/script%3E'), await request('/check')];
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -142,7 +149,10 @@ describe('/check (the quote check page)', () => {
     expect(second.headers.get('content-security-policy')).not.toContain(nonce);
     const html = await first.text();
     expect(html).toContain(`<style nonce="${nonce}">`);
-    expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual(['<script type="module" src="/widget.js">', '<script type="module" src="/check.js">']);
+    expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual([
+      '<script type="module" src="/widget.js">',
+      '<script type="module" src="/check.js">',
+    ]);
     expect(html).not.toContain('alert(1)');
     expect(html).toMatch(/<textarea id="draft"/);
   });
@@ -151,7 +161,11 @@ describe('/check (the quote check page)', () => {
 describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
   const limited = (ip: string, rateLimit: string) => async (path: string) => {
     const ctx = createExecutionContext();
-    const res = await app.fetch(new Request(`https://qs.test${path}`, { headers: { 'cf-connecting-ip': ip, origin: 'https://news.example' } }), { ...env, RATE_LIMIT: rateLimit }, ctx);
+    const res = await app.fetch(
+      new Request(`https://qs.test${path}`, { headers: { 'cf-connecting-ip': ip, origin: 'https://news.example' } }),
+      { ...env, RATE_LIMIT: rateLimit },
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     return res;
   };
@@ -178,7 +192,11 @@ describe('lookup rate limit (Workers Rate Limiting binding, local)', () => {
     // The quote check looks quotations up too: same bucket, same answer (the /check page shows it).
     const ctx = createExecutionContext();
     const check = await app.fetch(
-      new Request('https://qs.test/v1/check', { method: 'POST', headers: { 'cf-connecting-ip': '203.0.113.7', 'content-type': 'application/json' }, body: JSON.stringify({ text: '"Enough is enough," he said.' }) }),
+      new Request('https://qs.test/v1/check', {
+        method: 'POST',
+        headers: { 'cf-connecting-ip': '203.0.113.7', 'content-type': 'application/json' },
+        body: JSON.stringify({ text: '"Enough is enough," he said.' }),
+      }),
       { ...env, RATE_LIMIT: 'on' },
       ctx,
     );
@@ -267,12 +285,21 @@ describe('hostile article data is stored and returned as data', () => {
     // Speakers are extracted from the text: names and roles carry the hostile markup and bidi controls verbatim.
     const speakers: string[] = [];
     for (const id of article.excerptIds) {
-      const got = (await (await request(`/v1/excerpts/${id}`)).json()) as { excerpt: { text: string; quotes: { speaker?: { name: string; role?: string } }[] } };
+      const got = (await (await request(`/v1/excerpts/${id}`)).json()) as {
+        excerpt: { text: string; quotes: { speaker?: { name: string; role?: string } }[] };
+      };
       texts.push(got.excerpt.text);
       for (const q of got.excerpt.quotes) if (q.speaker) speakers.push(`${q.speaker.name} | ${q.speaker.role ?? ''}`);
     }
     const all = texts.join('\n\n');
-    for (const fragment of ['<b onmouseover=alert(1)>next spring</b>', '<script>document.location=', '<img src=x onerror=alert(1)>', 'javascript:alert(1)', 'data:text/html;base64,', '\u202edenalp sa\u202c']) {
+    for (const fragment of [
+      '<b onmouseover=alert(1)>next spring</b>',
+      '<script>document.location=',
+      '<img src=x onerror=alert(1)>',
+      'javascript:alert(1)',
+      'data:text/html;base64,',
+      '\u202edenalp sa\u202c',
+    ]) {
       expect(all).toContain(fragment);
     }
     expect(speakers).toContain('Eve\u202e \u2067Mallory\u2069 | ');

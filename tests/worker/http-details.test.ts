@@ -25,7 +25,8 @@ describe('validation before the cache', () => {
     expect((await api('/v1/lookup?q=Enough+is+enough')).status).toBe(200);
     expect((await api('/v1/lookup?q=Enough+is+enough')).headers.get('x-cache')).toBe('HIT');
     await expectProblem(await api(`/v1/lookup?q=Enough+is+enough&prefix=${'x'.repeat(501)}`), 400);
-    const batch = (quotes: unknown) => api('/v1/lookup/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes }) });
+    const batch = (quotes: unknown) =>
+      api('/v1/lookup/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quotes }) });
     expect((await batch([{ exact: 'Enough is enough' }])).status).toBe(200);
     await expectProblem(await batch([{ exact: 'Enough is enough', prefix: 7 }]), 400);
   });

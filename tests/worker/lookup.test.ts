@@ -7,8 +7,7 @@ import { api, expectProblem, SEED_ARTICLE_ID, seedKv } from './seed';
 beforeAll(seedKv, 120_000);
 
 const get = (q: string, extra = '') => api(`/v1/lookup?q=${encodeURIComponent(q)}${extra}`);
-const post = (body: unknown, path = '/v1/lookup') =>
-  api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown, path = '/v1/lookup') => api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 const GUTERRES_AS_REPORTED = 'Soldiers need to move back to their barracks. Leaders need to move to peace.';
 const MEDINSKY = 'We found some points by which we can predict common positions';
@@ -46,7 +45,9 @@ describe('seed scenarios', () => {
   });
 
   test('a non-quote claim sentence finds its passage, no speaker, with its sample review', async () => {
-    const { matches } = (await (await get('the United Nationals General Assembly (UNGA) held an Emergency Session on Monday, February 28')).json()) as LookupResponse;
+    const { matches } = (await (
+      await get('the United Nationals General Assembly (UNGA) held an Emergency Session on Monday, February 28')
+    ).json()) as LookupResponse;
     expect(matches[0].article.id).toBe(SEED_ARTICLE_ID);
     expect(matches[0].speaker).toBeUndefined();
     expect(matches[0].differences).toEqual([]);

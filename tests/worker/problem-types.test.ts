@@ -22,7 +22,8 @@ async function fetchWith(bindings: Partial<Env> & Record<string, unknown>, path:
 
 /** A KV namespace that is down: every read fails (what an outage looks like to the worker). */
 const downKv = new Proxy(env.QS_KV, {
-  get: (target, name) => (name === 'get' || name === 'getWithMetadata' ? () => Promise.reject(new Error('KV unavailable (injected)')) : Reflect.get(target, name)),
+  get: (target, name) =>
+    name === 'get' || name === 'getWithMetadata' ? () => Promise.reject(new Error('KV unavailable (injected)')) : Reflect.get(target, name),
 });
 
 const json = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -51,7 +52,11 @@ const TRIGGERS: Record<ProblemSlug, () => Promise<Response>> = {
   'publishing-disabled': () => fetchWith({ ADMIN_TOKEN: '' }, '/v1/articles/any-id', { method: 'DELETE', headers: authed() }),
   'asset-unavailable': () => fetchWith({ ASSETS: undefined }, '/widget.js'),
   'ingest-unavailable': () =>
-    fetchWith({ INGEST: undefined }, '/v1/articles/from-a-page', { method: 'PUT', headers: { ...authed(), 'content-type': 'text/html' }, body: '<html><body><p>A page.</p></body></html>' }),
+    fetchWith({ INGEST: undefined }, '/v1/articles/from-a-page', {
+      method: 'PUT',
+      headers: { ...authed(), 'content-type': 'text/html' },
+      body: '<html><body><p>A page.</p></body></html>',
+    }),
 };
 
 beforeAll(() => seedKv(), 120_000);

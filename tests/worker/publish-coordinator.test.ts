@@ -62,5 +62,4 @@ describe('IndexCoordinator', () => {
     const stale = await staleEntries();
     expect(lost.length + stale.length).toBeGreaterThan(0);
   });
-
 });

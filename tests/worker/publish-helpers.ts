@@ -53,7 +53,13 @@ export async function staleEntries(): Promise<string[]> {
   const excerptIds = new Set(names.filter((n) => n.startsWith(KEY_PREFIX.excerpt)).map((n) => n.slice(KEY_PREFIX.excerpt.length)));
   const articleIds = new Set(names.filter((n) => n.startsWith(KEY_PREFIX.article)).map((n) => n.slice(KEY_PREFIX.article.length)));
   const unitIds = new Set(
-    names.flatMap((n) => (n.startsWith(KEY_PREFIX.passage) ? [n.slice(KEY_PREFIX.passage.length)] : n.startsWith(KEY_PREFIX.quotation) ? [n.slice(KEY_PREFIX.quotation.length)] : [])),
+    names.flatMap((n) =>
+      n.startsWith(KEY_PREFIX.passage)
+        ? [n.slice(KEY_PREFIX.passage.length)]
+        : n.startsWith(KEY_PREFIX.quotation)
+          ? [n.slice(KEY_PREFIX.quotation.length)]
+          : [],
+    ),
   );
   for (const name of names) {
     if (name.startsWith(KEY_PREFIX.indexFeature)) {
@@ -75,7 +81,7 @@ export async function staleEntries(): Promise<string[]> {
  * A test article: a shared opening paragraph (the same sentence in every article, so all of them
  * touch the same posting lists), then a paragraph with a quote of its own.
  */
-export function sharedPhraseArticle(n: number, variant = "first"): ArticleSource & { id: string; quote: string } {
+export function sharedPhraseArticle(n: number, variant = 'first'): ArticleSource & { id: string; quote: string } {
   const animal = ANIMALS[n % ANIMALS.length];
   const city = CITIES[Math.floor(n / ANIMALS.length) % CITIES.length];
   const quote =

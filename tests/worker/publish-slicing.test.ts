@@ -21,9 +21,7 @@ const word = (n: number) => {
 
 /** An article of `paragraphs` paragraphs of invented words: thousands of index keys, well under the limit. */
 function largeArticle(id: string, paragraphs: number): ArticleSource & { id: string } {
-  const body = Array.from({ length: paragraphs }, (_, p) =>
-    `${Array.from({ length: 40 }, (_, w) => word(p * 53 + w * 7)).join(' ')}.`,
-  ).join('\n\n');
+  const body = Array.from({ length: paragraphs }, (_, p) => `${Array.from({ length: 40 }, (_, w) => word(p * 53 + w * 7)).join(' ')}.`).join('\n\n');
   return { id, title: 'A long report in an invented language', body, kind: 'report' };
 }
 

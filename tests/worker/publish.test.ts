@@ -17,7 +17,11 @@ const article = (id: string) => ({
 
 describe('publishing: authentication', () => {
   it('401 with WWW-Authenticate and problem+json when no token is sent', async () => {
-    const res = await request('/v1/articles/auth-a', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(article('auth-a')) });
+    const res = await request('/v1/articles/auth-a', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(article('auth-a')),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -83,7 +87,11 @@ describe('publishing: input', () => {
       <p>"We will plant four thousand trees along the eastern quay before the summer festival," director Tomas Lindqvist told reporters.</p>
       <p>The plan also covers new cycle lanes, a ferry terminal and flood defences along the river mouth.</p></article>
       <footer>© Example News</footer></body></html>`;
-    const res = await request('/v1/articles/html-article', { method: 'PUT', headers: { authorization: 'Bearer test-admin-token', 'content-type': 'text/html; charset=utf-8' }, body: html });
+    const res = await request('/v1/articles/html-article', {
+      method: 'PUT',
+      headers: { authorization: 'Bearer test-admin-token', 'content-type': 'text/html; charset=utf-8' },
+      body: html,
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     expect(await foundIn('We will plant four thousand trees along the eastern quay')).toContain('html-article');
     expect(await foundIn('window.tracker')).toEqual([]);
@@ -110,7 +118,11 @@ describe('publishing: input', () => {
     expect(text.status).toBe(415);
     const none = await request('/v1/articles/bad', { method: 'PUT', headers: h, body: 'hello' });
     expect(none.status).toBe(415);
-    const malformed = await request('/v1/articles/bad', { method: 'PUT', headers: { ...h, 'content-type': 'application/json' }, body: '{"title": "x", "body": ' });
+    const malformed = await request('/v1/articles/bad', {
+      method: 'PUT',
+      headers: { ...h, 'content-type': 'application/json' },
+      body: '{"title": "x", "body": ',
+    });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()) as object).toMatchObject({ status: 400 });
     const wrongType = await putJson('bad', { title: 42, body: ['a'] } as never);

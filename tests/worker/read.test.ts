@@ -135,7 +135,11 @@ describe('GET /openapi.json', () => {
     const first = (await (await api('/openapi.json')).json()) as { servers: { url: string }[] };
     expect(first.servers).toEqual([{ url: 'https://quotes.test' }]);
     // The same isolate and edge cache, another deployment's configuration.
-    const elsewhere = await app.fetch(new Request('https://qs.test/openapi.json'), { ...env, PUBLIC_ORIGIN: 'https://facts.example.org' }, createExecutionContext());
+    const elsewhere = await app.fetch(
+      new Request('https://qs.test/openapi.json'),
+      { ...env, PUBLIC_ORIGIN: 'https://facts.example.org' },
+      createExecutionContext(),
+    );
     expect(((await elsewhere.json()) as { servers: { url: string }[] }).servers).toEqual([{ url: 'https://facts.example.org' }]);
   });
 

@@ -5,7 +5,16 @@
  */
 import { InputError } from '../core/errors';
 import type { ArticleSource, ClaimSource } from '../core/types';
-import { deleteArticle, deleteClaim, putArticle, putClaims, type ClaimDeleteReport, type ClaimsReport, type DeleteReport, type IngestReport } from '../store/records';
+import {
+  deleteArticle,
+  deleteClaim,
+  putArticle,
+  putClaims,
+  type ClaimDeleteReport,
+  type ClaimsReport,
+  type DeleteReport,
+  type IngestReport,
+} from '../store/records';
 import type { KV } from '../store/kv';
 
 export type CoordinatorOperation =

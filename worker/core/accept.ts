@@ -13,7 +13,11 @@ function parseAccept(header: string): Range[] {
   return header
     .split(',')
     .map((part) => {
-      const [type, ...params] = part.trim().toLowerCase().split(';').map((s) => s.trim());
+      const [type, ...params] = part
+        .trim()
+        .toLowerCase()
+        .split(';')
+        .map((s) => s.trim());
       const qParam = params.find((p) => p.startsWith('q='));
       const q = qParam ? Number(qParam.slice(2)) : 1;
       return { type, q: Number.isFinite(q) ? Math.min(1, Math.max(0, q)) : 0 };

@@ -86,7 +86,11 @@ export interface CheckResult {
 }
 
 /** The extracted text and its quotations worth checking (direct quotes `trace` accepts), in document order. */
-export function draftQuotations(excerpts: Excerpt[], trace: (q: Excerpt['quotes'][number]) => boolean, url?: string): { text: string; quotations: DraftQuotation[] } {
+export function draftQuotations(
+  excerpts: Excerpt[],
+  trace: (q: Excerpt['quotes'][number]) => boolean,
+  url?: string,
+): { text: string; quotations: DraftQuotation[] } {
   const quotations: DraftQuotation[] = [];
   let offset = 0;
   const parts: string[] = [];

@@ -28,7 +28,14 @@ export function claimSummary(claim: Claim): ClaimSummary {
     claimant: claim.claimant,
     claimDate: claim.claimDate,
     // The card shows a verdict with its reason and title, never the rating alone.
-    reviews: claim.reviews.map((r) => ({ publisher: r.publisher, url: r.url, title: r.title, textualRating: r.textualRating, explanation: r.explanation, reviewDate: r.reviewDate })),
+    reviews: claim.reviews.map((r) => ({
+      publisher: r.publisher,
+      url: r.url,
+      title: r.title,
+      textualRating: r.textualRating,
+      explanation: r.explanation,
+      reviewDate: r.reviewDate,
+    })),
   };
 }
 

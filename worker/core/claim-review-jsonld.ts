@@ -20,7 +20,8 @@ import { isoDate } from './dates';
 import type { Claim, Review } from './types';
 import { withoutEmptyFields } from './empty-fields';
 
-const ORGANISATION_HINT = /\b(news|times|post|posts|press|agency|party|ministry|government|committee|council|office|department|inc|ltd|llc|association|union|campaign|org|tv|radio|network|group|foundation|institute|bureau)\b|\.(com|org|net|gov)\b/i;
+const ORGANISATION_HINT =
+  /\b(news|times|post|posts|press|agency|party|ministry|government|committee|council|office|department|inc|ltd|llc|association|union|campaign|org|tv|radio|network|group|foundation|institute|bureau)\b|\.(com|org|net|gov)\b/i;
 
 /** Said when the data names no claimant: schema.org wants a name, and we never invent one. */
 export const UNKNOWN_CLAIMANT = 'Unknown';
@@ -33,7 +34,6 @@ export function claimantThing(name: string): Person | Organization {
 
 const siteUrl = (site: string) => (site ? (/^https?:\/\//.test(site) ? site : `https://${site}`) : undefined);
 
-
 /** This API's page for a claim (JSON-LD with `Accept: application/ld+json`). */
 export const claimRecordUrl = (claim: Pick<Claim, 'id'>, origin = '') => `${origin}/v1/claims/${encodeURIComponent(claim.id)}`;
 
@@ -42,9 +42,7 @@ export const claimRecordUrl = (claim: Pick<Claim, 'id'>, origin = '') => `${orig
  * the article's record on this API, when the caller gives the API's origin.
  */
 export function appearanceUrls(claim: Claim, origin?: string): string[] {
-  const urls = claim.appearances
-    .map((a) => a.url || (origin && a.articleId ? `${origin}/v1/articles/${encodeURIComponent(a.articleId)}` : ''))
-    .filter(Boolean);
+  const urls = claim.appearances.map((a) => a.url || (origin && a.articleId ? `${origin}/v1/articles/${encodeURIComponent(a.articleId)}` : '')).filter(Boolean);
   return [...new Set(urls)];
 }
 
@@ -74,7 +72,11 @@ function rating(review: Review): Rating {
 }
 
 export function claimReviewJsonLd(claim: Claim, review: Review, origin?: string): ClaimReview {
-  const author: Organization = withoutEmptyFields<Organization>({ '@type': 'Organization', name: review.publisher.name || review.publisher.site || undefined, url: siteUrl(review.publisher.site) });
+  const author: Organization = withoutEmptyFields<Organization>({
+    '@type': 'Organization',
+    name: review.publisher.name || review.publisher.site || undefined,
+    url: siteUrl(review.publisher.site),
+  });
   return withoutEmptyFields<ClaimReview>({
     '@type': 'ClaimReview',
     url: review.url || claimRecordUrl(claim, origin),

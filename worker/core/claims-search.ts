@@ -13,12 +13,12 @@ import type { Claim, Review } from './types';
 /* ---------- tokens ---------- */
 
 const STOP_WORDS = new Set(
-  ('a an and are as at be been being but by can could did do does for from had has have he her him his how i if in into is it its ' +
+  (
+    'a an and are as at be been being but by can could did do does for from had has have he her him his how i if in into is it its ' +
     'me my no nor not of on or our she so than that the their them then there these they this those to too up us was we were what ' +
-    'when where which while who whom why will with would you your says said say')
-    .split(' '),
+    'when where which while who whom why will with would you your says said say'
+  ).split(' '),
 );
-
 
 /** A light English stemmer: plurals and possessives, so "taxes"/"tax", "jobs"/"job" meet. */
 export function stem(word: string): string {
@@ -35,7 +35,9 @@ export const MAX_TERM_LENGTH = 40;
 /** Searchable terms of a text, in order, repeats kept (stop words and 1-letter words dropped). */
 export function searchTermsOf(text: string): string[] {
   const out: string[] = [];
-  for (const raw of foldText(text).replace(/'s\b/g, '').match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const raw of foldText(text)
+    .replace(/'s\b/g, '')
+    .match(/[\p{L}\p{N}]+/gu) ?? []) {
     if (STOP_WORDS.has(raw)) continue;
     if (raw.length < 2 && !/\d/.test(raw)) continue;
     out.push(stem(raw).slice(0, MAX_TERM_LENGTH));
@@ -166,12 +168,7 @@ export function postingEntry(claim: Claim, weight: number): PostingEntry {
 const entryOrder = (a: PostingEntry, b: PostingEntry) => b[1] - a[1] || b[2] - a[2] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /** Applies removals then additions to one posting list; returns null when nothing is left. */
-export function updateClaimPosting(
-  current: PostingList | null,
-  removedIds: string[],
-  added: PostingEntry[],
-  cap = CLAIM_POSTING_CAP,
-): PostingList | null {
+export function updateClaimPosting(current: PostingList | null, removedIds: string[], added: PostingEntry[], cap = CLAIM_POSTING_CAP): PostingList | null {
   const list: PostingList = current ? { df: current.df, p: [...current.p] } : { df: 0, p: [] };
   if (removedIds.length) {
     const gone = new Set(removedIds);
@@ -327,7 +324,6 @@ export function toTimestamp(date: string): string | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return `${iso}T00:00:00Z`;
   return new Date(Date.parse(iso)).toISOString().replace(/\.000Z$/, 'Z');
 }
-
 
 /**
  * Options for the Google shape. `reviewUrl` gives the URL of a review that has none of its own

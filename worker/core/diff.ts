@@ -15,10 +15,7 @@ import { lexicalChange } from './meaning';
 import { tokenize, type Token } from './normalise';
 import type { Difference, MeaningChange } from './types';
 
-const NEGATORS = new Set([
-  'not', 'no', 'never', 'nor', 'neither', 'none', 'nobody', 'nothing', 'nowhere', 'noone', 'cannot', 'without', 'nope',
-  'ain\'t',
-]);
+const NEGATORS = new Set(['not', 'no', 'never', 'nor', 'neither', 'none', 'nobody', 'nothing', 'nowhere', 'noone', 'cannot', 'without', 'nope', "ain't"]);
 /** "didn't", "can't", "won't", "dont" (apostrophe dropped, as people type it). */
 const NEGATED_CONTRACTION = /n't$|^(?:dont|doesnt|didnt|cant|wont|isnt|arent|wasnt|werent|shouldnt|wouldnt|couldnt|havent|hasnt|hadnt|mustnt|neednt)$/;
 
@@ -90,7 +87,8 @@ export function meaningOf(source: string[], quoted: string[]): MeaningChange | u
   // A negation moved into a prefix ("wasn't satisfied" for "was unsatisfied") is no opposite either:
   // the rest is compared without the negations and the prefixed word.
   if (affixNegations(source, quoted) || affixNegations(quoted, source)) {
-    const plain = (ws: string[], other: string[]) => ws.filter((w) => !isNegation(w)).map((w) => ((m) => (m && other.includes(m[2]) ? m[2] : w))(NEGATING_PREFIX.exec(w)));
+    const plain = (ws: string[], other: string[]) =>
+      ws.filter((w) => !isNegation(w)).map((w) => ((m) => (m && other.includes(m[2]) ? m[2] : w))(NEGATING_PREFIX.exec(w)));
     [source, quoted] = [plain(source, quoted), plain(quoted, source)];
   }
   const nums = (ws: string[]) => ws.filter(isNumberish).join(' ');
@@ -126,7 +124,10 @@ function edgesReadRight(alignment: Alignment, source: Token[], sourceText: strin
     return edgesReadRight({ ...alignment, ops }, source, sourceText);
   }
   if (lastS > firstS && ops[lastS].kind === 'sub') {
-    const prev = ops.slice(0, lastS).reverse().find((o) => o.s !== undefined);
+    const prev = ops
+      .slice(0, lastS)
+      .reverse()
+      .find((o) => o.s !== undefined);
     if (prev && boundaryBetween(sourceText, source[prev.s!].end, source[ops[lastS].s!].start)) {
       ops[lastS] = { kind: 'ins', q: ops[lastS].q };
       return edgesReadRight({ ...alignment, ops }, source, sourceText);
@@ -158,13 +159,7 @@ function edgesReadRight(alignment: Alignment, source: Token[], sourceText: strin
  * the text on each side in its original characters. Words skipped under a gap of the highlight
  * (an ellipsis) are elided, not misquoted, and are not listed; typos are listed as replacements.
  */
-export function differencesOf(
-  alignment: Alignment,
-  source: Token[],
-  sourceText: string,
-  query: Token[],
-  queryText: string,
-): Difference[] {
+export function differencesOf(alignment: Alignment, source: Token[], sourceText: string, query: Token[], queryText: string): Difference[] {
   const out: Difference[] = [];
   let run: { s: number[]; q: number[] } | null = null;
   let lastSourceEnd = alignment.from < source.length ? source[alignment.from].start : sourceText.length;
@@ -229,12 +224,7 @@ export function diffWords(sourceText: string, quotedText: string): Difference[] 
  * the selector's prefix does not show either, the highlight drops it: a `delete` that changes
  * meaning. (With the page's prefix ending in that negator, the reader just selected less.)
  */
-export function droppedLeadingNegation(
-  source: Token[],
-  from: number,
-  sourceText: string,
-  prefix: Token[] | undefined,
-): Difference | null {
+export function droppedLeadingNegation(source: Token[], from: number, sourceText: string, prefix: Token[] | undefined): Difference | null {
   const before = source[from - 1];
   if (!before || before.gap || !isNegation(before.norm)) return null;
   const between = sourceText.slice(before.end, source[from].start);

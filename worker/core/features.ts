@@ -29,11 +29,11 @@ const LONG_QUERY_BIGRAMS = 40;
 /** English function words: too common to identify a passage, kept out of unigram features. */
 const STOP = new Set(
   (
-    "a an the and or but nor so yet for of to in on at by from with without into onto over under about above below " +
-    "after before between through during since until up down out off than then as if because while though although " +
-    "is am are was were be been being have has had having do does did doing will would shall should can could may might must " +
-    "i me my mine myself we us our ours ourselves you your yours yourself he him his himself she her hers herself " +
-    "it its itself they them their theirs themselves this that these those there here what which who whom whose when where why how " +
+    'a an the and or but nor so yet for of to in on at by from with without into onto over under about above below ' +
+    'after before between through during since until up down out off than then as if because while though although ' +
+    'is am are was were be been being have has had having do does did doing will would shall should can could may might must ' +
+    'i me my mine myself we us our ours ourselves you your yours yourself he him his himself she her hers herself ' +
+    'it its itself they them their theirs themselves this that these those there here what which who whom whose when where why how ' +
     "all any both each few more most other some such only own same too very just also not no never n't " +
     "said says say told s t 's it's that's there's i'm i've i'd i'll we're we've you're they're he's she's don't didn't doesn't " +
     "isn't wasn't aren't weren't can't won't wouldn't shouldn't couldn't haven't hasn't hadn't mr mrs ms"
@@ -117,10 +117,7 @@ export function queryFeatures(tokens: Token[], maxKeys = MAX_QUERY_FEATURES): Qu
   const pickedUni = evenly(unigrams, uniBudget * 2)
     .sort((a, b) => b.len - a.len)
     .slice(0, uniBudget);
-  return [
-    ...evenly(bigrams, biBudget).map((key) => ({ key, kind: 'bigram' as const })),
-    ...pickedUni.map((u) => ({ key: u.key, kind: 'unigram' as const })),
-  ];
+  return [...evenly(bigrams, biBudget).map((key) => ({ key, kind: 'bigram' as const })), ...pickedUni.map((u) => ({ key: u.key, kind: 'unigram' as const }))];
 }
 
 /**

@@ -56,10 +56,25 @@ export function findingsOf(q: Quotation, members: QuotationMember[]): Omit<Findi
   const diffs = new Map<string, Difference[]>();
   const out: Omit<Finding, 'found'>[] = [];
   for (const m of members) {
-    const appearance = { articleId: m.articleId, excerptId: m.excerptId, url: m.url, title: m.title, publisher: m.publisher, published: m.published, wording: m.wording, ...(m.speaker ? { speaker: m.speaker } : {}) };
+    const appearance = {
+      articleId: m.articleId,
+      excerptId: m.excerptId,
+      url: m.url,
+      title: m.title,
+      publisher: m.publisher,
+      published: m.published,
+      wording: m.wording,
+      ...(m.speaker ? { speaker: m.speaker } : {}),
+    };
     const base = { quotationId: q.id, appearance, site: siteOf(m.url), original };
     if (m.speaker?.name && o.speaker?.name && !sameSpeaker(m.speaker.name, o.speaker)) {
-      out.push({ ...base, id: findingIdFor(m, 'misattributed'), kind: 'misattributed', differences: [], misattribution: { credited: m.speaker.name, original: o.speaker.name } });
+      out.push({
+        ...base,
+        id: findingIdFor(m, 'misattributed'),
+        kind: 'misattributed',
+        differences: [],
+        misattribution: { credited: m.speaker.name, original: o.speaker.name },
+      });
     }
     let d = diffs.get(m.wording);
     if (!d) diffs.set(m.wording, (d = differencesFromOriginal(o, m.wording)));

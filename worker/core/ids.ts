@@ -8,7 +8,23 @@ import { fnv1a } from './hash';
 const MAX_SLUG = 60;
 
 /** Letters that Unicode decomposition does not fold to ASCII. */
-const FOLD: Record<string, string> = { ø: 'o', Ø: 'o', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ß: 'ss', đ: 'd', Đ: 'd', ł: 'l', Ł: 'l', þ: 'th', Þ: 'th', ð: 'd', ı: 'i' };
+const FOLD: Record<string, string> = {
+  ø: 'o',
+  Ø: 'o',
+  æ: 'ae',
+  Æ: 'ae',
+  œ: 'oe',
+  Œ: 'oe',
+  ß: 'ss',
+  đ: 'd',
+  Đ: 'd',
+  ł: 'l',
+  Ł: 'l',
+  þ: 'th',
+  Þ: 'th',
+  ð: 'd',
+  ı: 'i',
+};
 
 /** Lowercase ASCII slug: accents folded ("António" → "antonio", "Søren" → "soren"), other runs become '-'. */
 export function slugify(text: string, max = MAX_SLUG): string {
@@ -51,7 +67,10 @@ function idFromUrl(url: string): string {
   } catch {
     /* not an absolute URL: slug the text as given */
   }
-  const segments = path.split('/').filter(Boolean).map((s) => s.replace(/\.(s?html?|php|aspx?)$/i, ''));
+  const segments = path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/\.(s?html?|php|aspx?)$/i, ''));
   const last = segments.reverse().find((s) => /[a-z]{3,}/i.test(s)) ?? '';
   const base = slugify(`${host.split('.').slice(0, -1).join('-') || host} ${last}`, 60);
   return `${base || 'article'}-${shortHash(url)}`;
@@ -79,7 +98,11 @@ export const quoteIdFor = (excerptId: string, n: number) => `${excerptId}~q${n}`
 
 /** Claim id from claimant + normalised text: the same words by the same person are one claim wherever they appear. */
 export function claimIdFor(claimant: string, text: string): string {
-  const norm = text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const norm = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   const who = slugify(claimant, 30) || 'unknown';
   const what = slugify(norm, 40) || 'claim';
   return `c-${who}-${what}-${shortHash(`${claimant.toLowerCase()}|${norm}`)}`;

@@ -45,10 +45,11 @@ function paragraphsOf(source: ArticleSource, kind: ArticleKind): { paragraphs: P
     return { paragraphs, warnings: [] };
   }
   const warnings =
-    kind === 'primary' && !own ? ['no speaker turns found and no "speaker" given: ingested as plain text, attributed only where quotation marks say who speaks'] : [];
+    kind === 'primary' && !own
+      ? ['no speaker turns found and no "speaker" given: ingested as plain text, attributed only where quotation marks say who speaks']
+      : [];
   return { paragraphs: splitParagraphs(source.body).map((text) => ({ text, ...(own ? { speaker: own } : {}) })), warnings };
 }
-
 
 /** Canonical form of a date: keeps what the source gives (date or timestamp), trimmed. */
 const clean = (v: string | undefined) => (v ?? '').replace(/\s+/g, ' ').trim();

@@ -4,7 +4,6 @@
  * one the API refuses. Pure constants: no imports, safe in every runtime.
  */
 
-
 /** Longest highlight or query accepted, in UTF-16 code units (the widget cuts a selection to it too). */
 export const MAX_QUERY_CHARS = 2000;
 /** Longest context (`prefix`, `suffix`) accepted beside a highlight. */

@@ -68,7 +68,13 @@ export function plan(selector: TextQuoteSelector & { url?: string }, featureBudg
  * quotation is weighed against the other quotations of its list, a passage against the list's total,
  * so ten thousand prints of the same words never drown the quotation that stands for them all.
  */
-export function candidates(features: QueryFeature[], postingOf: (featureKey: string) => string | null | undefined, filter: UnitFilter = 'all', max = MAX_CANDIDATES, floorShare = CANDIDATE_FLOOR): Candidate[] {
+export function candidates(
+  features: QueryFeature[],
+  postingOf: (featureKey: string) => string | null | undefined,
+  filter: UnitFilter = 'all',
+  max = MAX_CANDIDATES,
+  floorShare = CANDIDATE_FLOOR,
+): Candidate[] {
   const tally = new Map<string, number>();
   for (const f of features) {
     const { ids, total } = parsePosting(postingOf(f.key));
@@ -104,12 +110,14 @@ export function candidates(features: QueryFeature[], postingOf: (featureKey: str
   const reserved = Math.ceil(max / 3);
   const quotationsPicked = picked.filter(([id]) => isQuotationId(id)).length;
   if (filter === 'all' && quotationsPicked < reserved) {
-    const extra = ranked.slice(max).filter(([id]) => isQuotationId(id)).slice(0, reserved - quotationsPicked);
+    const extra = ranked
+      .slice(max)
+      .filter(([id]) => isQuotationId(id))
+      .slice(0, reserved - quotationsPicked);
     picked.push(...extra);
   }
   return picked.map(([id, weight]) => ({ id, weight }));
 }
-
 
 export function toUnit(id: string, record: unknown): Unit | null {
   if (!record || typeof record !== 'object') return null;
@@ -123,7 +131,6 @@ export function toUnit(id: string, record: unknown): Unit | null {
 
 /** The text a unit is aligned against: a passage's words, or the paragraph holding a quotation's original. */
 export const unitText = (u: Unit) => (u.passage ? u.passage.head.text : u.quotation.original.excerpt.text);
-
 
 export interface Scored {
   alignment: Alignment;
@@ -140,7 +147,13 @@ const isPrimary = (s: Scored) => (s.unit.quotation ? s.unit.quotation.original.k
 const isAuthoritative = (s: Scored) => !!s.unit.quotation || isPrimary(s);
 
 /** Aligns the highlight in each candidate unit, best first. */
-export function score(found: { unit: Unit | null; weight: number; onPage?: boolean }[], minScore: number, query: PreparedQuery, prefix?: Token[], suffix?: Token[]): Scored[] {
+export function score(
+  found: { unit: Unit | null; weight: number; onPage?: boolean }[],
+  minScore: number,
+  query: PreparedQuery,
+  prefix?: Token[],
+  suffix?: Token[],
+): Scored[] {
   const scored: Scored[] = [];
   const aligned = new Map<string, { unit: Unit; tokens: Token[]; best: number }>();
   // Copies compete with copies: a quotation's weight (against other quotations) sets no bar for passages.
@@ -200,7 +213,11 @@ export function score(found: { unit: Unit | null; weight: number; onPage?: boole
     if (scoreUpperBound(query, joined) < minScore - 1e-6) continue;
     for (const alignment of align(query, joined, 1)) {
       if (alignment.from >= a.tokens.length || alignment.to <= a.tokens.length) continue;
-      consider(alignment, a.unit, joined, `${a.unit.passage.head.text}\n${b.unit.passage.head.text}`, { passage: b.unit.passage, firstToken: a.tokens.length, offset });
+      consider(alignment, a.unit, joined, `${a.unit.passage.head.text}\n${b.unit.passage.head.text}`, {
+        passage: b.unit.passage,
+        firstToken: a.tokens.length,
+        offset,
+      });
     }
   }
   scored.sort((a, b) => b.rank - a.rank || (a.unit.id < b.unit.id ? -1 : a.unit.id > b.unit.id ? 1 : a.alignment.from - b.alignment.from));
@@ -214,7 +231,8 @@ export function differencesFor(p: Plan, queryTokens: Token[], s: Scored, prefix:
   let differences = differencesOf(alignment, tokens, text, queryTokens, p.exact);
   if (next) {
     differences = differences.map((d) => {
-      if (d.sourceStart >= next.offset) return { ...d, sourceStart: d.sourceStart - next.offset, sourceEnd: d.sourceEnd - next.offset, excerptId: next.passage.head.id };
+      if (d.sourceStart >= next.offset)
+        return { ...d, sourceStart: d.sourceStart - next.offset, sourceEnd: d.sourceEnd - next.offset, excerptId: next.passage.head.id };
       return d.sourceEnd > ownText.length ? { ...d, sourceEnd: ownText.length, source: ownText.slice(d.sourceStart) } : d;
     });
   }
@@ -296,12 +314,28 @@ function sourceOtherThanPage(s: Scored, source: SourceRef, pageArticle: string):
   return {
     ...source,
     kind: other.kind === 'primary' ? 'primary' : 'earliest-report',
-    article: { id: other.articleId, kind: other.kind, url: other.url, title: other.title ?? '', publisher: other.publisher ?? '', published: other.published, language: source.article.language },
+    article: {
+      id: other.articleId,
+      kind: other.kind,
+      url: other.url,
+      title: other.title ?? '',
+      publisher: other.publisher ?? '',
+      published: other.published,
+      language: source.article.language,
+    },
     excerpt: { ...source.excerpt, id: other.excerptId },
   };
 }
 
-export function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scored, page: PageRecord | null, prefix: Token[] | undefined, creditFromPage = true): Match | null {
+export function toMatch(
+  p: Plan,
+  queryTokens: Token[],
+  s: Scored,
+  location: Scored,
+  page: PageRecord | null,
+  prefix: Token[] | undefined,
+  creditFromPage = true,
+): Match | null {
   let source = sourceOf(s);
   const thisPage = page ? pageHolds(page, s, source) : false;
   if (page && thisPage) {
@@ -318,7 +352,8 @@ export function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scor
   const { start, end } = spanOf(here);
   const head = here.unit.passage?.head;
   const excerptId = here.unit.passage ? (page?.excerpts[here.unit.id] ?? head!.id) : here.unit.quotation.original.excerpt.id;
-  const article: ArticleSummary = page && here.unit.passage && page.excerpts[here.unit.id] ? page.article : head ? head.article : here.unit.quotation!.original.article;
+  const article: ArticleSummary =
+    page && here.unit.passage && page.excerpts[here.unit.id] ? page.article : head ? head.article : here.unit.quotation!.original.article;
   const match: Match = {
     score: s.alignment.score,
     excerpt: {
@@ -331,7 +366,9 @@ export function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scor
     quote: {
       exact: hereText.slice(start, end),
       prefix: hereText.slice(Math.max(0, start - CONTEXT_CHARS), start),
-      suffix: here.next ? here.next.passage.head.text.slice(here.tokens[here.alignment.to - 1].end - here.next.offset).slice(0, CONTEXT_CHARS) : hereText.slice(end, end + CONTEXT_CHARS),
+      suffix: here.next
+        ? here.next.passage.head.text.slice(here.tokens[here.alignment.to - 1].end - here.next.offset).slice(0, CONTEXT_CHARS)
+        : hereText.slice(end, end + CONTEXT_CHARS),
       start,
       end,
     },
@@ -352,7 +389,8 @@ export function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scor
   // Misattribution: the page or the highlight's context credits someone else with the original's words.
   // (The page's own attribution counts only when we hold the page's copy: another report's is not this page's word.)
   const pageCopy = !!(page && here.unit.passage && page.excerpts[here.unit.id]);
-  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (creditFromPage && pageCopy && head ? speakerAt(head, start, end)?.name : undefined);
+  const credited =
+    creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (creditFromPage && pageCopy && head ? speakerAt(head, start, end)?.name : undefined);
   if (credited && source.speaker?.name && !sameSpeaker(credited, source.speaker)) {
     match.speakerMismatch = { credited, original: source.speaker.name };
   }
@@ -360,7 +398,15 @@ export function toMatch(p: Plan, queryTokens: Token[], s: Scored, location: Scor
 }
 
 /** Builds the Matches for one highlight from its scored units: the original first, then other originals. */
-export function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit: number, query: PreparedQuery, prefix?: Token[], creditFromPage = true): Match[] {
+export function answer(
+  p: Plan,
+  scored: Scored[],
+  page: PageRecord | null,
+  limit: number,
+  query: PreparedQuery,
+  prefix?: Token[],
+  creditFromPage = true,
+): Match[] {
   if (!scored.length) return [];
   const best = scored[0];
   // The speaker's own record first (a primary passage, or a quotation anchored in one), then a
@@ -373,9 +419,16 @@ export function answer(p: Plan, scored: Scored[], page: PageRecord | null, limit
   const fits = (s: Scored) => s.alignment.score >= ORIGINAL_SHARE * best.alignment.score;
   const printDates = scored.filter((s) => s.unit.quotation && fits(s)).map((s) => s.unit.quotation!.appearances.first[0]?.published ?? '');
   const printed = page?.article.published || printDates.filter(Boolean).sort()[0] || '';
-  const credited = creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ?? (creditFromPage && onPage ? speakerAt(onPage.unit.passage!.head, ...spanPair(onPage))?.name : undefined);
+  const credited =
+    creditedSpeaker(p.selector.prefix ?? '', p.selector.suffix ?? '') ??
+    (creditFromPage && onPage ? speakerAt(onPage.unit.passage!.head, ...spanPair(onPage))?.name : undefined);
   const words = p.tokens.filter((t) => !t.gap).length;
-  const eligible = (s: Scored) => !isPrimary(s) || mayBeOriginal({ published: sourceOf(s).article.published, ...(sourceOf(s).speaker ? { speaker: sourceOf(s).speaker } : {}) }, { published: printed, ...(credited ? { credited } : {}), words });
+  const eligible = (s: Scored) =>
+    !isPrimary(s) ||
+    mayBeOriginal(
+      { published: sourceOf(s).article.published, ...(sourceOf(s).speaker ? { speaker: sourceOf(s).speaker } : {}) },
+      { published: printed, ...(credited ? { credited } : {}), words },
+    );
   // A quotation anchored in a primary carries the primary and its prints: it goes before the bare passage.
   const original =
     scored.find((s) => isPrimary(s) && !!s.unit.quotation && fits(s) && eligible(s)) ??

@@ -459,15 +459,7 @@ export function align(query: PreparedQuery, source: Token[], maxAlternatives = 4
   return ends.map((end) => traceback(query, source, D, W, si, sw, end));
 }
 
-function traceback(
-  query: PreparedQuery,
-  source: Token[],
-  D: Float64Array,
-  W: number,
-  si: Int32Array,
-  sw: Float64Array,
-  end: number,
-): Alignment {
+function traceback(query: PreparedQuery, source: Token[], D: Float64Array, W: number, si: Int32Array, sw: Float64Array, end: number): Alignment {
   const { ids: qi, weights: qw, gaps, vocab } = query;
   const ops: Op[] = [];
   let i = query.tokens.length;
@@ -597,13 +589,7 @@ export function calibrate(similarity: number, evidence: number): number {
  * with the text there — so of two copies whose surroundings share the same words, the one that
  * reads exactly like the page wins ("…barracks. Leaders…" against "…barracks and leaders…").
  */
-export function contextAgreement(
-  source: Token[],
-  from: number,
-  to: number,
-  prefix: Token[] | undefined,
-  suffix: Token[] | undefined,
-): number {
+export function contextAgreement(source: Token[], from: number, to: number, prefix: Token[] | undefined, suffix: Token[] | undefined): number {
   const N = 8;
   let agree = 0;
   let total = 0;
@@ -614,12 +600,28 @@ export function contextAgreement(
     total += context.length;
   };
   if (prefix?.length) {
-    const p = prefix.filter((t) => !t.gap).slice(-N).map((t) => t.norm).reverse();
-    side(p, source.slice(Math.max(0, from - N - 2), from).map((t) => t.norm).reverse());
+    const p = prefix
+      .filter((t) => !t.gap)
+      .slice(-N)
+      .map((t) => t.norm)
+      .reverse();
+    side(
+      p,
+      source
+        .slice(Math.max(0, from - N - 2), from)
+        .map((t) => t.norm)
+        .reverse(),
+    );
   }
   if (suffix?.length) {
-    const s = suffix.filter((t) => !t.gap).slice(0, N).map((t) => t.norm);
-    side(s, source.slice(to, to + N + 2).map((t) => t.norm));
+    const s = suffix
+      .filter((t) => !t.gap)
+      .slice(0, N)
+      .map((t) => t.norm);
+    side(
+      s,
+      source.slice(to, to + N + 2).map((t) => t.norm),
+    );
   }
   return total === 0 ? 0 : agree / total;
 }

@@ -32,13 +32,59 @@ function opposedPairs(): Set<number> {
  * IRREGULAR for the words that have an opposite (WordNet's exception files are not in the package).
  */
 const SUFFIXES: [string, string][] = [
-  ['ies', 'y'], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['es', 'e'], ['es', ''], ['s', ''],
-  ['ied', 'y'], ['ed', 'e'], ['ed', ''], ['ying', 'ie'], ['ing', 'e'], ['ing', ''], ['ier', 'y'], ['iest', 'y'], ['er', 'e'], ['er', ''], ['est', 'e'], ['est', ''],
+  ['ies', 'y'],
+  ['ses', 's'],
+  ['xes', 'x'],
+  ['zes', 'z'],
+  ['ches', 'ch'],
+  ['shes', 'sh'],
+  ['men', 'man'],
+  ['es', 'e'],
+  ['es', ''],
+  ['s', ''],
+  ['ied', 'y'],
+  ['ed', 'e'],
+  ['ed', ''],
+  ['ying', 'ie'],
+  ['ing', 'e'],
+  ['ing', ''],
+  ['ier', 'y'],
+  ['iest', 'y'],
+  ['er', 'e'],
+  ['er', ''],
+  ['est', 'e'],
+  ['est', ''],
 ];
 const IRREGULAR: Record<string, string> = {
-  won: 'win', lost: 'lose', better: 'good', best: 'good', worse: 'bad', worst: 'bad', rose: 'rise', fell: 'fall', gave: 'give', given: 'give',
-  took: 'take', taken: 'take', began: 'begin', begun: 'begin', left: 'leave', came: 'come', went: 'go', gone: 'go', bought: 'buy', sold: 'sell',
-  found: 'find', kept: 'keep', built: 'build', brought: 'bring', taught: 'teach', forgot: 'forget', forgotten: 'forget', more: 'much', less: 'little',
+  won: 'win',
+  lost: 'lose',
+  better: 'good',
+  best: 'good',
+  worse: 'bad',
+  worst: 'bad',
+  rose: 'rise',
+  fell: 'fall',
+  gave: 'give',
+  given: 'give',
+  took: 'take',
+  taken: 'take',
+  began: 'begin',
+  begun: 'begin',
+  left: 'leave',
+  came: 'come',
+  went: 'go',
+  gone: 'go',
+  bought: 'buy',
+  sold: 'sell',
+  found: 'find',
+  kept: 'keep',
+  built: 'build',
+  brought: 'bring',
+  taught: 'teach',
+  forgot: 'forget',
+  forgotten: 'forget',
+  more: 'much',
+  less: 'little',
 };
 
 export function lemmas(word: string): string[] {
@@ -66,8 +112,7 @@ export function areOpposites(a: string, b: string): boolean {
   const POLES = lexicon.words;
   for (const la of lemmas(a))
     for (const p of POLES[la] ?? [])
-      for (const lb of lemmas(b))
-        for (const q of POLES[lb] ?? []) if (p !== q && OPPOSED.has(p < q ? p * 65536 + q : q * 65536 + p)) return true;
+      for (const lb of lemmas(b)) for (const q of POLES[lb] ?? []) if (p !== q && OPPOSED.has(p < q ? p * 65536 + q : q * 65536 + p)) return true;
   return false;
 }
 
@@ -77,9 +122,16 @@ export function areOpposites(a: string, b: string): boolean {
  * use): reported speech shifts tense without changing what was said.
  */
 const MODAL_STRENGTH: Record<string, number> = {
-  must: 3, shall: 3, will: 3, would: 3,
-  should: 2, ought: 2,
-  may: 1, might: 1, can: 1, could: 1,
+  must: 3,
+  shall: 3,
+  will: 3,
+  would: 3,
+  should: 2,
+  ought: 2,
+  may: 1,
+  might: 1,
+  can: 1,
+  could: 1,
 };
 
 /** Hedges (doubt, distance, approximation) and boosters (certainty): adding, dropping or swapping one changes how sure the speaker is. */

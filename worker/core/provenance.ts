@@ -236,7 +236,10 @@ export const SHORT_QUOTE_WORDS = 8;
  * known), and, for a short quote, said by whoever the print credits and in its very words (`edits`:
  * separate runs of changed words, when the caller aligned them).
  */
-export function mayBeOriginal(record: { published: string; speaker?: Speaker }, print: { published?: string; credited?: string; words: number; edits?: number }): boolean {
+export function mayBeOriginal(
+  record: { published: string; speaker?: Speaker },
+  print: { published?: string; credited?: string; words: number; edits?: number },
+): boolean {
   const day = (d: string | undefined) => (d ? d.slice(0, 10) : '');
   if (day(print.published) && day(record.published) && day(record.published) > day(print.published)) return false;
   if (print.words < SHORT_QUOTE_WORDS && print.credited && record.speaker?.name && !sameSpeaker(print.credited, record.speaker)) return false;

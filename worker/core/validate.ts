@@ -94,7 +94,6 @@ export { MAX_ARTICLE_BODY_CHARS, MAX_ARTICLE_FIELD_CHARS, MAX_BATCH, MAX_BODY_BY
 
 /* ---------- zod building blocks (plain zod; @hono/zod-openapi schemas accept them) ---------- */
 
-
 /** A string of at most `max` characters that passes `textProblem` under `policy`. */
 export function safeText(max: number, policy: TextPolicy = QUERY_POLICY) {
   return z

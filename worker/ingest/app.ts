@@ -30,41 +30,45 @@ const tokenIfConfigured: MiddlewareHandler = async (c, next) => {
   return requireAdminToken()(c as never, next);
 };
 
-const sources = sourceRoutes({
-  async put(c, id, input) {
-    const env = c.env as unknown as IngestEnv;
-    // A URL the crawler would refuse (private address, localhost) is refused now, not at the first run.
-    try {
-      checkFetchUrl(input.url, { allowLoopback: flag(env.FETCH_ALLOW_LOOPBACK) });
-    } catch (e) {
-      if (e instanceof FetchRefused) throw new ProblemError('invalid-request', `body.url: ${e.message}`, { errors: [{ path: 'body.url', message: e.message }] });
-      throw e;
-    }
-    const { created, source } = await ledgerFor(env).putSource(id, input);
-    return Response.json(source, { status: created ? 201 : 200, headers: noStore });
+const sources = sourceRoutes(
+  {
+    async put(c, id, input) {
+      const env = c.env as unknown as IngestEnv;
+      // A URL the crawler would refuse (private address, localhost) is refused now, not at the first run.
+      try {
+        checkFetchUrl(input.url, { allowLoopback: flag(env.FETCH_ALLOW_LOOPBACK) });
+      } catch (e) {
+        if (e instanceof FetchRefused)
+          throw new ProblemError('invalid-request', `body.url: ${e.message}`, { errors: [{ path: 'body.url', message: e.message }] });
+        throw e;
+      }
+      const { created, source } = await ledgerFor(env).putSource(id, input);
+      return Response.json(source, { status: created ? 201 : 200, headers: noStore });
+    },
+    async remove(c, id) {
+      const env = c.env as unknown as IngestEnv;
+      if (!(await ledgerFor(env).deleteSource(id))) throw new ProblemError('not-found', `No source with id "${id}".`);
+      return Response.json({ id, status: 'deleted' }, { headers: noStore });
+    },
+    async run(c, id) {
+      const env = c.env as unknown as IngestEnv;
+      if (!(await ledgerFor(env).startRun(id))) throw new ProblemError('not-found', `No source with id "${id}".`);
+      await env.SOURCE_QUEUE.send({ type: 'source', sourceId: id } satisfies SourceJob);
+      return Response.json({ id, status: 'queued' }, { status: 202, headers: noStore });
+    },
+    async list(c) {
+      const env = c.env as unknown as IngestEnv;
+      return Response.json({ sources: await ledgerFor(env).listSources() }, { headers: noStore });
+    },
+    async get(c, id) {
+      const env = c.env as unknown as IngestEnv;
+      const source = await ledgerFor(env).getSource(id);
+      if (!source) throw new ProblemError('not-found', `No source with id "${id}".`);
+      return Response.json(source, { headers: noStore });
+    },
   },
-  async remove(c, id) {
-    const env = c.env as unknown as IngestEnv;
-    if (!(await ledgerFor(env).deleteSource(id))) throw new ProblemError('not-found', `No source with id "${id}".`);
-    return Response.json({ id, status: 'deleted' }, { headers: noStore });
-  },
-  async run(c, id) {
-    const env = c.env as unknown as IngestEnv;
-    if (!(await ledgerFor(env).startRun(id))) throw new ProblemError('not-found', `No source with id "${id}".`);
-    await env.SOURCE_QUEUE.send({ type: 'source', sourceId: id } satisfies SourceJob);
-    return Response.json({ id, status: 'queued' }, { status: 202, headers: noStore });
-  },
-  async list(c) {
-    const env = c.env as unknown as IngestEnv;
-    return Response.json({ sources: await ledgerFor(env).listSources() }, { headers: noStore });
-  },
-  async get(c, id) {
-    const env = c.env as unknown as IngestEnv;
-    const source = await ledgerFor(env).getSource(id);
-    if (!source) throw new ProblemError('not-found', `No source with id "${id}".`);
-    return Response.json(source, { headers: noStore });
-  },
-}, tokenIfConfigured);
+  tokenIfConfigured,
+);
 
 ingestApp.route('/', sources);
 ingestApp.onError(problemErrorHandler());

@@ -80,7 +80,10 @@ async function sendAll<T>(queue: Queue<T>, bodies: T[]): Promise<void> {
 /** Cron: every due source onto the source queue (the ledger moves their next run forward first). */
 export async function enqueueDue(env: IngestEnv, now = Date.now()): Promise<number> {
   const ids = await ledgerFor(env).claimDue(now);
-  await sendAll<SourceJob>(env.SOURCE_QUEUE, ids.map((sourceId) => ({ type: 'source', sourceId })));
+  await sendAll<SourceJob>(
+    env.SOURCE_QUEUE,
+    ids.map((sourceId) => ({ type: 'source', sourceId })),
+  );
   return ids.length;
 }
 
@@ -117,7 +120,13 @@ export async function readSource(env: IngestEnv, job: SourceJob): Promise<void> 
   const source = await ledger.sourceForRun(job.sourceId);
   if (!source) return; // deleted since it was queued
   const url = job.url ?? source.url;
-  const itemJob = (item: FeedItem): ItemJob => ({ type: 'item', sourceId: job.sourceId, url: item.url, articleKind: source.articleKind, sourceType: source.type });
+  const itemJob = (item: FeedItem): ItemJob => ({
+    type: 'item',
+    sourceId: job.sourceId,
+    url: item.url,
+    articleKind: source.articleKind,
+    sourceType: source.type,
+  });
 
   if (source.type === 'page') {
     // A page is its own feed: listed as changed on every run, so each run re-reads it (conditionally:
@@ -198,7 +207,10 @@ export async function readSource(env: IngestEnv, job: SourceJob): Promise<void> 
       return;
     }
     const children = feed.sitemaps.slice(0, MAX_CHILD_SITEMAPS);
-    await sendAll<SourceJob>(env.SOURCE_QUEUE, children.map((s) => ({ type: 'source', sourceId: job.sourceId, url: s.url, depth: depth + 1 })));
+    await sendAll<SourceJob>(
+      env.SOURCE_QUEUE,
+      children.map((s) => ({ type: 'source', sourceId: job.sourceId, url: s.url, depth: depth + 1 })),
+    );
   }
   const { claimed, deferred } = await ledger.claimItems(job.sourceId, feed.items, MAX_ITEMS_PER_RUN);
   await sendAll(env.ITEM_QUEUE, claimed.map(itemJob));
@@ -249,7 +261,8 @@ export async function readItem(env: IngestEnv, job: ItemJob): Promise<ItemOutcom
       // "27 September 2016") made ISO as the CLI stores it; one that is no date at all is dropped.
       const published = isoDate(parsed.source.published) || undefined;
       const checked = PublishArticleSchema.safeParse({ ...parsed.source, id: undefined, url: parsed.source.url || fetched.url, published });
-      if (!checked.success) return fail(`the extracted article is not publishable: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!checked.success)
+        return fail(`the extracted article is not publishable: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const source: ArticleSource = { ...(checked.data as ArticleSource), kind: job.articleKind, id };
       const reply = await coordinatorFor(env).publish(source);
       if (!reply.ok) return fail(`not published: ${reply.detail}`);

@@ -122,7 +122,13 @@ export class PoliteFetcher {
     let url = checkFetchUrl(raw, this.options.policy);
     for (let hop = 0; ; hop++) {
       await this.checkRobots(url);
-      const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: expected === 'feed' ? 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, application/ld+json;q=0.8, text/html;q=0.5' : 'text/html, application/xhtml+xml;q=0.9' };
+      const headers: Record<string, string> = {
+        'user-agent': USER_AGENT,
+        accept:
+          expected === 'feed'
+            ? 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, application/ld+json;q=0.8, text/html;q=0.5'
+            : 'text/html, application/xhtml+xml;q=0.9',
+      };
       // Validators belong to the URL they were given for: only the first hop sends them.
       if (hop === 0 && validators.etag) headers['if-none-match'] = validators.etag;
       if (hop === 0 && validators.lastModified) headers['if-modified-since'] = validators.lastModified;

@@ -60,7 +60,13 @@ export default class IngestWorker extends WorkerEntrypoint<IngestEnv> {
         const job = message.body;
         if (isDeadLetterQueue(batch.queue)) {
           const url = job.type === 'item' ? job.url : (job.url ?? '');
-          await ledger.recordDead(job.sourceId, url || (await ledger.sourceForRun(job.sourceId))?.url || '', job.type === 'item' ? 'items' : 'sources', message.attempts, 'retries exhausted');
+          await ledger.recordDead(
+            job.sourceId,
+            url || (await ledger.sourceForRun(job.sourceId))?.url || '',
+            job.type === 'item' ? 'items' : 'sources',
+            message.attempts,
+            'retries exhausted',
+          );
           message.ack();
           return;
         }

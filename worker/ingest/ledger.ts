@@ -113,14 +113,28 @@ export class SourceLedger extends DurableObject<IngestEnv> {
     if (!old) {
       this.sql.exec(
         'INSERT INTO sources (id, url, type, article_kind, every_min, created_at, updated_at, next_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        id, spec.url, spec.type, spec.articleKind, spec.every, now, now, now,
+        id,
+        spec.url,
+        spec.type,
+        spec.articleKind,
+        spec.every,
+        now,
+        now,
+        now,
       );
     } else {
       const sameFeed = old.url === spec.url && old.type === spec.type;
       this.sql.exec(
         `UPDATE sources SET url = ?, type = ?, article_kind = ?, every_min = ?, updated_at = ?,
            next_run = MIN(next_run, ? + ? * 60000)${sameFeed ? '' : ', etag = NULL, last_modified = NULL'} WHERE id = ?`,
-        spec.url, spec.type, spec.articleKind, spec.every, now, now, spec.every, id,
+        spec.url,
+        spec.type,
+        spec.articleKind,
+        spec.every,
+        now,
+        now,
+        spec.every,
+        id,
       );
     }
     return { created: !old, source: this.getSource(id)! };
@@ -141,19 +155,32 @@ export class SourceLedger extends DurableObject<IngestEnv> {
   }
 
   listSources(): SourceState[] {
-    return this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM sources ORDER BY id').toArray().map((r) => this.toState(r));
+    return this.sql
+      .exec<Record<string, SqlStorageValue>>('SELECT * FROM sources ORDER BY id')
+      .toArray()
+      .map((r) => this.toState(r));
   }
 
   /** The feed validators and spec of a source (the consumer's view). */
   sourceForRun(id: string): (SourceSpec & { etag: string | null; lastModified: string | null }) | null {
     const r = this.sql.exec<Record<string, SqlStorageValue>>('SELECT * FROM sources WHERE id = ?', id).toArray()[0];
     if (!r) return null;
-    return { url: String(r.url), type: r.type as SourceType, articleKind: r.article_kind as ArticleKind, every: Number(r.every_min), etag: r.etag as string | null, lastModified: r.last_modified as string | null };
+    return {
+      url: String(r.url),
+      type: r.type as SourceType,
+      articleKind: r.article_kind as ArticleKind,
+      every: Number(r.every_min),
+      etag: r.etag as string | null,
+      lastModified: r.last_modified as string | null,
+    };
   }
 
   /** Sources due at `now`, their next run moved forward atomically (see the invariants). */
   claimDue(now = Date.now(), limit = 100): string[] {
-    const due = this.sql.exec<{ id: string }>('SELECT id FROM sources WHERE next_run <= ? ORDER BY next_run LIMIT ?', now, limit).toArray().map((r) => r.id);
+    const due = this.sql
+      .exec<{ id: string }>('SELECT id FROM sources WHERE next_run <= ? ORDER BY next_run LIMIT ?', now, limit)
+      .toArray()
+      .map((r) => r.id);
     for (const id of due) this.markQueued(id, now);
     return due;
   }
@@ -169,14 +196,25 @@ export class SourceLedger extends DurableObject<IngestEnv> {
     this.sql.exec(
       `UPDATE sources SET next_run = ? + every_min * 60000, last_run_at = ?, last_status = 'queued', last_error = NULL,
          last_listed = NULL, last_queued = NULL, last_deferred = NULL WHERE id = ?`,
-      now, now, id,
+      now,
+      now,
+      id,
     );
   }
 
   /** The outcome of reading a source's feed. */
   recordFeed(
     id: string,
-    outcome: { status: 'ok' | 'not-modified' | 'failed'; error?: string; url?: string; etag?: string; lastModified?: string; listed?: number; queued?: number; deferred?: number },
+    outcome: {
+      status: 'ok' | 'not-modified' | 'failed';
+      error?: string;
+      url?: string;
+      etag?: string;
+      lastModified?: string;
+      listed?: number;
+      queued?: number;
+      deferred?: number;
+    },
     now = Date.now(),
   ): void {
     if (outcome.status === 'failed') {
@@ -188,8 +226,15 @@ export class SourceLedger extends DurableObject<IngestEnv> {
       `UPDATE sources SET last_status = ?, last_error = NULL,
          last_listed = COALESCE(last_listed, 0) + ?, last_queued = COALESCE(last_queued, 0) + ?, last_deferred = COALESCE(last_deferred, 0) + ?,
          etag = CASE WHEN ? THEN ? ELSE etag END, last_modified = CASE WHEN ? THEN ? ELSE last_modified END WHERE id = ?`,
-      outcome.status, outcome.listed ?? 0, outcome.queued ?? 0, outcome.deferred ?? 0,
-      outcome.etag !== undefined ? 1 : 0, outcome.etag ?? null, outcome.lastModified !== undefined ? 1 : 0, outcome.lastModified ?? null, id,
+      outcome.status,
+      outcome.listed ?? 0,
+      outcome.queued ?? 0,
+      outcome.deferred ?? 0,
+      outcome.etag !== undefined ? 1 : 0,
+      outcome.etag ?? null,
+      outcome.lastModified !== undefined ? 1 : 0,
+      outcome.lastModified ?? null,
+      id,
     );
   }
 
@@ -202,9 +247,9 @@ export class SourceLedger extends DurableObject<IngestEnv> {
     const claimed: FeedItem[] = [];
     let deferred = 0;
     for (const item of items) {
-      const row = this.sql.exec<{ status: string; listed_updated: string | null }>(
-        'SELECT status, listed_updated FROM items WHERE url = ?', item.url,
-      ).toArray()[0];
+      const row = this.sql
+        .exec<{ status: string; listed_updated: string | null }>('SELECT status, listed_updated FROM items WHERE url = ?', item.url)
+        .toArray()[0];
       // Changed: the feed now gives another last-modified date than the one it gave when we queued it.
       const changed = row && item.updated && item.updated !== row.listed_updated;
       const wanted = !row || row.status === 'failed' || changed;
@@ -217,7 +262,9 @@ export class SourceLedger extends DurableObject<IngestEnv> {
       this.sql.exec(
         `INSERT INTO items (url, source_id, status, listed_updated) VALUES (?, ?, 'queued', ?)
            ON CONFLICT (url) DO UPDATE SET status = 'queued', listed_updated = excluded.listed_updated`,
-        item.url, sourceId, item.updated ?? null,
+        item.url,
+        sourceId,
+        item.updated ?? null,
       );
     }
     return { claimed, deferred };
@@ -225,9 +272,12 @@ export class SourceLedger extends DurableObject<IngestEnv> {
 
   /** What we hold about an item URL (validators and hash for a conditional, idempotent re-fetch). */
   itemMemory(url: string): ItemMemory | null {
-    const r = this.sql.exec<{ hash: string | null; etag: string | null; last_modified: string | null; article_id: string | null }>(
-      'SELECT hash, etag, last_modified, article_id FROM items WHERE url = ?', url,
-    ).toArray()[0];
+    const r = this.sql
+      .exec<{ hash: string | null; etag: string | null; last_modified: string | null; article_id: string | null }>(
+        'SELECT hash, etag, last_modified, article_id FROM items WHERE url = ?',
+        url,
+      )
+      .toArray()[0];
     return r ? { hash: r.hash, etag: r.etag, lastModified: r.last_modified, articleId: r.article_id } : null;
   }
 
@@ -236,7 +286,10 @@ export class SourceLedger extends DurableObject<IngestEnv> {
       this.sql.exec(
         `INSERT INTO items (url, source_id, status, error, fetched_at) VALUES (?, ?, 'failed', ?, ?)
            ON CONFLICT (url) DO UPDATE SET status = 'failed', error = excluded.error, fetched_at = excluded.fetched_at`,
-        url, sourceId, outcome.error, now,
+        url,
+        sourceId,
+        outcome.error,
+        now,
       );
       this.sql.exec('UPDATE sources SET n_failed = n_failed + 1 WHERE id = ?', sourceId);
       this.addError(sourceId, url, outcome.error, now);
@@ -247,7 +300,14 @@ export class SourceLedger extends DurableObject<IngestEnv> {
          ON CONFLICT (url) DO UPDATE SET status = excluded.status, hash = COALESCE(excluded.hash, items.hash),
            etag = COALESCE(excluded.etag, items.etag), last_modified = COALESCE(excluded.last_modified, items.last_modified),
            article_id = COALESCE(excluded.article_id, items.article_id), fetched_at = excluded.fetched_at, error = NULL`,
-      url, sourceId, outcome.status, outcome.hash ?? null, outcome.etag ?? null, outcome.lastModified ?? null, outcome.articleId ?? null, now,
+      url,
+      sourceId,
+      outcome.status,
+      outcome.hash ?? null,
+      outcome.etag ?? null,
+      outcome.lastModified ?? null,
+      outcome.articleId ?? null,
+      now,
     );
     const column = outcome.status === 'created' ? 'n_new' : outcome.status === 'updated' ? 'n_updated' : 'n_unchanged';
     this.sql.exec(`UPDATE sources SET ${column} = ${column} + 1 WHERE id = ?`, sourceId);
@@ -282,20 +342,25 @@ export class SourceLedger extends DurableObject<IngestEnv> {
 
   private toState(r: Record<string, SqlStorageValue>): SourceState {
     const id = String(r.id);
-    const counts = this.sql.exec<{ seen: number; queued: number }>(
-      "SELECT COUNT(*) AS seen, COALESCE(SUM(status = 'queued'), 0) AS queued FROM items WHERE source_id = ?", id,
-    ).toArray()[0];
-    const dead = this.sql.exec<{ url: string; queue: string; attempts: number; error: string; at: number }>(
-      'SELECT url, queue, attempts, error, at FROM dead WHERE source_id = ? ORDER BY n DESC LIMIT ?', id, MAX_DEAD_SHOWN,
-    ).toArray();
-    const lastRun: SourceState['lastRun'] = r.last_run_at == null
-      ? null
-      : {
-          at: iso(Number(r.last_run_at)),
-          status: r.last_status as NonNullable<SourceState['lastRun']>['status'],
-          ...(r.last_error ? { error: String(r.last_error) } : {}),
-          ...(r.last_listed != null ? { listed: Number(r.last_listed), queued: Number(r.last_queued), deferred: Number(r.last_deferred) } : {}),
-        };
+    const counts = this.sql
+      .exec<{ seen: number; queued: number }>("SELECT COUNT(*) AS seen, COALESCE(SUM(status = 'queued'), 0) AS queued FROM items WHERE source_id = ?", id)
+      .toArray()[0];
+    const dead = this.sql
+      .exec<{ url: string; queue: string; attempts: number; error: string; at: number }>(
+        'SELECT url, queue, attempts, error, at FROM dead WHERE source_id = ? ORDER BY n DESC LIMIT ?',
+        id,
+        MAX_DEAD_SHOWN,
+      )
+      .toArray();
+    const lastRun: SourceState['lastRun'] =
+      r.last_run_at == null
+        ? null
+        : {
+            at: iso(Number(r.last_run_at)),
+            status: r.last_status as NonNullable<SourceState['lastRun']>['status'],
+            ...(r.last_error ? { error: String(r.last_error) } : {}),
+            ...(r.last_listed != null ? { listed: Number(r.last_listed), queued: Number(r.last_queued), deferred: Number(r.last_deferred) } : {}),
+          };
     return {
       id,
       url: String(r.url),
@@ -306,7 +371,14 @@ export class SourceLedger extends DurableObject<IngestEnv> {
       updatedAt: iso(Number(r.updated_at)),
       nextRun: iso(Number(r.next_run)),
       lastRun,
-      items: { seen: counts.seen, queued: counts.queued, new: Number(r.n_new), updated: Number(r.n_updated), unchanged: Number(r.n_unchanged), failed: Number(r.n_failed) },
+      items: {
+        seen: counts.seen,
+        queued: counts.queued,
+        new: Number(r.n_new),
+        updated: Number(r.n_updated),
+        unchanged: Number(r.n_unchanged),
+        failed: Number(r.n_failed),
+      },
       lastErrors: JSON.parse(String(r.errors)) as SourceError[],
       deadLetters: dead.map((d) => ({ at: iso(d.at), url: d.url, queue: d.queue, attempts: d.attempts, error: d.error })),
     };

@@ -12,7 +12,6 @@ import { ProblemError } from './problem';
 
 export const ADMIN_REALM = 'quotesource-publish';
 
-
 /** Constant-time equality of two strings (of any lengths). */
 export async function tokensEqual(given: string, expected: string): Promise<boolean> {
   const [a, b] = await Promise.all([sha256(given), sha256(expected)]);
@@ -29,9 +28,13 @@ export function requireAdminToken(): MiddlewareHandler<{ Bindings: { ADMIN_TOKEN
   return async (c, next) => {
     const expected = c.env?.ADMIN_TOKEN ?? '';
     if (!expected) {
-      throw new ProblemError('publishing-disabled', 'This deployment has no ADMIN_TOKEN secret, so publishing is switched off. Set it with `wrangler secret put ADMIN_TOKEN` (locally: .dev.vars).', {
-        headers: { 'retry-after': '3600' },
-      });
+      throw new ProblemError(
+        'publishing-disabled',
+        'This deployment has no ADMIN_TOKEN secret, so publishing is switched off. Set it with `wrangler secret put ADMIN_TOKEN` (locally: .dev.vars).',
+        {
+          headers: { 'retry-after': '3600' },
+        },
+      );
     }
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i.exec(header);

@@ -71,7 +71,9 @@ const CACHE_ORIGIN = 'https://cache.quotesource.internal';
 
 export async function strongEtag(body: ArrayBuffer | string): Promise<string> {
   const digest = await sha256(body);
-  const b64 = btoa(String.fromCharCode(...digest.subarray(0, 18))).replace(/\+/g, '-').replace(/\//g, '_');
+  const b64 = btoa(String.fromCharCode(...digest.subarray(0, 18)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
   return `"${b64}"`;
 }
 

@@ -8,7 +8,10 @@ import { cors } from 'hono/cors';
 export function allowedOrigins(setting: string | undefined): '*' | string[] {
   const value = (setting ?? '*').trim();
   if (value === '' || value === '*') return '*';
-  return value.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+  return value
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter(Boolean);
 }
 
 export function publicReadCors(): MiddlewareHandler<{ Bindings: { ALLOWED_ORIGINS?: string } }> {

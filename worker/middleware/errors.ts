@@ -18,10 +18,22 @@ export function problemErrorHandler(): ErrorHandler {
     if (err instanceof ProblemError) return problemResponse(err.toProblem(instance), err.headers);
     if (err instanceof HTTPException) {
       const slug = slugForStatus(err.status);
-      return problemResponse({ type: problemType(slug), title: PROBLEM_TYPES[slug].title, status: err.status, detail: err.message || PROBLEM_TYPES[slug].title, instance });
+      return problemResponse({
+        type: problemType(slug),
+        title: PROBLEM_TYPES[slug].title,
+        status: err.status,
+        detail: err.message || PROBLEM_TYPES[slug].title,
+        instance,
+      });
     }
     console.error('unhandled error', c.req.method, instance, err);
-    return problemResponse({ type: problemType('internal-error'), title: 'Internal Server Error', status: 500, detail: 'The server failed to answer this request; it has been logged.', instance });
+    return problemResponse({
+      type: problemType('internal-error'),
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'The server failed to answer this request; it has been logged.',
+      instance,
+    });
   };
 }
 
@@ -30,7 +42,12 @@ export function problemErrorHandler(): ErrorHandler {
  * strict: `/v1/lookup/` is not `/v1/lookup` (404), never a 405 telling the client to use GET.
  */
 const patternOf = (path: string) =>
-  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/{]+(\{[^}]*\})?/g, '/[^/]+').replace(/\*/g, '.*')}$`);
+  new RegExp(
+    `^${path
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\/:[^/{]+(\{[^}]*\})?/g, '/[^/]+')
+      .replace(/\*/g, '.*')}$`,
+  );
 
 /** 404 for unknown paths; 405 (with `Allow`) for known paths under an unsupported method. */
 export function problemNotFound(app: () => { readonly routes: readonly { method: string; path: string }[] }): NotFoundHandler {

@@ -13,21 +13,54 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
  */
 export const PROBLEM_TYPES = {
   'not-found': { status: 404, title: 'Not Found', meaning: 'No record has this id, or no endpoint has this path.' },
-  'invalid-request': { status: 400, title: 'Invalid request', meaning: 'A path id, query parameter or body field is malformed; `errors` lists each one with the reason.' },
+  'invalid-request': {
+    status: 400,
+    title: 'Invalid request',
+    meaning: 'A path id, query parameter or body field is malformed; `errors` lists each one with the reason.',
+  },
   'invalid-json': { status: 400, title: 'Malformed JSON body', meaning: 'The body is not valid JSON.' },
-  'method-not-allowed': { status: 405, title: 'Method Not Allowed', meaning: 'The path exists but not under this method; the `Allow` header lists the methods it takes.' },
-  'payload-too-large': { status: 413, title: 'Payload Too Large', meaning: 'The body is larger than the API accepts (1 MiB), or a field is longer than its limit.' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported Media Type', meaning: 'The body is not in a media type the endpoint takes: JSON (`Content-Type: application/json`), and for articles and drafts also `text/html`.' },
+  'method-not-allowed': {
+    status: 405,
+    title: 'Method Not Allowed',
+    meaning: 'The path exists but not under this method; the `Allow` header lists the methods it takes.',
+  },
+  'payload-too-large': {
+    status: 413,
+    title: 'Payload Too Large',
+    meaning: 'The body is larger than the API accepts (1 MiB), or a field is longer than its limit.',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported Media Type',
+    meaning: 'The body is not in a media type the endpoint takes: JSON (`Content-Type: application/json`), and for articles and drafts also `text/html`.',
+  },
   'uri-too-long': { status: 414, title: 'URI Too Long', meaning: 'The URL is longer than the API accepts; send long quotes with POST /v1/lookup.' },
-  'unprocessable-article': { status: 422, title: 'Unprocessable article', meaning: 'The article could not be ingested (no text could be extracted, or it failed validation); `detail` says why.' },
-  'too-many-requests': { status: 429, title: 'Too Many Requests', meaning: 'This client made too many lookups in the rate-limit period; wait for `Retry-After` seconds.' },
+  'unprocessable-article': {
+    status: 422,
+    title: 'Unprocessable article',
+    meaning: 'The article could not be ingested (no text could be extracted, or it failed validation); `detail` says why.',
+  },
+  'too-many-requests': {
+    status: 429,
+    title: 'Too Many Requests',
+    meaning: 'This client made too many lookups in the rate-limit period; wait for `Retry-After` seconds.',
+  },
   'request-header-fields-too-large': { status: 431, title: 'Request Header Fields Too Large', meaning: 'The request headers are larger than the API accepts.' },
   unauthorized: { status: 401, title: 'Unauthorized', meaning: 'The endpoint needs `Authorization: Bearer <token>`.' },
   forbidden: { status: 403, title: 'Forbidden', meaning: 'The bearer token is not valid for this endpoint.' },
   'internal-error': { status: 500, title: 'Internal Server Error', meaning: 'The worker failed; the error is logged. Retry later.' },
-  'publishing-disabled': { status: 503, title: 'Publishing disabled', meaning: 'This deployment has no ADMIN_TOKEN secret, so publishing (PUT/DELETE) is switched off.' },
+  'publishing-disabled': {
+    status: 503,
+    title: 'Publishing disabled',
+    meaning: 'This deployment has no ADMIN_TOKEN secret, so publishing (PUT/DELETE) is switched off.',
+  },
   'asset-unavailable': { status: 503, title: 'Script unavailable', meaning: 'The deployment is missing the built widget script (`npm run build:widget`).' },
-  'ingest-unavailable': { status: 503, title: 'Ingest worker unavailable', meaning: 'The ingest worker (HTML extraction, sources) is not deployed or did not answer; deploy it with `wrangler deploy -c ingest/wrangler.toml`, or retry after `Retry-After` seconds.' },
+  'ingest-unavailable': {
+    status: 503,
+    title: 'Ingest worker unavailable',
+    meaning:
+      'The ingest worker (HTML extraction, sources) is not deployed or did not answer; deploy it with `wrangler deploy -c ingest/wrangler.toml`, or retry after `Retry-After` seconds.',
+  },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string; meaning: string }>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;

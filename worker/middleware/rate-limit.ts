@@ -42,6 +42,8 @@ export function lookupRateLimit(paths: RegExp = LIMITED_PATHS): MiddlewareHandle
     }
     if (allowed) return next();
     const period = Math.max(1, Math.min(3600, Number(c.env?.RATE_LIMIT_PERIOD) || 60));
-    throw new ProblemError('too-many-requests', `Too many lookups from this client; try again in ${period} seconds.`, { headers: { 'retry-after': String(period) } });
+    throw new ProblemError('too-many-requests', `Too many lookups from this client; try again in ${period} seconds.`, {
+      headers: { 'retry-after': String(period) },
+    });
   };
 }

@@ -21,9 +21,13 @@ export function requestLimits(): MiddlewareHandler {
       if (size > largestBytes) [largest, largestBytes] = [name, size];
     }
     if (headerBytes > MAX_HEADER_BYTES) {
-      throw new ProblemError('request-header-fields-too-large', `The request headers total ${headerBytes} bytes (limit ${MAX_HEADER_BYTES}); the largest is "${largest.slice(0, 64)}".`, {
-        headers: { connection: 'close' },
-      });
+      throw new ProblemError(
+        'request-header-fields-too-large',
+        `The request headers total ${headerBytes} bytes (limit ${MAX_HEADER_BYTES}); the largest is "${largest.slice(0, 64)}".`,
+        {
+          headers: { connection: 'close' },
+        },
+      );
     }
     if (c.req.url.length > MAX_URL_CHARS) {
       throw new ProblemError('uri-too-long', `The URL is ${c.req.url.length} characters (limit ${MAX_URL_CHARS}); send long quotes with POST /v1/lookup.`);

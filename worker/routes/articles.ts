@@ -17,7 +17,7 @@ export const articleRoutes = createRouter().openapi(
     middleware: [cacheable({})] as const,
     request: { params: IdParam('article', 'ukraine-russia-talks-belarus-2022-02-28') },
     responses: {
-        ...NOT_MODIFIED,
+      ...NOT_MODIFIED,
       200: { description: 'The article', content: { 'application/json': { schema: ArticleSchema } } },
       ...problemResponses(400, 404),
     },

@@ -11,8 +11,6 @@ import seedText from '../../seeds/articles/000_f31f24ae895fee86.txt';
 
 const WIDGET_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
 
-
-
 /** The CSP of the HTML pages (/demo, /check): no inline script, no eval, styles only by nonce, Trusted Types enforced (Lit's policy is `lit-html`). */
 export function demoCsp(nonce: string): string {
   return [

@@ -10,9 +10,14 @@ export const CheckRequestSchema = z
       .string()
       .refine((t) => t.trim().length > 0, 'the draft is empty; send its text')
       .superRefine(rejectHostileText(ARTICLE_TEXT_POLICY))
-      .openapi({ description: 'The draft: paragraphs separated by blank lines, quotations in quotation marks (or a transcript with speaker turns). At most 100,000 characters.' }),
+      .openapi({
+        description:
+          'The draft: paragraphs separated by blank lines, quotations in quotation marks (or a transcript with speaker turns). At most 100,000 characters.',
+      }),
     title: z.string().max(500).superRefine(rejectHostileText(ARTICLE_FIELD_POLICY)).optional(),
-    url: z.string().max(2048).optional().openapi({ description: "Where the draft will be (or is) published: when the record already holds that page, it is never cited as the draft's own source" }),
+    url: z.string().max(2048).optional().openapi({
+      description: "Where the draft will be (or is) published: when the record already holds that page, it is never cited as the draft's own source",
+    }),
     published: z.string().max(40).optional().openapi({ description: 'Publication date (ISO); defaults to none' }),
   })
   .openapi('CheckRequest');
@@ -42,13 +47,19 @@ export const CheckedQuotationSchema = z
     end: z.number().int(),
     text: z.string().openapi({ description: 'The quotation as the draft prints it: text.slice(start, end)' }),
     speaker: z.string().openapi({ description: "Who the draft credits ('' when nobody)" }),
-    selector: SelectorSchema.openapi({ description: 'What was looked up: the words and their context in the draft. POST it to /v1/lookup for the full Match (the /check page does, for its card).' }),
+    selector: SelectorSchema.openapi({
+      description:
+        'What was looked up: the words and their context in the draft. POST it to /v1/lookup for the full Match (the /check page does, for its card).',
+    }),
     status: CheckStatusSchema,
     score: z.number().min(0).max(1).optional().openapi({ description: 'Calibrated confidence of the match (absent for no-record)' }),
     original: CheckOriginalSchema.optional(),
     differences: z.array(DifferenceSchema).openapi({ description: "From the original's words to the draft's (offsets in the original's paragraph)" }),
     misattribution: z.object({ credited: z.string(), original: z.string() }).optional(),
-    appearances: z.object({ count: z.number().int(), wordings: z.number().int() }).optional().openapi({ description: 'Reports printing these words, in how many wordings' }),
+    appearances: z
+      .object({ count: z.number().int(), wordings: z.number().int() })
+      .optional()
+      .openapi({ description: 'Reports printing these words, in how many wordings' }),
   })
   .openapi('CheckedQuotation');
 

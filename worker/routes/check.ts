@@ -20,7 +20,10 @@ import { createRouter } from './router';
 
 /** 415 unless the draft is JSON or HTML. */
 const requireDraftMediaType = () =>
-  requireMediaType({ html: true, hint: (got) => `Send the draft as "Content-Type: application/json" ({"text": …}) or "text/html" (a page to extract); got ${got}.` });
+  requireMediaType({
+    html: true,
+    hint: (got) => `Send the draft as "Content-Type: application/json" ({"text": …}) or "text/html" (a page to extract); got ${got}.`,
+  });
 
 /** The cache identity: the media type and a SHA-256 of the exact body (a draft is too long for a key). */
 const draftKey = async (c: Context) => {
@@ -72,7 +75,12 @@ export const checkRoutes = createRouter().openapi(
       draft = await draftFromHtml(c.env, new Uint8Array(await c.req.arrayBuffer()));
     } else {
       const body = c.req.valid('json') as { text: string; title?: string; url?: string; published?: string };
-      draft = { title: body.title || 'Draft', body: body.text, ...(body.url ? { url: body.url } : {}), ...(body.published ? { published: body.published } : {}) };
+      draft = {
+        title: body.title || 'Draft',
+        body: body.text,
+        ...(body.url ? { url: body.url } : {}),
+        ...(body.published ? { published: body.published } : {}),
+      };
     }
     try {
       const { text, quotations, counts, generation } = await checkDraft(withCacheTtl(c.env.QS_KV), draft);

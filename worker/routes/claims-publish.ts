@@ -32,7 +32,10 @@ const date = z
   .string()
   .max(40)
   .refine((v) => v.trim() === '' || isoDate(v) !== '', { message: 'must be a date: ISO 8601 (2022-02-28, or a timestamp) or "28 February 2022"' });
-const language = z.string().max(35).refine((v) => v === '' || /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(v), { message: 'must be a BCP 47 language tag such as "en"' });
+const language = z
+  .string()
+  .max(35)
+  .refine((v) => v === '' || /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(v), { message: 'must be a BCP 47 language tag such as "en"' });
 
 export const ReviewInputSchema = z
   .object({
@@ -120,7 +123,7 @@ const ClaimBodySchema = z
     for (const issue of claimFromBody(body).issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   })
   .openapi({
-    description: 'One schema.org ClaimReview, or the project\'s claim JSON',
+    description: "One schema.org ClaimReview, or the project's claim JSON",
     oneOf: [{ $ref: '#/components/schemas/ClaimReviewInput' }, { $ref: '#/components/schemas/ClaimInput' }],
   });
 

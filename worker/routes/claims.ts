@@ -20,18 +20,33 @@ export const DEFAULT_PAGE_SIZE = 10;
 
 const ClaimSearchQuery = z
   .object({
-    query: z.string().max(500, 'query is at most 500 characters').superRefine(rejectHostileText()).optional().openapi({ description: 'Words to search claims for', example: 'leaders peace' }),
+    query: z
+      .string()
+      .max(500, 'query is at most 500 characters')
+      .superRefine(rejectHostileText())
+      .optional()
+      .openapi({ description: 'Words to search claims for', example: 'leaders peace' }),
     languageCode: z
       .string()
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'languageCode is a BCP-47 tag such as "en" or "en-US"')
       .optional()
       .openapi({ description: 'BCP-47 language; only the language (not the region) is compared', example: 'en' }),
     reviewPublisherSiteFilter: z.string().max(253).optional().openapi({ description: 'Only reviews by this site (e.g. politifact.com)' }),
-    maxAgeDays: z.coerce.number({ message: 'maxAgeDays must be a number' }).int('maxAgeDays must be a whole number').min(0).max(100_000).optional()
+    maxAgeDays: z.coerce
+      .number({ message: 'maxAgeDays must be a number' })
+      .int('maxAgeDays must be a whole number')
+      .min(0)
+      .max(100_000)
+      .optional()
       .openapi({ description: 'Only claims whose claim or review date (the newer) is at most this many days old' }),
-    pageSize: z.coerce.number({ message: 'pageSize must be a number' }).int('pageSize must be a whole number').min(1).max(MAX_PAGE_SIZE, `pageSize is at most ${MAX_PAGE_SIZE}`).optional()
+    pageSize: z.coerce
+      .number({ message: 'pageSize must be a number' })
+      .int('pageSize must be a whole number')
+      .min(1)
+      .max(MAX_PAGE_SIZE, `pageSize is at most ${MAX_PAGE_SIZE}`)
+      .optional()
       .openapi({ description: `Results per page (default ${DEFAULT_PAGE_SIZE})` }),
-    pageToken: z.string().max(200).optional().openapi({ description: 'The previous response\'s nextPageToken' }),
+    pageToken: z.string().max(200).optional().openapi({ description: "The previous response's nextPageToken" }),
   })
   .refine((q) => (q.query ?? '').trim() !== '' || (q.reviewPublisherSiteFilter ?? '').trim() !== '', {
     message: 'give query (words to search for) or reviewPublisherSiteFilter',
@@ -52,7 +67,9 @@ const GoogleReviewSchema = z
 const ClaimSearchResponseSchema = z
   .object({
     claims: z.array(
-      z.object({ text: z.string(), claimant: z.string().optional(), claimDate: z.string().optional(), claimReview: z.array(GoogleReviewSchema) }).openapi('GoogleClaim'),
+      z
+        .object({ text: z.string(), claimant: z.string().optional(), claimDate: z.string().optional(), claimReview: z.array(GoogleReviewSchema) })
+        .openapi('GoogleClaim'),
     ),
     nextPageToken: z.string().optional(),
   })
@@ -126,7 +143,10 @@ export const claimRoutes = createRouter()
       responses: {
         ...NOT_MODIFIED,
         ...problemResponses(429),
-        200: { description: 'Matching claims, best first; `nextPageToken` when there are more', content: { 'application/json': { schema: ClaimSearchResponseSchema } } },
+        200: {
+          description: 'Matching claims, best first; `nextPageToken` when there are more',
+          content: { 'application/json': { schema: ClaimSearchResponseSchema } },
+        },
         ...problemResponses(400),
       },
     }),
@@ -143,7 +163,8 @@ export const claimRoutes = createRouter()
         });
         return c.json({ claims: response.claims ?? [], ...(response.nextPageToken ? { nextPageToken: response.nextPageToken } : {}) }, 200);
       } catch (err) {
-        if (err instanceof InvalidPageToken) throw new ProblemError('invalid-request', err.message, { errors: [{ path: 'query.pageToken', message: err.message }] });
+        if (err instanceof InvalidPageToken)
+          throw new ProblemError('invalid-request', err.message, { errors: [{ path: 'query.pageToken', message: err.message }] });
         throw err;
       }
     },

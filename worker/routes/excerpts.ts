@@ -17,8 +17,11 @@ export const excerptRoutes = createRouter().openapi(
     middleware: [cacheable({})] as const,
     request: { params: IdParam('excerpt', 'ukraine-russia-talks-belarus-2022-02-28~1') },
     responses: {
-        ...NOT_MODIFIED,
-      200: { description: '`{excerpt, previous, next}`; previous/next are null at the article\'s ends', content: { 'application/json': { schema: ExcerptContextSchema } } },
+      ...NOT_MODIFIED,
+      200: {
+        description: "`{excerpt, previous, next}`; previous/next are null at the article's ends",
+        content: { 'application/json': { schema: ExcerptContextSchema } },
+      },
       ...problemResponses(400, 404),
     },
   }),

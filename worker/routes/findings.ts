@@ -25,10 +25,21 @@ export const FindingSchema = z
     found: z.string().openapi({ description: 'When ingestion found it (ISO 8601)' }),
     quotationId: z.string(),
     appearance: z
-      .object({ articleId: z.string(), excerptId: z.string(), url: z.string(), title: z.string(), publisher: z.string(), published: z.string(), wording: z.string(), speaker: SpeakerSchema.optional() })
+      .object({
+        articleId: z.string(),
+        excerptId: z.string(),
+        url: z.string(),
+        title: z.string(),
+        publisher: z.string(),
+        published: z.string(),
+        wording: z.string(),
+        speaker: SpeakerSchema.optional(),
+      })
       .openapi({ description: "The report's print" }),
     site: z.string().openapi({ description: "The report URL's host without www." }),
-    original: z.object({ article: ArticleSummarySchema, exact: z.string(), speaker: SpeakerSchema.optional(), excerptId: z.string() }).openapi({ description: "The speaker's own record" }),
+    original: z
+      .object({ article: ArticleSummarySchema, exact: z.string(), speaker: SpeakerSchema.optional(), excerptId: z.string() })
+      .openapi({ description: "The speaker's own record" }),
     differences: z.array(DifferenceSchema).openapi({ description: "From the record's words to the print's (misquoted)" }),
     misattribution: z.object({ credited: z.string(), original: z.string() }).optional(),
   })
@@ -49,7 +60,13 @@ const FindingsQuery = z.object({
     .optional()
     .openapi({ description: "Only prints on this site (the report URL's host without www.)" }),
   pageToken: z.string().max(512).optional(),
-  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().openapi({ description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` }),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .optional()
+    .openapi({ description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` }),
 });
 
 const wantsJsonLd = (c: Context) => /application\/ld\+json/i.test(c.req.header('accept') ?? '');
@@ -77,7 +94,10 @@ export const findingRoutes = createRouter()
         page = await listFindings(c.env.QS_KV, { since: q.since, site: q.site, pageToken: q.pageToken, pageSize: q.pageSize ?? DEFAULT_PAGE_SIZE });
       } catch (err) {
         // KV refuses a cursor it did not hand out.
-        if (q.pageToken) throw new ProblemError('invalid-request', 'pageToken is not one this API handed out; start again without it.', { errors: [{ path: 'query.pageToken', message: 'unknown page token' }] });
+        if (q.pageToken)
+          throw new ProblemError('invalid-request', 'pageToken is not one this API handed out; start again without it.', {
+            errors: [{ path: 'query.pageToken', message: 'unknown page token' }],
+          });
         throw err;
       }
       return c.json(page, 200, { 'cache-control': cacheControl });

@@ -28,7 +28,11 @@ import { createRouter } from './router';
 const MAX_OFFSET = 1_000_000;
 
 const int = (name: string, min: number, max: number) =>
-  z.coerce.number({ message: `${name} must be a number` }).int(`${name} must be a whole number`).min(min, `${name} must be at least ${min}`).max(max, `${name} is at most ${max}`);
+  z.coerce
+    .number({ message: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} is at most ${max}`);
 
 const text = (max: number, name: string) => z.string().max(max, `${name} is at most ${max} characters`).superRefine(rejectHostileText());
 const language = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'languageCode is a BCP-47 tag such as "en" or "en-US"');
@@ -50,19 +54,21 @@ const PAIRS = [
 
 const GoogleSearchQuery = z
   .object({
-    query: text(500, 'query').optional().openapi({ description: 'Textual query; required unless reviewPublisherSiteFilter is given', example: 'leaders peace' }),
+    query: text(500, 'query')
+      .optional()
+      .openapi({ description: 'Textual query; required unless reviewPublisherSiteFilter is given', example: 'leaders peace' }),
     languageCode: language.optional().openapi({ description: 'BCP-47 language, e.g. "en-US"; the language (not the region) is compared' }),
     reviewPublisherSiteFilter: site.optional().openapi({ description: 'Only reviews whose URL is on this site or its subdomains (e.g. politifact.com)' }),
     maxAgeDays: maxAgeDays.optional().openapi({ description: 'Only claims whose claim or review date (the newer) is at most this many days old' }),
     pageSize: pageSize.optional().openapi({ description: `Results per page (default ${DEFAULT_PAGE_SIZE}; larger values are clamped to ${MAX_PAGE_SIZE})` }),
-    pageToken: pageToken.optional().openapi({ description: 'The previous response\'s nextPageToken' }),
+    pageToken: pageToken.optional().openapi({ description: "The previous response's nextPageToken" }),
     offset: offset.optional().openapi({ description: 'Where to start (0 = the first result); only without pageToken' }),
     language_code: language.optional().openapi({ description: 'snake_case form of languageCode' }),
     review_publisher_site_filter: site.optional().openapi({ description: 'snake_case form of reviewPublisherSiteFilter' }),
     max_age_days: maxAgeDays.optional().openapi({ description: 'snake_case form of maxAgeDays' }),
     page_size: pageSize.optional().openapi({ description: 'snake_case form of pageSize' }),
     page_token: pageToken.optional().openapi({ description: 'snake_case form of pageToken' }),
-    key: z.string().max(200).optional().openapi({ description: "Google API key: accepted and ignored (this API needs none for search)" }),
+    key: z.string().max(200).optional().openapi({ description: 'Google API key: accepted and ignored (this API needs none for search)' }),
   })
   .superRefine((q, ctx) => {
     for (const [camel, snake] of PAIRS) {
@@ -72,7 +78,8 @@ const GoogleSearchQuery = z
     }
     const query = q.query ?? '';
     const filter = q.reviewPublisherSiteFilter ?? q.review_publisher_site_filter ?? '';
-    if (!query.trim() && !filter.trim()) ctx.addIssue({ code: 'custom', path: ['query'], message: 'query is required unless reviewPublisherSiteFilter is given' });
+    if (!query.trim() && !filter.trim())
+      ctx.addIssue({ code: 'custom', path: ['query'], message: 'query is required unless reviewPublisherSiteFilter is given' });
   });
 
 const GoogleReviewSchema = z
@@ -106,9 +113,7 @@ export const GoogleErrorSchema = z
       code: z.number().int(),
       message: z.string(),
       status: z.string().openapi({ example: 'INVALID_ARGUMENT' }),
-      details: z
-        .array(z.object({ '@type': z.string(), fieldViolations: z.array(z.object({ field: z.string(), description: z.string() })) }))
-        .optional(),
+      details: z.array(z.object({ '@type': z.string(), fieldViolations: z.array(z.object({ field: z.string(), description: z.string() })) })).optional(),
     }),
   })
   .openapi('GoogleError');
@@ -127,7 +132,10 @@ export const googleClaimRoutes = createRouter().openapi(
     responses: {
       ...NOT_MODIFIED,
       429: googleError('Too many searches from this client (status RESOURCE_EXHAUSTED; `Retry-After` in seconds)'),
-      200: { description: 'Reviewed claims, best first; `nextPageToken` when there are more', content: { 'application/json': { schema: GoogleSearchResponse } } },
+      200: {
+        description: 'Reviewed claims, best first; `nextPageToken` when there are more',
+        content: { 'application/json': { schema: GoogleSearchResponse } },
+      },
       400: googleError('A parameter is invalid (Google error shape, status INVALID_ARGUMENT)'),
     },
   }),
@@ -157,7 +165,8 @@ export const googleClaimRoutes = createRouter().openapi(
       const claims = response.claims ?? [];
       return c.json({ ...(claims.length ? { claims } : {}), ...(response.nextPageToken ? { nextPageToken: response.nextPageToken } : {}) }, 200);
     } catch (err) {
-      if (err instanceof InvalidPageToken) throw new ProblemError('invalid-request', err.message, { errors: [{ path: 'query.pageToken', message: err.message }] });
+      if (err instanceof InvalidPageToken)
+        throw new ProblemError('invalid-request', err.message, { errors: [{ path: 'query.pageToken', message: err.message }] });
       throw err;
     }
   },

@@ -16,12 +16,20 @@ import { ProblemError } from '../middleware/problem';
 type IngestService = Service<IngestWorker>;
 
 const ingest = (env: Env): IngestService => {
-  if (!env.INGEST) throw new ProblemError('ingest-unavailable', 'This deployment has no ingest worker bound (INGEST): deploy it with `npx wrangler deploy -c ingest/wrangler.toml`.');
+  if (!env.INGEST)
+    throw new ProblemError(
+      'ingest-unavailable',
+      'This deployment has no ingest worker bound (INGEST): deploy it with `npx wrangler deploy -c ingest/wrangler.toml`.',
+    );
   return env.INGEST as unknown as IngestService;
 };
 
 const unavailable = (e: unknown) =>
-  new ProblemError('ingest-unavailable', `The ingest worker did not answer (${(e as Error).message}); deploy it with \`npx wrangler deploy -c ingest/wrangler.toml\`, or try again.`, { headers: { 'retry-after': '30' } });
+  new ProblemError(
+    'ingest-unavailable',
+    `The ingest worker did not answer (${(e as Error).message}); deploy it with \`npx wrangler deploy -c ingest/wrangler.toml\`, or try again.`,
+    { headers: { 'retry-after': '30' } },
+  );
 
 /** `parseSource(fileName, bytes)` in the ingest worker; its error message is rethrown unchanged. */
 export async function extractInIngest(env: Env, fileName: string, bytes: Uint8Array): Promise<ParsedSource> {

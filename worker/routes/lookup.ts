@@ -57,7 +57,10 @@ async function jsonBody(c: Context): Promise<unknown> {
  */
 const queryKey = (c: Context) => {
   if (!LookupQuerySchema.safeParse(c.req.query()).success) return null;
-  const key = selectorKey({ exact: c.req.query('q'), prefix: c.req.query('prefix'), suffix: c.req.query('suffix'), url: c.req.query('url') }, c.req.query('limit'));
+  const key = selectorKey(
+    { exact: c.req.query('q'), prefix: c.req.query('prefix'), suffix: c.req.query('suffix'), url: c.req.query('url') },
+    c.req.query('limit'),
+  );
   return key && `lookup|${key}`;
 };
 

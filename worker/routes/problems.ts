@@ -9,7 +9,6 @@ import { ProblemError, PROBLEM_TYPES, problemType, type ProblemSlug } from '../m
 import { problemResponses } from './schemas';
 import { createRouter } from './router';
 
-
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 /** Backticked names in a meaning (`Retry-After`) become <code>. */
 const withCode = (s: string) => escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
@@ -26,9 +25,7 @@ function problemPage(p: { type: string; title: string; status: number; descripti
 </main></body></html>`;
 }
 
-const ProblemTypeSchema = z
-  .object({ type: z.string(), title: z.string(), status: z.number().int(), description: z.string() })
-  .openapi('ProblemType');
+const ProblemTypeSchema = z.object({ type: z.string(), title: z.string(), status: z.number().int(), description: z.string() }).openapi('ProblemType');
 
 export const problemRoutes = createRouter().openapi(
   createRoute({
@@ -37,7 +34,14 @@ export const problemRoutes = createRouter().openapi(
     operationId: 'getProblemType',
     tags: ['meta'],
     summary: 'What an error `type` means',
-    request: { params: z.object({ slug: z.string().max(40).openapi({ param: { name: 'slug', in: 'path' }, example: 'not-found' }) }) },
+    request: {
+      params: z.object({
+        slug: z
+          .string()
+          .max(40)
+          .openapi({ param: { name: 'slug', in: 'path' }, example: 'not-found' }),
+      }),
+    },
     responses: {
       200: {
         description: 'The problem type: JSON, or an HTML page for browsers (Accept: text/html)',

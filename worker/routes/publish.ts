@@ -11,14 +11,7 @@ import { InputError } from '../core/errors';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { ArticleSource } from '../core/types';
-import {
-  ARTICLE_FIELD_POLICY,
-  ARTICLE_TEXT_POLICY,
-  MAX_ARTICLE_BODY_CHARS,
-  MAX_ARTICLE_FIELD_CHARS,
-  MAX_BODY_BYTES,
-  safeText,
-} from '../core/validate';
+import { ARTICLE_FIELD_POLICY, ARTICLE_TEXT_POLICY, MAX_ARTICLE_BODY_CHARS, MAX_ARTICLE_FIELD_CHARS, MAX_BODY_BYTES, safeText } from '../core/validate';
 import { coordinatorFor, type CoordinatorReply } from '../coordinator/client';
 import { requireAdminToken } from '../middleware/auth';
 import { limitBody, requireMediaType } from '../middleware/body';
@@ -33,7 +26,9 @@ export const PUBLISH_ID_PATTERN = /^[a-z0-9](?:[a-z0-9.-]{0,98}[a-z0-9])?$/;
 export const httpUrl = z
   .string()
   .max(2048, { message: 'must be at most 2048 characters' })
-  .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), { message: 'must be an http(s) URL (other schemes such as javascript: or data: are refused)' });
+  .refine((v) => v === '' || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(v), {
+    message: 'must be an http(s) URL (other schemes such as javascript: or data: are refused)',
+  });
 
 const field = (example?: string) => safeText(MAX_ARTICLE_FIELD_CHARS, ARTICLE_FIELD_POLICY).optional().openapi({ example });
 
@@ -159,10 +154,9 @@ export const publishRoutes = createRouter()
       request: {
         params: IdPathParam,
         query: z.object({
-          kind: z
-            .enum(['primary', 'report'], { message: 'must be "primary" or "report"' })
-            .optional()
-            .openapi({ description: 'For an HTML body (JSON says `kind` itself): the page is the speaker\'s own record (primary) or coverage (report, default)' }),
+          kind: z.enum(['primary', 'report'], { message: 'must be "primary" or "report"' }).optional().openapi({
+            description: "For an HTML body (JSON says `kind` itself): the page is the speaker's own record (primary) or coverage (report, default)",
+          }),
         }),
         body: {
           // Not `required`: zod-openapi would then run the JSON validator on HTML bodies too. The media
@@ -174,10 +168,15 @@ export const publishRoutes = createRouter()
         },
       },
       responses: {
-        200: { description: 'Replaced (`updated`) or identical (`unchanged`); `kvPending` keys reach KV within seconds', content: { 'application/json': { schema: PublishedSchema } } },
+        200: {
+          description: 'Replaced (`updated`) or identical (`unchanged`); `kvPending` keys reach KV within seconds',
+          content: { 'application/json': { schema: PublishedSchema } },
+        },
         201: { description: 'Created', content: { 'application/json': { schema: PublishedSchema } } },
         400: problem('Invalid id or article (`errors` names each bad field)'),
-        422: problem('The article has no usable text: no words, no article in the HTML, or HTML past the extraction bounds (nesting is flattened past 48 levels; over 30,000 elements is refused)'),
+        422: problem(
+          'The article has no usable text: no words, no article in the HTML, or HTML past the extraction bounds (nesting is flattened past 48 levels; over 30,000 elements is refused)',
+        ),
         ...AUTH_RESPONSES,
         413: problem('Body over 1 MB'),
         415: problem('Body is neither JSON nor HTML'),

@@ -24,9 +24,9 @@ type ProblemResponse = { description: string; content: { 'application/problem+js
 
 /** Error responses a route may give, as RFC 9457 problem+json (literal statuses, so `hc` clients narrow on them). */
 export const problemResponses = <const S extends ProblemStatus>(...statuses: S[]) =>
-  Object.fromEntries(
-    statuses.map((s) => [s, { description: DESCRIPTIONS[s], content: { 'application/problem+json': { schema: ProblemSchema } } }]),
-  ) as { [K in S]: ProblemResponse };
+  Object.fromEntries(statuses.map((s) => [s, { description: DESCRIPTIONS[s], content: { 'application/problem+json': { schema: ProblemSchema } } }])) as {
+    [K in S]: ProblemResponse;
+  };
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed id, parameter or body (problem+json, `errors` names each bad field)',
@@ -50,7 +50,9 @@ export const IdParam = (name: string, example: string) =>
       .openapi({ param: { name: 'id', in: 'path' }, example }),
   });
 
-export const ArticleKindSchema = z.enum(['primary', 'report']).openapi({ description: "primary: the speaker's own record; report: coverage that quotes someone" });
+export const ArticleKindSchema = z
+  .enum(['primary', 'report'])
+  .openapi({ description: "primary: the speaker's own record; report: coverage that quotes someone" });
 
 export const ArticleSummarySchema = z
   .object({
@@ -169,7 +171,9 @@ const span = { start: z.number().int(), end: z.number().int() };
 
 export const SourceRefSchema = z
   .object({
-    kind: z.enum(['primary', 'earliest-report']).openapi({ description: "primary: the speaker's own record; earliest-report: no primary is held, this is the earliest report" }),
+    kind: z
+      .enum(['primary', 'earliest-report'])
+      .openapi({ description: "primary: the speaker's own record; earliest-report: no primary is held, this is the earliest report" }),
     article: ArticleSummarySchema,
     excerpt: z.object({ id: z.string(), text: z.string(), position: z.number().int() }),
     exact: z.string().openapi({ description: "The original's words: excerpt.text.slice(start, end)" }),
@@ -180,7 +184,15 @@ export const SourceRefSchema = z
   .openapi('Source');
 
 export const AppearanceSchema = z
-  .object({ articleId: z.string(), excerptId: z.string(), url: z.string(), title: z.string(), publisher: z.string(), published: z.string(), wording: z.string() })
+  .object({
+    articleId: z.string(),
+    excerptId: z.string(),
+    url: z.string(),
+    title: z.string(),
+    publisher: z.string(),
+    published: z.string(),
+    wording: z.string(),
+  })
   .openapi('Appearance');
 
 export const VariantSchema = z
@@ -206,7 +218,9 @@ export const AppearancesSchema = z
 export const MatchSchema = z
   .object({
     score: z.number().min(0).max(1),
-    excerpt: z.object({ id: z.string(), text: z.string(), articleId: z.string(), position: z.number().int() }).openapi({ description: 'Where the highlight sits: the page’s own copy, else the best-matching print' }),
+    excerpt: z
+      .object({ id: z.string(), text: z.string(), articleId: z.string(), position: z.number().int() })
+      .openapi({ description: 'Where the highlight sits: the page’s own copy, else the best-matching print' }),
     article: ArticleSummarySchema,
     quote: z.object({ exact: z.string(), prefix: z.string(), suffix: z.string(), ...span }),
     speaker: SpeakerSchema.optional(),
@@ -235,10 +249,9 @@ const exact = z
   .max(MAX_QUOTE_CHARS, `the quote is longer than ${MAX_QUOTE_CHARS} characters; highlight less`)
   .superRefine(rejectHostileText());
 const context = z.string().max(MAX_CONTEXT_CHARS, `prefix/suffix are at most ${MAX_CONTEXT_CHARS} characters`).superRefine(rejectHostileText());
-const pageUrl = z
-  .string()
-  .max(2048, 'url is at most 2048 characters')
-  .openapi({ description: 'The page the highlight came from: an answer says when that page prints the words (`thisPage`) and never cites it as its own source' });
+const pageUrl = z.string().max(2048, 'url is at most 2048 characters').openapi({
+  description: 'The page the highlight came from: an answer says when that page prints the words (`thisPage`) and never cites it as its own source',
+});
 const limit = z.coerce
   .number({ message: 'limit must be a number' })
   .int('limit must be a whole number')
@@ -268,10 +281,7 @@ export const LookupBodySchema = SelectorSchema.extend({
 
 export const BatchBodySchema = z
   .object({
-    quotes: z
-      .array(SelectorSchema)
-      .min(1, 'quotes is empty; send 1 to 50 selectors')
-      .max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} quotes; split it`),
+    quotes: z.array(SelectorSchema).min(1, 'quotes is empty; send 1 to 50 selectors').max(MAX_BATCH, `a batch holds at most ${MAX_BATCH} quotes; split it`),
     limit: limit.optional(),
   })
   .openapi('LookupBatchRequest');

@@ -24,9 +24,10 @@ const MAX_SOURCE_BODY_BYTES = 16 * 1024;
 export const SourceInputSchema = z
   .object({
     url: httpUrl.refine((v) => v !== '', { message: 'must be the feed, sitemap or page URL' }).openapi({ example: 'https://press.example.org/feed.xml' }),
-    type: z
-      .enum(['rss', 'atom', 'sitemap', 'page', 'claimreview-feed'], { message: 'must be one of rss, atom, sitemap, page, claimreview-feed' })
-      .openapi({ description: 'rss / atom: a feed; sitemap: a sitemap or sitemap index; page: one page; claimreview-feed: a ClaimReview DataFeed (JSON-LD) or a fact-check page carrying ClaimReview' }),
+    type: z.enum(['rss', 'atom', 'sitemap', 'page', 'claimreview-feed'], { message: 'must be one of rss, atom, sitemap, page, claimreview-feed' }).openapi({
+      description:
+        'rss / atom: a feed; sitemap: a sitemap or sitemap index; page: one page; claimreview-feed: a ClaimReview DataFeed (JSON-LD) or a fact-check page carrying ClaimReview',
+    }),
     articleKind: z
       .enum(['primary', 'report'], { message: 'must be "primary" (the speaker\'s own record) or "report" (coverage)' })
       .default('report')

@@ -21,16 +21,30 @@ export { DraftTooLargeError };
 
 export async function checkDraft(kv: KV, draft: ArticleSource): Promise<CheckResult & { stats: LookupStats; generation?: string }> {
   if (draft.body.length > MAX_DRAFT_CHARS) {
-    throw new DraftTooLargeError(`The draft's text is ${draft.body.length.toLocaleString('en')} characters; at most ${MAX_DRAFT_CHARS.toLocaleString('en')} are checked in one call. Split it.`);
+    throw new DraftTooLargeError(
+      `The draft's text is ${draft.body.length.toLocaleString('en')} characters; at most ${MAX_DRAFT_CHARS.toLocaleString('en')} are checked in one call. Split it.`,
+    );
   }
   const { excerpts } = await buildArticleRecords({ ...draft, kind: 'report' });
   const { text, quotations } = draftQuotations(excerpts, tracesQuote, draft.url || undefined);
   if (quotations.length > MAX_DRAFT_QUOTATIONS) {
     throw new DraftTooLargeError(`The draft has ${quotations.length} quotations; at most ${MAX_DRAFT_QUOTATIONS} are checked in one call. Split it.`);
   }
-  const results = quotations.length ? await lookupBatch(kv, quotations.map((q) => q.selector), { limit: 1, creditFromPage: false }) : [];
+  const results = quotations.length
+    ? await lookupBatch(
+        kv,
+        quotations.map((q) => q.selector),
+        { limit: 1, creditFromPage: false },
+      )
+    : [];
   const checked = quotations.map((q, i) => checkQuotation(q, results[i]?.matches[0]));
   // The store's generation the lookups read (none when the draft quotes nothing: then nothing depends on the store).
   const generation = results[0]?.generation;
-  return { text, quotations: checked, counts: countStatuses(checked), stats: results[0]?.stats ?? { roundTrips: 0, keysRead: 0 }, ...(generation !== undefined ? { generation } : {}) };
+  return {
+    text,
+    quotations: checked,
+    counts: countStatuses(checked),
+    stats: results[0]?.stats ?? { roundTrips: 0, keysRead: 0 },
+    ...(generation !== undefined ? { generation } : {}),
+  };
 }

@@ -53,7 +53,12 @@ export async function searchClaims(kv: KV, request: ClaimSearchRequest, today?: 
   const ranked = rankClaims(terms, postings, total, request, today);
 
   const page = ranked.slice(offset, offset + request.pageSize);
-  const records = page.length ? await getMany<Claim>(kv, page.map((r) => keys.claim(r.id))) : new Map<string, Claim | null>();
+  const records = page.length
+    ? await getMany<Claim>(
+        kv,
+        page.map((r) => keys.claim(r.id)),
+      )
+    : new Map<string, Claim | null>();
   const claims = page.map((r) => records.get(keys.claim(r.id))).filter((c): c is Claim => !!c);
   // Google omits `claims` when empty; we always send the array, which its clients read the same way.
   const response: GoogleClaimSearchResponse = { claims: claims.map((c) => toGoogleClaim(c, shape)) };

@@ -37,7 +37,10 @@ export async function refreshFindings(w: FindingsWriter, q: Quotation, members: 
   const now = findingsOf(q, members);
   if (!before.length && !now.length) return;
   const kept = new Map(before.map((f) => [f.id, f]));
-  const existing = await getMany<Finding>(w.kv, now.filter((f) => kept.has(f.id)).map((f) => keys.finding(f.id)));
+  const existing = await getMany<Finding>(
+    w.kv,
+    now.filter((f) => kept.has(f.id)).map((f) => keys.finding(f.id)),
+  );
   const filed: Filed[] = [];
   for (const f of now) {
     const old = existing.get(keys.finding(f.id)) ?? null;

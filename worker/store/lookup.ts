@@ -8,7 +8,19 @@
  * Never throws on any input string: bad input gives `{ matches: [] }`; an exception is a bug and is
  * not swallowed.
  */
-import { answer, CANDIDATE_FLOOR, candidates, MAX_CANDIDATES, MAX_PAGE_UNITS, plan, score, toUnit, type Plan, type Unit, type UnitFilter } from '../core/lookup';
+import {
+  answer,
+  CANDIDATE_FLOOR,
+  candidates,
+  MAX_CANDIDATES,
+  MAX_PAGE_UNITS,
+  plan,
+  score,
+  toUnit,
+  type Plan,
+  type Unit,
+  type UnitFilter,
+} from '../core/lookup';
 import { LOOKUP_FEATURE_BUDGET, MAX_QUERY_FEATURES, type QueryFeature } from '../core/features';
 import { prepare, SCORE_THRESHOLD } from '../core/match';
 import { tokenize } from '../core/normalise';
@@ -72,7 +84,14 @@ async function bulkGet<T>(kv: KV, names: string[], type: 'text' | 'json', stats:
  * would pick them), united in first-seen order. Overlapping windows share their posting lists, so
  * each is read once; the writer reads the records it keeps, once each, however many windows name them.
  */
-export async function candidateIdsOfWindows(kv: KV, windows: QueryFeature[][], filter: UnitFilter, stats: LookupStats, max: number, floorShare: number): Promise<string[]> {
+export async function candidateIdsOfWindows(
+  kv: KV,
+  windows: QueryFeature[][],
+  filter: UnitFilter,
+  stats: LookupStats,
+  max: number,
+  floorShare: number,
+): Promise<string[]> {
   const featureKeys = [...new Set(windows.flatMap((w) => w.map((f) => keys.indexFeature(f.key))))];
   if (featureKeys.length) stats.roundTrips++;
   const postings = await bulkGet<string>(kv, featureKeys, 'text', stats);

@@ -178,7 +178,10 @@ function passageFrom(id: string, head: Excerpt, copies: PassageCopy[]): Passage 
 }
 
 async function addCopies(tx: Tx, article: Article, excerpts: Excerpt[]): Promise<string[]> {
-  const stored = await getMany<Passage>(tx.kv, excerpts.map((e) => keys.passage(e.passageId)));
+  const stored = await getMany<Passage>(
+    tx.kv,
+    excerpts.map((e) => keys.passage(e.passageId)),
+  );
   const added: IndexUnit[] = [];
   const headsChanged: string[] = [];
   const seen = new Map<string, Passage>();
@@ -252,7 +255,10 @@ async function removeCopies(tx: Tx, articleId: string, excerpts: Excerpt[]): Pro
 /** Keeps passage heads in step when an excerpt record changes in place (claims linked to it). */
 export async function refreshHeads(kv: KV, excerpts: Excerpt[]): Promise<number> {
   const tx = new Tx(kv, new Date().toISOString());
-  const stored = await getMany<Passage>(kv, excerpts.map((e) => keys.passage(e.passageId)));
+  const stored = await getMany<Passage>(
+    kv,
+    excerpts.map((e) => keys.passage(e.passageId)),
+  );
   for (const e of excerpts) {
     const p = stored.get(keys.passage(e.passageId));
     if (p && p.head.id === e.id && JSON.stringify(p.head) !== JSON.stringify(e)) await tx.put(keys.passage(p.id), { ...p, head: e });
@@ -284,7 +290,6 @@ function memberOf(article: Article, excerpt: Excerpt, q: Quote): QuotationMember
   };
 }
 
-
 /** An original in a paragraph: its words [start, end), said by `speaker`. */
 function sourceIn(kind: SourceRef['kind'], ex: Excerpt, start: number, end: number, speaker: Speaker | undefined): SourceRef {
   return {
@@ -310,7 +315,15 @@ function alternateOf(original: SourceRef, members: QuotationMember[]): SourceRef
   if (!m) return undefined;
   return {
     kind: 'earliest-report',
-    article: { id: m.articleId, kind: 'report', url: m.url, title: m.title, publisher: m.publisher, published: m.published, language: original.article.language },
+    article: {
+      id: m.articleId,
+      kind: 'report',
+      url: m.url,
+      title: m.title,
+      publisher: m.publisher,
+      published: m.published,
+      language: original.article.language,
+    },
     excerpt: { id: m.excerptId, text: m.wording, position: 0 },
     exact: m.wording,
     start: 0,
@@ -368,7 +381,15 @@ function insertAppearance(first: Quotation['appearances']['first'], m: Quotation
   const date = (p: string) => (p ? p.slice(0, 10) : '\uffff');
   const at = first.findIndex((f) => date(f.published) > date(m.published));
   const out = [...first];
-  const entry = { articleId: m.articleId, excerptId: m.excerptId, url: m.url, title: m.title, publisher: m.publisher, published: m.published, wording: m.wording };
+  const entry = {
+    articleId: m.articleId,
+    excerptId: m.excerptId,
+    url: m.url,
+    title: m.title,
+    publisher: m.publisher,
+    published: m.published,
+    wording: m.wording,
+  };
   if (at < 0) out.push(entry);
   else out.splice(at, 0, entry);
   return out.slice(0, FIRST_APPEARANCES);
@@ -400,7 +421,12 @@ function eligibleAnchor(passage: Passage, fit: SpanFit, facts: PrintFacts): bool
   const said = speakerAt(passage.head, fit.start, fit.end);
   return mayBeOriginal(
     { published: passage.head.article.published, ...(said ? { speaker: said } : {}) },
-    { published: facts.published, ...(facts.speaker?.name ? { credited: facts.speaker.name } : {}), words: tokenize(facts.wording).length, edits: editRuns(fit.alignment) },
+    {
+      published: facts.published,
+      ...(facts.speaker?.name ? { credited: facts.speaker.name } : {}),
+      words: tokenize(facts.wording).length,
+      edits: editRuns(fit.alignment),
+    },
   );
 }
 
@@ -440,12 +466,21 @@ async function unitsFor(tx: Tx, text: string, filter: 'all' | 'quotations' | 'pa
   // Writers look wider than a reader's lookup: a founding decision must not miss the quotation it belongs to.
   // A primary looking for the quotations it holds takes every quotation sharing its words (no floor):
   // the decision must not depend on which other quotations happen to be in the index yet.
-  const [g] = filter === 'quotations' ? await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 48, 0) : await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 24);
+  const [g] =
+    filter === 'quotations'
+      ? await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 48, 0)
+      : await gatherUnits(tx.kv, [{ features: queryFeatures(tokens) }], filter, tx.stats, 24);
   return g.units.map((x) => x.unit).filter((u): u is Unit => !!u);
 }
 
 /** Writes a quotation's record, members and index entry (old wording out, new wording in). */
-async function saveQuotation(tx: Tx, q: Quotation, before: Quotation | null, members?: { now: QuotationMember[]; was: QuotationMember[] }, all?: QuotationMember[]) {
+async function saveQuotation(
+  tx: Tx,
+  q: Quotation,
+  before: Quotation | null,
+  members?: { now: QuotationMember[]; was: QuotationMember[] },
+  all?: QuotationMember[],
+) {
   await tx.put(keys.quotation(q.id), q);
   if (members) await writeChunks(tx, (n) => keys.quotationMembers(q.id, n), members.now, members.was);
   if (!before || wordingKey(before.original.exact) !== wordingKey(q.original.exact)) {
@@ -520,7 +555,11 @@ async function joinQuotations(tx: Tx, article: Article, excerpts: Excerpt[]) {
     }
   }
   const resolve = (id: string): string => (renamed.has(id) ? resolve(renamed.get(id)!) : id);
-  if (memberships.length) await tx.put(membershipsKey(article.id), memberships.map((m) => ({ ...m, quotationId: resolve(m.quotationId) })));
+  if (memberships.length)
+    await tx.put(
+      membershipsKey(article.id),
+      memberships.map((m) => ({ ...m, quotationId: resolve(m.quotationId) })),
+    );
 }
 
 /**
@@ -541,11 +580,15 @@ async function joinMember(tx: Tx, excerpt: Excerpt, member: QuotationMember, ren
   for (const q of live.values()) {
     const fit = printsSameWords(q.original, member.wording, SCORE_THRESHOLD);
     const s = fit?.alignment.score ?? 0;
-    if (fit && (!joined || s > joined.fit.alignment.score + 1e-9 || (Math.abs(s - joined.fit.alignment.score) <= 1e-9 && q.id < joined.q.id))) joined = { q, fit };
+    if (fit && (!joined || s > joined.fit.alignment.score + 1e-9 || (Math.abs(s - joined.fit.alignment.score) <= 1e-9 && q.id < joined.q.id)))
+      joined = { q, fit };
   }
   // Only a quotation anchored in a primary can lose this print to a better primary (a report's
   // quotation whose words a primary holds was anchored there when that primary was filed).
-  const anchor = !joined || joined.q.original.kind === 'primary' ? bestPrimary(units, { published: member.published, ...(member.speaker ? { speaker: member.speaker } : {}), wording: member.wording }) : null;
+  const anchor =
+    !joined || joined.q.original.kind === 'primary'
+      ? bestPrimary(units, { published: member.published, ...(member.speaker ? { speaker: member.speaker } : {}), wording: member.wording })
+      : null;
   // A primary passage that holds these words clearly better than the joined quotation's original
   // (another speaker's reply built on the same words) is where they belong: the quotation is founded
   // there, as it would have been had that passage been filed first.
@@ -556,7 +599,11 @@ async function joinMember(tx: Tx, excerpt: Excerpt, member: QuotationMember, ren
     // The original is the earliest print when no primary holds the words; in a primary it is
     // the widest span its prints cover.
     const earlier = q.original.kind === 'earliest-report' && compareDates(member.published, q.original.article.published) < 0;
-    const widens = q.original.kind === 'primary' && joined.fit.start <= q.original.start && joined.fit.end >= q.original.end && joined.fit.end - joined.fit.start > q.original.end - q.original.start;
+    const widens =
+      q.original.kind === 'primary' &&
+      joined.fit.start <= q.original.start &&
+      joined.fit.end >= q.original.end &&
+      joined.fit.end - joined.fit.start > q.original.end - q.original.start;
     const quick = earlier || widens ? null : withMember(q, member);
     if (quick) {
       await appendChunk(tx, (n) => keys.quotationMembers(id, n), q.appearances.count, member);
@@ -565,7 +612,11 @@ async function joinMember(tx: Tx, excerpt: Excerpt, member: QuotationMember, ren
     } else {
       const was = await readMembers(tx.kv, q);
       const now = [...was, member];
-      const original = earlier ? reportRef(excerpt, member) : widens ? { ...q.original, start: joined.fit.start, end: joined.fit.end, exact: q.original.excerpt.text.slice(joined.fit.start, joined.fit.end) } : q.original;
+      const original = earlier
+        ? reportRef(excerpt, member)
+        : widens
+          ? { ...q.original, start: joined.fit.start, end: joined.fit.end, exact: q.original.excerpt.text.slice(joined.fit.start, joined.fit.end) }
+          : q.original;
       await saveQuotation(tx, quotationFrom(id, original, now, q.anchorPassageId), q, { now, was });
     }
     return id;
@@ -790,7 +841,15 @@ async function leaveQuotations(tx: Tx, articleId: string) {
 async function putPage(tx: Tx, article: Article, excerpts: Excerpt[]) {
   if (!article.url) return;
   const page: PageRecord = {
-    article: excerpts[0]?.article ?? { id: article.id, kind: article.kind, url: article.url, title: article.title, publisher: article.publisher, published: article.published, language: article.language },
+    article: excerpts[0]?.article ?? {
+      id: article.id,
+      kind: article.kind,
+      url: article.url,
+      title: article.title,
+      publisher: article.publisher,
+      published: article.published,
+      language: article.language,
+    },
     passages: [...new Set(excerpts.map((e) => e.passageId))],
     excerpts: Object.fromEntries(excerpts.map((e) => [e.passageId, e.id])),
   };

@@ -258,7 +258,10 @@ export function claimFromSource(source: ClaimSource): Claim {
 export async function putClaims(kv: KV, sources: ClaimSource[], options: { replace?: boolean } = {}): Promise<ClaimsReport> {
   const writes = new Writes(kv);
   const incoming = sources.map(claimFromSource);
-  const stored = await getMany<Claim>(kv, incoming.map((c) => keys.claim(c.id)));
+  const stored = await getMany<Claim>(
+    kv,
+    incoming.map((c) => keys.claim(c.id)),
+  );
   const removed: Claim[] = [];
   const added: Claim[] = [];
   const finalClaims: Claim[] = [];
@@ -275,15 +278,15 @@ export async function putClaims(kv: KV, sources: ClaimSource[], options: { repla
     const merged: Claim = options.replace
       ? claim
       : existing
-      ? {
-          ...existing,
-          ...claim,
-          appearances: [...existing.appearances, ...claim.appearances].filter(
-            (a, i, all) => all.findIndex((b) => b.url === a.url && b.articleId === a.articleId && b.excerptId === a.excerptId) === i,
-          ),
-          reviews: mergeReviews(existing.reviews, claim.reviews),
-        }
-      : claim;
+        ? {
+            ...existing,
+            ...claim,
+            appearances: [...existing.appearances, ...claim.appearances].filter(
+              (a, i, all) => all.findIndex((b) => b.url === a.url && b.articleId === a.articleId && b.excerptId === a.excerptId) === i,
+            ),
+            reviews: mergeReviews(existing.reviews, claim.reviews),
+          }
+        : claim;
     finalClaims.push(merged);
     if (existing && JSON.stringify(existing) === JSON.stringify(merged)) {
       unchanged++;
@@ -323,7 +326,14 @@ export async function putClaims(kv: KV, sources: ClaimSource[], options: { repla
   }
   const cix = added.length ? await updateClaimIndex(kv, { removed, added }) : { keysWritten: 0 };
   // Changed excerpts carry new claim summaries; the lookup index does not depend on them, so it is untouched.
-  return { claims: incoming.length, created, updated, unchanged, excerptsLinked: changed.size + unlinked, keysWritten: writes.written + heads + cix.keysWritten };
+  return {
+    claims: incoming.length,
+    created,
+    updated,
+    unchanged,
+    excerptsLinked: changed.size + unlinked,
+    keysWritten: writes.written + heads + cix.keysWritten,
+  };
 }
 
 /** Takes a claim out of the excerpts that list it and out of the articles' "claims naming me" lists. */
@@ -331,7 +341,10 @@ async function unlinkClaim(kv: KV, writes: Writes, claim: Claim): Promise<{ exce
   const articleIds = [...new Set(claim.appearances.map((a) => a.articleId).filter((x): x is string => !!x && ID_PATTERN.test(x)))];
   if (!articleIds.length) return { excerpts: 0, heads: 0 };
   const articles = await getMany<Article>(kv, articleIds.map(keys.article));
-  const excerpts = await readExcerpts(kv, articleIds.flatMap((id) => articles.get(keys.article(id))?.excerptIds ?? []));
+  const excerpts = await readExcerpts(
+    kv,
+    articleIds.flatMap((id) => articles.get(keys.article(id))?.excerptIds ?? []),
+  );
   const changed: Excerpt[] = [];
   for (const e of excerpts) {
     const kept = e.claims.filter((c) => c.id !== claim.id);

@@ -27,7 +27,28 @@ export const PARSE_CHUNK_CHARS = 32 * 1024;
 export const NODES_PER_SLICE = 4000;
 
 const BLOCK = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'blockquote', 'pre', 'figcaption', 'dd', 'dt', 'td', 'th']);
-const CONTAINER = new Set(['div', 'section', 'article', 'main', 'aside', 'nav', 'header', 'footer', 'figure', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'ul', 'ol', 'dl', 'form', 'body', 'html']);
+const CONTAINER = new Set([
+  'div',
+  'section',
+  'article',
+  'main',
+  'aside',
+  'nav',
+  'header',
+  'footer',
+  'figure',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'ul',
+  'ol',
+  'dl',
+  'form',
+  'body',
+  'html',
+]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'button', 'select', 'textarea']);
 /** Page furniture, never article text (the same list as html.ts FURNITURE). */
 const FURNITURE_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'menu']);

@@ -38,13 +38,72 @@ export const BOUNDS_CHUNK_CHARS = 64 * 1024;
 
 export { MarkupBoundsError };
 
-const VOID = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'image', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'basefont',
+  'bgsound',
+  'br',
+  'col',
+  'command',
+  'embed',
+  'frame',
+  'hr',
+  'image',
+  'img',
+  'input',
+  'isindex',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 
 /** Block-level tags: dropping one loses a paragraph break, so a dropped one leaves `<br><br>`. */
 const BLOCK = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'dd', 'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
-  'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary',
-  'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
 ]);
 
 /**
@@ -52,7 +111,37 @@ const BLOCK = new Set([
  * the HTML parser's implied end tags that real pages rely on: unclosed <p>, <li>, table cells).
  * Checking only the top of the stack, as htmlparser2 does, keeps each step O(1).
  */
-const P_CLOSERS = ['address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul'];
+const P_CLOSERS = [
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'details',
+  'div',
+  'dl',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'ul',
+];
 const IMPLIES_CLOSE = new Map<string, Set<string>>([
   ...P_CLOSERS.map((tag) => [tag, new Set(['p'])] as [string, Set<string>]),
   ['li', new Set(['li', 'p'])],
@@ -141,7 +230,9 @@ export function* boundMarkupSteps(html: string, limits: { maxDepth?: number; max
     while (closes && stack.length && closes.has(stack[stack.length - 1].name)) pop();
     elements++;
     if (elements > maxElements) {
-      throw new MarkupBoundsError(`the page has more than ${maxElements.toLocaleString('en')} elements; pages with more are not extracted (real article pages have a few thousand)`);
+      throw new MarkupBoundsError(
+        `the page has more than ${maxElements.toLocaleString('en')} elements; pages with more are not extracted (real article pages have a few thousand)`,
+      );
     }
     const isVoid = VOID.has(name) || (selfClosing && foreign > 0);
     const depth = stack.length + 1;

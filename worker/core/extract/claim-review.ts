@@ -130,7 +130,10 @@ export function claimFromClaimReview(review: Json, context: ClaimReviewContext =
     .map((a) => urlOf(a))
     .filter((u, i, all) => u && all.indexOf(u) === i)
     .map((u) => ({ url: u }));
-  const claimant = asArray(item.author as unknown).map(str).filter(Boolean).join(', ');
+  const claimant = asArray(item.author as unknown)
+    .map(str)
+    .filter(Boolean)
+    .join(', ');
   const parsed: Review = {
     publisher: { name: publisherName || publisherSite, site: publisherSite },
     url,
@@ -368,7 +371,9 @@ export function claimsFromClaimsKg(text: string): ClaimImport {
       rejected.push({ where, message: `expected ${header.fields.length} columns, found ${fields.length}` });
       continue;
     }
-    const claimText = get('claimReview_claimReviewed').replace(/^[“"]+|[”"]+$/g, '').trim();
+    const claimText = get('claimReview_claimReviewed')
+      .replace(/^[“"]+|[”"]+$/g, '')
+      .trim();
     const url = get('claimReview_url');
     const rating = get('rating_alternateName');
     if (!claimText) {

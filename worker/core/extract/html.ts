@@ -18,7 +18,8 @@ import { tidyParagraph } from './paragraphs';
 
 type Json = Record<string, unknown>;
 
-const ARTICLE_TYPES = /^(?:NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BlogPosting|ScholarlyArticle|TechArticle|WebPage|Report|LiveBlogPosting|BackgroundNewsArticle|ReviewNewsArticle)$/;
+const ARTICLE_TYPES =
+  /^(?:NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BlogPosting|ScholarlyArticle|TechArticle|WebPage|Report|LiveBlogPosting|BackgroundNewsArticle|ReviewNewsArticle)$/;
 
 function asArray<T>(v: T | T[] | undefined | null): T[] {
   return v == null ? [] : Array.isArray(v) ? v : [v];
@@ -94,7 +95,28 @@ function factsOf(document: DomDocument): PageFacts {
 }
 
 const BLOCK_TAGS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'FIGCAPTION', 'DD', 'DT', 'TD', 'TH']);
-const CONTAINER_TAGS = new Set(['DIV', 'SECTION', 'ARTICLE', 'MAIN', 'ASIDE', 'NAV', 'HEADER', 'FOOTER', 'FIGURE', 'TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'UL', 'OL', 'DL', 'FORM', 'BODY', 'HTML']);
+const CONTAINER_TAGS = new Set([
+  'DIV',
+  'SECTION',
+  'ARTICLE',
+  'MAIN',
+  'ASIDE',
+  'NAV',
+  'HEADER',
+  'FOOTER',
+  'FIGURE',
+  'TABLE',
+  'THEAD',
+  'TBODY',
+  'TFOOT',
+  'TR',
+  'UL',
+  'OL',
+  'DL',
+  'FORM',
+  'BODY',
+  'HTML',
+]);
 const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'BUTTON', 'SELECT', 'TEXTAREA']);
 const BLOCK_SELECTOR = [...BLOCK_TAGS, ...CONTAINER_TAGS].join(',').toLowerCase();
 

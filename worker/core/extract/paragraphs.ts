@@ -5,7 +5,10 @@ export const MAX_EXCERPT_CHARS = 1800;
 
 /** Collapses runs of spaces/tabs and trims; keeps the words exactly as written otherwise. */
 export function tidyParagraph(text: string): string {
-  return text.replace(/[\t\f\v \u00a0\u2000-\u200a\u202f\u205f\u3000]+/g, ' ').replace(/ *\n */g, ' ').trim();
+  return text
+    .replace(/[\t\f\v \u00a0\u2000-\u200a\u202f\u205f\u3000]+/g, ' ')
+    .replace(/ *\n */g, ' ')
+    .trim();
 }
 
 /** Cuts an over-long paragraph at sentence ends so no excerpt exceeds MAX_EXCERPT_CHARS. */
@@ -16,7 +19,7 @@ function splitLong(paragraph: string): string[] {
   while (rest.length > MAX_EXCERPT_CHARS) {
     const window = rest.slice(0, MAX_EXCERPT_CHARS);
     const cut = Math.max(window.lastIndexOf('. '), window.lastIndexOf('? '), window.lastIndexOf('! '), window.lastIndexOf('。'));
-    const at = cut > MAX_EXCERPT_CHARS / 3 ? cut + 1 : (window.lastIndexOf(' ') > 0 ? window.lastIndexOf(' ') : MAX_EXCERPT_CHARS);
+    const at = cut > MAX_EXCERPT_CHARS / 3 ? cut + 1 : window.lastIndexOf(' ') > 0 ? window.lastIndexOf(' ') : MAX_EXCERPT_CHARS;
     out.push(rest.slice(0, at).trim());
     rest = rest.slice(at).trim();
   }

@@ -53,7 +53,8 @@ const ADVERBS =
   '(?:(?:also|further|later|then|again|previously|once|recently|repeatedly|simply|just|famously|reportedly|has|had|have|would|will|once|often|angrily|bluntly|flatly|quietly)\\s+)';
 const VERB_RE = new RegExp(`\\b(${VERBS})\\b`, 'gi');
 /** Verb forms that take their speaker after them in "…," said X. */
-const INVERTIBLE = /^(?:said|says|added|adds|asked|asks|wrote|writes|continued|explained|noted|replied|recalled|insisted|argued|declared|warned|quipped|joked|stated|observed|remarked|responded|countered|demanded|according to)$/i;
+const INVERTIBLE =
+  /^(?:said|says|added|adds|asked|asks|wrote|writes|continued|explained|noted|replied|recalled|insisted|argued|declared|warned|quipped|joked|stated|observed|remarked|responded|countered|demanded|according to)$/i;
 
 interface RawSpan {
   paragraph: number;
@@ -206,7 +207,10 @@ function subjectPhrase(before: string): ParsedSpeakerPhrase | undefined {
     }
     return leadingSubject(parts[parts.length - 1]) ?? parseSpeakerPhrase(parts[parts.length - 1]);
   }
-  const last = trimmed.split(/[,;:―—–]/).pop()!.trim();
+  const last = trimmed
+    .split(/[,;:―—–]/)
+    .pop()!
+    .trim();
   // "To which she said", "I laughed and said": a pronoun right before the verb.
   const trailingPronoun = /(?:^|\s)(he|she|they|we|i)$/i.exec(last);
   if (trailingPronoun) return parseSpeakerPhrase(trailingPronoun[1]);
@@ -237,7 +241,9 @@ function invertedSpeaker(after: string): { phrase: ParsedSpeakerPhrase; length: 
   let length = m[0].length;
   const appositive = /^,\s*([^,.;:_]{1,140}?)\s*(?=[,.;:]|$)/u.exec(after.slice(length));
   const role =
-    appositive && APPOSITIVE_START.test(appositive[1]) && !/^\s*who\b/.test(appositive[1]) && !CONTINUING_PARTICIPLE.test(appositive[1]) ? appositive[1] : undefined;
+    appositive && APPOSITIVE_START.test(appositive[1]) && !/^\s*who\b/.test(appositive[1]) && !CONTINUING_PARTICIPLE.test(appositive[1])
+      ? appositive[1]
+      : undefined;
   const phrase = parseSpeakerPhrase(np, role);
   if (!phrase || phrase.kind === 'pronoun') return undefined;
   if (phrase.kind === 'nominal' && (!/^(?:the|a|an|one|\p{Lu})/iu.test(np.trim()) || np.split(/\s+/).length > 8)) return undefined;
@@ -255,7 +261,9 @@ function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): S
     if (/^\p{Lu}/u.test(m[0]) && !/(?:^|[.!?]["”’]?\s+|[“"]\s*)$/u.test(masked.slice(0, verbStart))) continue;
     let verbEnd = verbStart + m[0].length;
     let cue = m[0].toLowerCase();
-    const told = /^\s+(reporters|journalists|the [A-Z][\w.]+(?: [A-Z][\w.]+)*|the [a-z]+|[A-Z][\w.]+(?: [A-Z][\w.]+)*|me|us|him|her|them|an? [a-z]+)\b/.exec(masked.slice(verbEnd));
+    const told = /^\s+(reporters|journalists|the [A-Z][\w.]+(?: [A-Z][\w.]+)*|the [a-z]+|[A-Z][\w.]+(?: [A-Z][\w.]+)*|me|us|him|her|them|an? [a-z]+)\b/.exec(
+      masked.slice(verbEnd),
+    );
     if (/^(?:told|telling)$/i.test(m[0]) && told) {
       cue = `${cue} ${told[1]}`;
       verbEnd += told[0].length;
@@ -288,7 +296,10 @@ function findSpeechEvents(masked: string, spans: RawSpan[], starts: number[]): S
     }
     const rest = masked.slice(verbEnd);
     // "X said (that) the delegations had agreed …": the reported clause follows (not "said in a statement").
-    const clause = /^\s+(?:that\s+)?(?!(?:in|on|at|during|after|before|last|this|early|late|earlier|later|when|while|of|to|with|about|yes|no|so|it|its|it's|through|via|from|for)\b)(?=[\p{Ll}\p{Lu}])/iu.exec(rest);
+    const clause =
+      /^\s+(?:that\s+)?(?!(?:in|on|at|during|after|before|last|this|early|late|earlier|later|when|while|of|to|with|about|yes|no|so|it|its|it's|through|via|from|for)\b)(?=[\p{Ll}\p{Lu}])/iu.exec(
+        rest,
+      );
     // "Traffic will be limited …, the highways office said (in a statement).": the clause precedes the subject.
     let clauseBefore: { start: number; end: number } | undefined;
     const lastComma = before.trimEnd().endsWith(',') ? -1 : before.lastIndexOf(',');
@@ -345,7 +356,9 @@ function isTitle(text: string, span: RawSpan): boolean {
   const capitalised = words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && SMALL_WORDS.test(w)));
   if (!capitalised) return false;
   // A one-word capitalised quote is a title only after a possessive ("CNN's “State”") or a title cue.
-  return words.length > 1 || /(?:['’]s|\b(?:show|program|programme|book|film|movie|song|series|column|titled|called|entitled))\s*$/iu.test(text.slice(0, span.open));
+  return (
+    words.length > 1 || /(?:['’]s|\b(?:show|program|programme|book|film|movie|song|series|column|titled|called|entitled))\s*$/iu.test(text.slice(0, span.open))
+  );
 }
 
 /** Paragraph offsets are made global (paragraph × this + offset) to order mentions across the article. */
@@ -501,7 +514,10 @@ function resolveSpeakers(tracker: SpeakerTracker, paragraph: number, masked: str
     return opening && SENTENCE_OPENERS.has(opening[0].split(/\s+/)[0].toLowerCase()) ? [at, at + opening[0].length] : [at];
   });
   const subjects = clauseStarts
-    .map((at) => ({ at, phrase: /^["“„«]?((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]+){0,3})\b/u.exec(masked.slice(at)) }))
+    .map((at) => ({
+      at,
+      phrase: /^["“„«]?((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]+){0,3})\b/u.exec(masked.slice(at)),
+    }))
     .filter((s) => s.phrase && !events.some((e) => e.from === s.at) && !SENTENCE_OPENERS.has(s.phrase[1].split(/\s+/)[0].toLowerCase()));
   const timeline = [
     ...events.map((e) => ({ at: e.from, event: e as SpeechEvent | undefined, subject: undefined as string | undefined })),
@@ -558,7 +574,16 @@ function indirectReports({ paragraph, text, masked, events, memory }: Omit<Quote
     if (e.clauseBefore) {
       const clause = text.slice(e.clauseBefore.start, e.clauseBefore.end);
       if (clause.split(/\s+/).length >= 4) {
-        out.push({ paragraph, start: e.clauseBefore.start, end: e.clauseBefore.end, text: clause, kind: 'indirect', speaker: e.speaker, cue: e.cue, group: -1 });
+        out.push({
+          paragraph,
+          start: e.clauseBefore.start,
+          end: e.clauseBefore.end,
+          text: clause,
+          kind: 'indirect',
+          speaker: e.speaker,
+          cue: e.cue,
+          group: -1,
+        });
       }
     }
     if (e.clauseStart === undefined || /^according/.test(e.cue)) continue;
@@ -568,7 +593,16 @@ function indirectReports({ paragraph, text, masked, events, memory }: Omit<Quote
     const stop = end < 0 ? masked.length : e.clauseStart + end;
     const clause = text.slice(e.clauseStart, stop).trim();
     if (clause.split(/\s+/).length < 4 || /["“”_]/u.test(masked.slice(e.clauseStart, stop))) continue;
-    out.push({ paragraph, start: e.clauseStart, end: e.clauseStart + clause.length, text: clause, kind: 'indirect', speaker: e.speaker, cue: e.cue, group: -1 });
+    out.push({
+      paragraph,
+      start: e.clauseStart,
+      end: e.clauseStart + clause.length,
+      text: clause,
+      kind: 'indirect',
+      speaker: e.speaker,
+      cue: e.cue,
+      group: -1,
+    });
   }
   return out;
 }

@@ -93,7 +93,13 @@ function validateClaims(value: unknown, fileName: string): ClaimSource[] {
 
 const baseName = (fileName: string) => fileName.split(/[\\/]/).pop() ?? fileName;
 
-const imported = (i: ClaimImport, note?: string): ParsedSource => ({ kind: 'claims', claims: i.claims, format: i.format, rejected: i.rejected, ...(note ? { note } : {}) });
+const imported = (i: ClaimImport, note?: string): ParsedSource => ({
+  kind: 'claims',
+  claims: i.claims,
+  format: i.format,
+  rejected: i.rejected,
+  ...(note ? { note } : {}),
+});
 
 export function parseSource(fileName: string, bytes: Uint8Array | string): ParsedSource {
   return runToEnd(parseSourceSteps(fileName, bytes));
@@ -109,12 +115,14 @@ export function parseSourceSliced(fileName: string, bytes: Uint8Array | string):
 
 function* parseSourceSteps(fileName: string, bytes: Uint8Array | string): Sliced<ParsedSource> {
   const name = baseName(fileName).toLowerCase();
-  if (name.endsWith('.claims.json')) return { kind: 'claims', format: 'claims-json', claims: validateClaims(parseJson(decodeText(bytes, fileName), fileName), fileName) };
+  if (name.endsWith('.claims.json'))
+    return { kind: 'claims', format: 'claims-json', claims: validateClaims(parseJson(decodeText(bytes, fileName), fileName), fileName) };
   if (name.endsWith('.json') || name.endsWith('.jsonld')) {
     const doc = parseJson(decodeText(bytes, fileName), fileName);
     if (name.endsWith('.jsonld') || looksLikeClaimReviewJson(doc)) {
       const got = claimsFromClaimReviewJson(doc);
-      if (!got.claims.length && !got.rejected.length) throw new InputError(`${fileName}: no ClaimReview found (expected ClaimReview objects, an array, a @graph or a DataFeed of them)`);
+      if (!got.claims.length && !got.rejected.length)
+        throw new InputError(`${fileName}: no ClaimReview found (expected ClaimReview objects, an array, a @graph or a DataFeed of them)`);
       return imported(got);
     }
     return { kind: 'article', source: validateArticleSource(doc, fileName) };
@@ -126,7 +134,8 @@ function* parseSourceSteps(fileName: string, bytes: Uint8Array | string): Sliced
   }
   if (name.endsWith('.csv')) {
     const text = decodeText(bytes, fileName);
-    if (!looksLikeClaimsKg(text)) throw new InputError(`${fileName}: not a ClaimsKG export (its header needs claimReview_claimReviewed, claimReview_url, rating_alternateName)`);
+    if (!looksLikeClaimsKg(text))
+      throw new InputError(`${fileName}: not a ClaimsKG export (its header needs claimReview_claimReviewed, claimReview_url, rating_alternateName)`);
     return imported(claimsFromClaimsKg(text));
   }
   if (name.endsWith('.txt')) {

@@ -353,7 +353,10 @@ function isModerator(label: Label, speaker: string, header: Set<string>): boolea
 
 /** `opts.title`: the document's title when the caller took it off the text (it may name the moderator). Returns null when the text has no recognisable speaker turns (then the caller ingests it as plain text and warns). */
 export function splitTranscript(text: string, opts: { title?: string } = {}): TranscriptSplit | null {
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const accepted = acceptLabels(lines.map(parseLabelLine));
   if (!isTranscript(lines, accepted)) return null;
   const { preamble, drafts } = buildDrafts(lines, accepted);

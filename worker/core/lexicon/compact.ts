@@ -46,7 +46,10 @@ export function decodeLexicon(text: string): Lexicon {
     if (!line) continue;
     const space = line.lastIndexOf(' ');
     const word = previous.slice(0, parseInt(line[0], 36)) + line.slice(1, space);
-    words[word] = line.slice(space + 1).split('.').map((p) => parseInt(p, 36));
+    words[word] = line
+      .slice(space + 1)
+      .split('.')
+      .map((p) => parseInt(p, 36));
     previous = word;
   }
   return { words, opposed };
