@@ -15,7 +15,7 @@
  */
 import { isAltered } from './diff';
 import { featureKey } from './features';
-import { differencesFromOriginal, sameSpeaker } from './provenance';
+import { appearanceOf, differencesFromOriginal, sameSpeaker } from './provenance';
 import type { Difference, Quotation, QuotationMember, SourceRef, Speaker } from './types';
 
 export type FindingKind = 'misquoted' | 'misattributed';
@@ -56,16 +56,7 @@ export function findingsOf(q: Quotation, members: QuotationMember[]): Omit<Findi
   const diffs = new Map<string, Difference[]>();
   const out: Omit<Finding, 'found'>[] = [];
   for (const m of members) {
-    const appearance = {
-      articleId: m.articleId,
-      excerptId: m.excerptId,
-      url: m.url,
-      title: m.title,
-      publisher: m.publisher,
-      published: m.published,
-      wording: m.wording,
-      ...(m.speaker ? { speaker: m.speaker } : {}),
-    };
+    const appearance = { ...appearanceOf(m), ...(m.speaker ? { speaker: m.speaker } : {}) };
     const base = { quotationId: q.id, appearance, site: siteOf(m.url), original };
     if (m.speaker?.name && o.speaker?.name && !sameSpeaker(m.speaker.name, o.speaker)) {
       out.push({

@@ -71,6 +71,11 @@ export function quotationIdFor(excerptId: string, start: number): string {
 
 export const isQuotationId = (id: string) => id.startsWith('q');
 
+/** A member's appearance as answers list it: where and how it was printed, without its offsets and sequence. */
+export function appearanceOf(m: QuotationMember): Appearance {
+  return { articleId: m.articleId, excerptId: m.excerptId, url: m.url, title: m.title, publisher: m.publisher, published: m.published, wording: m.wording };
+}
+
 /** Dates sort as strings (ISO); an unknown date sorts after every known one. */
 const dateKey = (published: string) => (published ? published.slice(0, 10) : '\uffff');
 
@@ -95,7 +100,7 @@ export const wordingKey = (text: string) => normaliseWords(text);
  */
 export function appearancesOf(original: SourceRef, members: QuotationMember[]): Appearances {
   const sorted = [...members].sort(compareAppearances);
-  const first: Appearance[] = sorted.slice(0, FIRST_APPEARANCES).map(toAppearance);
+  const first: Appearance[] = sorted.slice(0, FIRST_APPEARANCES).map(appearanceOf);
   const byWording = new Map<string, { wording: string; count: number; firstAt: number; since: string }>();
   sorted.forEach((m, i) => {
     const key = wordingKey(m.wording);
@@ -110,10 +115,6 @@ export function appearancesOf(original: SourceRef, members: QuotationMember[]): 
     return { wording: v.wording, count: v.count, differences, altered: isAltered(differences), original: key === originalKey, since: v.since };
   });
   return { count: members.length, first, variants, wordings: byWording.size };
-}
-
-function toAppearance(m: QuotationMember): Appearance {
-  return { articleId: m.articleId, excerptId: m.excerptId, url: m.url, title: m.title, publisher: m.publisher, published: m.published, wording: m.wording };
 }
 
 /**

@@ -27,6 +27,7 @@ import { isLookupable, prepare, SCORE_THRESHOLD, TextWords, type PreparedQuery }
 import { queryFeatures, type QueryFeature } from '../core/features';
 import { tokenize, type Token } from '../core/normalise';
 import {
+  appearanceOf,
   appearancesOf,
   compareAppearances,
   compareCopies,
@@ -381,15 +382,7 @@ function insertAppearance(first: Quotation['appearances']['first'], m: Quotation
   const date = (p: string) => (p ? p.slice(0, 10) : '\uffff');
   const at = first.findIndex((f) => date(f.published) > date(m.published));
   const out = [...first];
-  const entry = {
-    articleId: m.articleId,
-    excerptId: m.excerptId,
-    url: m.url,
-    title: m.title,
-    publisher: m.publisher,
-    published: m.published,
-    wording: m.wording,
-  };
+  const entry = appearanceOf(m);
   if (at < 0) out.push(entry);
   else out.splice(at, 0, entry);
   return out.slice(0, FIRST_APPEARANCES);

@@ -16,7 +16,8 @@
 import { DomHandler, Parser } from 'htmlparser2';
 import type { ChildNode, Document, Element } from 'domhandler';
 import type { Sliced } from '../slices';
-import { tidyParagraph } from './paragraphs';
+import { tidyParagraph, trailingBreak } from './paragraphs';
+import { BLOCK_TAGS, CONTAINER_TAGS, SKIP_TAGS } from './tags';
 
 /**
  * Characters parsed per slice: htmlparser2 with domhandler builds the tree at several MB/s here, so
@@ -26,31 +27,7 @@ export const PARSE_CHUNK_CHARS = 32 * 1024;
 /** Nodes walked per slice: a node is well under a microsecond of work, so 4,000 stay around a millisecond or two. */
 export const NODES_PER_SLICE = 4000;
 
-const BLOCK = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'blockquote', 'pre', 'figcaption', 'dd', 'dt', 'td', 'th']);
-const CONTAINER = new Set([
-  'div',
-  'section',
-  'article',
-  'main',
-  'aside',
-  'nav',
-  'header',
-  'footer',
-  'figure',
-  'table',
-  'thead',
-  'tbody',
-  'tfoot',
-  'tr',
-  'ul',
-  'ol',
-  'dl',
-  'form',
-  'body',
-  'html',
-]);
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'iframe', 'button', 'select', 'textarea']);
-/** Page furniture, never article text (the same list as html.ts FURNITURE). */
+/** Page furniture, never article text. */
 const FURNITURE_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'menu']);
 const FURNITURE_ROLES = new Set(['navigation', 'banner', 'contentinfo']);
 /** Outside <body> (a page without one), these are head matter, not text. */
@@ -122,16 +99,6 @@ function blockTextOf(el: Element): { text: string; breaks: boolean } {
   return { text: breaks ? text.replace(/\s*\n\s*/g, '\n') : text, breaks };
 }
 
-/** Whether text ends in a line break followed only by whitespace; null when it is all whitespace without one. */
-function trailingBreak(text: string): boolean | null {
-  for (let i = text.length - 1; i >= 0; i--) {
-    const ch = text[i];
-    if (ch === '\n') return true;
-    if (!/\s/.test(ch)) return false;
-  }
-  return null;
-}
-
 /** Parses and walks a page in slices: its metadata and its paragraphs. */
 export function* blockWalk(html: string): Sliced<BlockWalk> {
   const root = yield* parseTree(html);
@@ -172,7 +139,7 @@ export function* blockWalk(html: string): Sliced<BlockWalk> {
     let blocks = false;
     for (const child of node.children) {
       const childHas = yield* scan(child);
-      if (childHas || (isElement(child) && (BLOCK.has(child.name) || CONTAINER.has(child.name)))) blocks = true;
+      if (childHas || (isElement(child) && (BLOCK_TAGS.has(child.name) || CONTAINER_TAGS.has(child.name)))) blocks = true;
     }
     if (blocks) hasBlocks.add(node);
     return blocks;
@@ -198,19 +165,19 @@ export function* blockWalk(html: string): Sliced<BlockWalk> {
         append(child.data);
         continue;
       }
-      if (!isElement(child) || SKIP.has(child.name) || isFurniture(child)) continue;
+      if (!isElement(child) || SKIP_TAGS.has(child.name) || isFurniture(child)) continue;
       if (topLevel && HEAD_MATTER.has(child.name)) continue;
       if (child.name === 'br' && atBreak) {
         emit(run, 2);
         run = '';
         continue;
       }
-      if (BLOCK.has(child.name) && !hasBlocks.has(child)) {
+      if (BLOCK_TAGS.has(child.name) && !hasBlocks.has(child)) {
         emit(run, 2);
         run = '';
         atBreak = false;
         emit(blockTextOf(child).text);
-      } else if (BLOCK.has(child.name) || CONTAINER.has(child.name) || hasBlocks.has(child)) {
+      } else if (BLOCK_TAGS.has(child.name) || CONTAINER_TAGS.has(child.name) || hasBlocks.has(child)) {
         emit(run, 2);
         run = '';
         atBreak = false;

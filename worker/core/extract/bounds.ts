@@ -38,110 +38,24 @@ export const BOUNDS_CHUNK_CHARS = 64 * 1024;
 
 export { MarkupBoundsError };
 
-const VOID = new Set([
-  'area',
-  'base',
-  'basefont',
-  'bgsound',
-  'br',
-  'col',
-  'command',
-  'embed',
-  'frame',
-  'hr',
-  'image',
-  'img',
-  'input',
-  'isindex',
-  'keygen',
-  'link',
-  'meta',
-  'param',
-  'source',
-  'track',
-  'wbr',
-]);
+const VOID = new Set('area base basefont bgsound br col command embed frame hr image img input isindex keygen link meta param source track wbr'.split(' '));
 
 /** Block-level tags: dropping one loses a paragraph break, so a dropped one leaves `<br><br>`. */
-const BLOCK = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'body',
-  'dd',
-  'details',
-  'dialog',
-  'div',
-  'dl',
-  'dt',
-  'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
-  'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hgroup',
-  'li',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'summary',
-  'table',
-  'tbody',
-  'td',
-  'tfoot',
-  'th',
-  'thead',
-  'tr',
-  'ul',
-]);
+const BLOCK = new Set(
+  'address article aside blockquote body dd details dialog div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup li main nav ol p pre section summary table tbody td tfoot th thead tr ul'.split(
+    ' ',
+  ),
+);
 
 /**
  * Opening one of these closes the current element when it is one of the listed ones (the subset of
  * the HTML parser's implied end tags that real pages rely on: unclosed <p>, <li>, table cells).
  * Checking only the top of the stack, as htmlparser2 does, keeps each step O(1).
  */
-const P_CLOSERS = [
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'details',
-  'div',
-  'dl',
-  'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
-  'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hgroup',
-  'hr',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'table',
-  'ul',
-];
+const P_CLOSERS =
+  'address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main nav ol p pre section table ul'.split(
+    ' ',
+  );
 const IMPLIES_CLOSE = new Map<string, Set<string>>([
   ...P_CLOSERS.map((tag) => [tag, new Set(['p'])] as [string, Set<string>]),
   ['li', new Set(['li', 'p'])],

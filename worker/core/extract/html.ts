@@ -14,7 +14,8 @@ import { blockWalk, type PageFacts } from './block-walk';
 import { boundMarkupSteps } from './bounds';
 import { decodeHtml } from './charset';
 import { type DomDocument, type DomElement, type DomNode, isElement, NodeType, parseDocument } from './dom';
-import { tidyParagraph } from './paragraphs';
+import { tidyParagraph, trailingBreak } from './paragraphs';
+import { BLOCK_TAGS, CONTAINER_TAGS, SKIP_TAGS } from './tags';
 
 type Json = Record<string, unknown>;
 
@@ -94,31 +95,7 @@ function factsOf(document: DomDocument): PageFacts {
   return facts;
 }
 
-const BLOCK_TAGS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'BLOCKQUOTE', 'PRE', 'FIGCAPTION', 'DD', 'DT', 'TD', 'TH']);
-const CONTAINER_TAGS = new Set([
-  'DIV',
-  'SECTION',
-  'ARTICLE',
-  'MAIN',
-  'ASIDE',
-  'NAV',
-  'HEADER',
-  'FOOTER',
-  'FIGURE',
-  'TABLE',
-  'THEAD',
-  'TBODY',
-  'TFOOT',
-  'TR',
-  'UL',
-  'OL',
-  'DL',
-  'FORM',
-  'BODY',
-  'HTML',
-]);
-const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'BUTTON', 'SELECT', 'TEXTAREA']);
-const BLOCK_SELECTOR = [...BLOCK_TAGS, ...CONTAINER_TAGS].join(',').toLowerCase();
+const BLOCK_SELECTOR = [...BLOCK_TAGS, ...CONTAINER_TAGS].join(',');
 
 /** An innermost block's text with each <br> read as a line break, so the words either side stay apart. */
 function blockText(el: DomElement): string {
@@ -129,16 +106,6 @@ function blockText(el: DomElement): string {
     else if (isElement(node)) out += node.tagName.toUpperCase() === 'BR' ? '\n' : blockText(node);
   }
   return out.replace(/\s*\n\s*/g, '\n');
-}
-
-/** Whether text ends in a line break followed only by whitespace; null when it is all whitespace without one (no change). */
-function trailingBreak(text: string): boolean | null {
-  for (let i = text.length - 1; i >= 0; i--) {
-    const ch = text[i];
-    if (ch === '\n') return true;
-    if (!/\s/.test(ch)) return false;
-  }
-  return null;
 }
 
 /**
@@ -174,7 +141,7 @@ function paragraphsFromElement(root: DomElement | null | undefined): string[] {
     if (t.length >= minLength) out.push(t);
   };
   const visit = (el: DomElement) => {
-    const tag = el.tagName.toUpperCase();
+    const tag = el.tagName.toLowerCase();
     if (SKIP_TAGS.has(tag)) return;
     if (BLOCK_TAGS.has(tag) && !hasBlocks.has(el)) {
       emit(blockText(el));
@@ -193,9 +160,9 @@ function paragraphsFromElement(root: DomElement | null | undefined): string[] {
       if (node.nodeType === NodeType.text) append(node.textContent ?? '');
       else if (isElement(node)) {
         const child = node;
-        const childTag = child.tagName.toUpperCase();
+        const childTag = child.tagName.toLowerCase();
         if (SKIP_TAGS.has(childTag)) continue;
-        if (childTag === 'BR' && atBreak) {
+        if (childTag === 'br' && atBreak) {
           // A second line break in a row ends the paragraph, as Readability reads <br><br> (and as
           // a tag dropped for depth is left behind: bounds.ts).
           emit(run, 2);
@@ -207,7 +174,7 @@ function paragraphsFromElement(root: DomElement | null | undefined): string[] {
           run = '';
           atBreak = false;
           visit(child);
-        } else append(childTag === 'BR' ? '\n' : (child.textContent ?? ''));
+        } else append(childTag === 'br' ? '\n' : (child.textContent ?? ''));
       }
     }
     emit(run, 2);

@@ -11,6 +11,20 @@ export function tidyParagraph(text: string): string {
     .trim();
 }
 
+/**
+ * Whether text ends in a line break followed only by whitespace; null when it is all whitespace
+ * without one (no change). The paragraph walks track it as text is appended (two breaks in a row end
+ * a paragraph), so a growing run is never re-scanned.
+ */
+export function trailingBreak(text: string): boolean | null {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === '\n') return true;
+    if (!/\s/.test(ch)) return false;
+  }
+  return null;
+}
+
 /** Cuts an over-long paragraph at sentence ends so no excerpt exceeds MAX_EXCERPT_CHARS. */
 function splitLong(paragraph: string): string[] {
   if (paragraph.length <= MAX_EXCERPT_CHARS) return [paragraph];
