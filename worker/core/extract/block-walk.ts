@@ -16,7 +16,7 @@
 import { DomHandler, Parser } from 'htmlparser2';
 import type { ChildNode, Document, Element } from 'domhandler';
 import type { Sliced } from '../slices';
-import { tidyParagraph, trailingBreak } from './paragraphs';
+import { ParagraphCollector } from './paragraphs';
 import { BLOCK_TAGS, CONTAINER_TAGS, SKIP_TAGS } from './tags';
 
 /**
@@ -146,47 +146,28 @@ export function* blockWalk(html: string): Sliced<BlockWalk> {
   }
   for (const node of root.children) yield* scan(node);
 
-  const paragraphs: string[] = [];
-  const emit = (text: string, minLength = 1) => {
-    const t = tidyParagraph(text);
-    if (t.length >= minLength) paragraphs.push(t);
-  };
+  const collected = new ParagraphCollector();
   function* visit(children: ChildNode[], topLevel: boolean): Generator<unknown, void, void> {
-    let run = '';
-    let atBreak = false;
-    const append = (text: string) => {
-      run += text;
-      const tail = trailingBreak(text);
-      atBreak = tail === null ? atBreak : tail;
-    };
     for (const child of children) {
       if (tick()) yield;
       if (child.type === 'text') {
-        append(child.data);
+        collected.append(child.data);
         continue;
       }
       if (!isElement(child) || SKIP_TAGS.has(child.name) || isFurniture(child)) continue;
       if (topLevel && HEAD_MATTER.has(child.name)) continue;
-      if (child.name === 'br' && atBreak) {
-        emit(run, 2);
-        run = '';
-        continue;
-      }
-      if (BLOCK_TAGS.has(child.name) && !hasBlocks.has(child)) {
-        emit(run, 2);
-        run = '';
-        atBreak = false;
-        emit(blockTextOf(child).text);
+      if (child.name === 'br') collected.lineBreak();
+      else if (BLOCK_TAGS.has(child.name) && !hasBlocks.has(child)) {
+        collected.endRun();
+        collected.add(blockTextOf(child).text);
       } else if (BLOCK_TAGS.has(child.name) || CONTAINER_TAGS.has(child.name) || hasBlocks.has(child)) {
-        emit(run, 2);
-        run = '';
-        atBreak = false;
+        collected.endRun();
         yield* visit(child.children, topLevel && (child.name === 'html' || child.name === 'head'));
-      } else append(child.name === 'br' ? '\n' : textOf(child));
+      } else collected.append(textOf(child));
     }
-    emit(run, 2);
+    collected.endRun();
   }
   if (body) yield* visit(body.children, false);
   else yield* visit(root.children, true);
-  return { facts, paragraphs };
+  return { facts, paragraphs: collected.paragraphs };
 }

@@ -14,7 +14,7 @@ import { blockWalk, type PageFacts } from './block-walk';
 import { boundMarkupSteps } from './bounds';
 import { decodeHtml } from './charset';
 import { type DomDocument, type DomElement, type DomNode, isElement, NodeType, parseDocument } from './dom';
-import { tidyParagraph, trailingBreak } from './paragraphs';
+import { ParagraphCollector } from './paragraphs';
 import { BLOCK_TAGS, CONTAINER_TAGS, SKIP_TAGS } from './tags';
 
 type Json = Record<string, unknown>;
@@ -134,53 +134,31 @@ function withBlockDescendants(root: DomElement): WeakSet<DomElement> {
 }
 
 function paragraphsFromElement(root: DomElement | null | undefined): string[] {
-  const out: string[] = [];
   const hasBlocks = root ? withBlockDescendants(root) : new WeakSet<DomElement>();
-  const emit = (text: string, minLength = 1) => {
-    const t = tidyParagraph(text);
-    if (t.length >= minLength) out.push(t);
-  };
+  const collected = new ParagraphCollector();
   const visit = (el: DomElement) => {
     const tag = el.tagName.toLowerCase();
     if (SKIP_TAGS.has(tag)) return;
     if (BLOCK_TAGS.has(tag) && !hasBlocks.has(el)) {
-      emit(blockText(el));
+      collected.add(blockText(el));
       return;
     }
-    let run = '';
-    // Whether `run` ends in a line break (then only whitespace). Tracked as text is appended, not
-    // tested on `run` itself: re-scanning a growing run at every <br> is quadratic.
-    let atBreak = false;
-    const append = (text: string) => {
-      run += text;
-      const tail = trailingBreak(text);
-      atBreak = tail === null ? atBreak : tail;
-    };
     for (const node of [...el.childNodes]) {
-      if (node.nodeType === NodeType.text) append(node.textContent ?? '');
+      if (node.nodeType === NodeType.text) collected.append(node.textContent ?? '');
       else if (isElement(node)) {
-        const child = node;
-        const childTag = child.tagName.toLowerCase();
+        const childTag = node.tagName.toLowerCase();
         if (SKIP_TAGS.has(childTag)) continue;
-        if (childTag === 'br' && atBreak) {
-          // A second line break in a row ends the paragraph, as Readability reads <br><br> (and as
-          // a tag dropped for depth is left behind: bounds.ts).
-          emit(run, 2);
-          run = '';
-          continue;
-        }
-        if (BLOCK_TAGS.has(childTag) || CONTAINER_TAGS.has(childTag) || hasBlocks.has(child)) {
-          emit(run, 2);
-          run = '';
-          atBreak = false;
-          visit(child);
-        } else append(childTag === 'br' ? '\n' : (child.textContent ?? ''));
+        if (childTag === 'br') collected.lineBreak();
+        else if (BLOCK_TAGS.has(childTag) || CONTAINER_TAGS.has(childTag) || hasBlocks.has(node)) {
+          collected.endRun();
+          visit(node);
+        } else collected.append(node.textContent ?? '');
       }
     }
-    emit(run, 2);
+    collected.endRun();
   };
   if (root) visit(root);
-  return out;
+  return collected.paragraphs;
 }
 
 /** Elements that, before any body content, belong in <head> (as an HTML5 parser would put them). */

@@ -12,11 +12,52 @@ export function tidyParagraph(text: string): string {
 }
 
 /**
- * Whether text ends in a line break followed only by whitespace; null when it is all whitespace
- * without one (no change). The paragraph walks track it as text is appended (two breaks in a row end
- * a paragraph), so a growing run is never re-scanned.
+ * The paragraphs a walk over a page's elements finds (html.ts over a DOM, block-walk.ts over
+ * htmlparser2's tree): an innermost block's text is one paragraph, and so is a run of inline text
+ * between blocks, which ends where a block starts, where its container ends, or at two line breaks in
+ * a row (`<br><br>`, as Readability reads it and as bounds.ts leaves a dropped tag).
  */
-export function trailingBreak(text: string): boolean | null {
+export class ParagraphCollector {
+  readonly paragraphs: string[] = [];
+  private run = '';
+  /**
+   * Whether the run ends in a line break (then only whitespace). Tracked as text is appended, not
+   * tested on the run itself: re-scanning a growing run at every <br> is quadratic.
+   */
+  private atBreak = false;
+
+  /** A whole paragraph: an innermost block's text. */
+  add(text: string, minLength = 1): void {
+    const paragraph = tidyParagraph(text);
+    if (paragraph.length >= minLength) this.paragraphs.push(paragraph);
+  }
+
+  /** Inline text into the current run. */
+  append(text: string): void {
+    this.run += text;
+    this.atBreak = trailingBreak(text) ?? this.atBreak;
+  }
+
+  /** A <br>: a line break in the run, or the run's end when it already ends in one. */
+  lineBreak(): void {
+    if (this.atBreak) this.emitRun();
+    else this.append('\n');
+  }
+
+  /** The run ends (a block starts, or its container ends): it is a paragraph if it has two characters. */
+  endRun(): void {
+    this.emitRun();
+    this.atBreak = false;
+  }
+
+  private emitRun(): void {
+    this.add(this.run, 2);
+    this.run = '';
+  }
+}
+
+/** Whether text ends in a line break followed only by whitespace; null when it is all whitespace without one (no change). */
+function trailingBreak(text: string): boolean | null {
   for (let i = text.length - 1; i >= 0; i--) {
     const ch = text[i];
     if (ch === '\n') return true;
