@@ -54,7 +54,11 @@ export const PROBLEM_TYPES = {
     title: 'Publishing disabled',
     meaning: 'This deployment has no ADMIN_TOKEN secret, so publishing (PUT/DELETE) is switched off.',
   },
-  'asset-unavailable': { status: 503, title: 'Script unavailable', meaning: 'The deployment is missing what `npm run build:widget` builds: the widget script, or the OpenAPI document.' },
+  'asset-unavailable': {
+    status: 503,
+    title: 'Script unavailable',
+    meaning: 'The deployment is missing what `npm run build:widget` builds: the widget script, or the OpenAPI document.',
+  },
   'ingest-unavailable': {
     status: 503,
     title: 'Ingest worker unavailable',
