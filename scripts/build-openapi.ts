@@ -6,7 +6,7 @@
  * converter, and no isolate spends start-up on them (wrangler.toml `[alias]`, worker/zod-to-openapi-runtime.ts).
  *
  * The routes are loaded as wrangler would load them: bundled by esbuild, with `*.txt` as text, but
- * with the real generator (no alias) and for Node. tests/worker/openapi.test.ts requires the served
+ * with the real generator (no alias) and for Node. tests/worker/read.test.ts requires the served
  * document to equal one generated from the code under test.
  */
 import { build } from 'esbuild';

@@ -9,7 +9,7 @@
  *  - the registry records nothing (it, too, only feeds the document);
  *  - the generators are absent and say so if called.
  * Validation is untouched: @hono/zod-openapi validates requests with zod itself (@hono/zod-validator).
- * Tests and scripts load the real library; tests/worker/openapi.test.ts generates the document from
+ * Tests and scripts load the real library; tests/worker/read.test.ts generates the document from
  * the code under test and requires the served one to equal it.
  *
  * Keep the exports in step with what node_modules/@hono/zod-openapi/dist/index.mjs imports.

@@ -2,7 +2,7 @@
  * The OpenAPI document, generated from the routes' zod schemas and completed with the global
  * responses (contract.ts). Generated once per build, in Node, by scripts/build-openapi.ts — the public
  * worker serves that file (routes/openapi.ts) and carries neither the generator nor the work of
- * running it. tests/worker/openapi.test.ts generates it again from the code under test and requires
+ * running it. tests/worker/read.test.ts generates it again from the code under test and requires
  * the served document to equal it, so a stale build cannot go unnoticed.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';

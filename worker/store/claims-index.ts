@@ -67,6 +67,9 @@ const REBUILD_BATCH = 500;
  * claim search would stay empty. This rebuilds the index from every claim record, once: when the
  * index's stats key is missing. On a store that has it (or has no claims) it costs one read.
  * The ingest CLI calls it on every run (`npm run ingest -- --remote …` migrates a deployed store).
+ * Limit: the trigger is the stats key's absence, so the migration must run before the upgraded worker
+ * publishes its first claim (docs/api.md "Index layout"); after that, old claims need re-publishing
+ * with a change.
  */
 export async function ensureClaimIndex(kv: KV): Promise<{ claims: number; keysWritten: number }> {
   if ((await kv.get(CLAIM_STATS_KEY, 'text')) !== null) return { claims: 0, keysWritten: 0 };
