@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CORPUS_DIR, corpusAvailable } from '../../bench/corpus';
 import { boundMarkup, MarkupBoundsError, MAX_ELEMENTS, MAX_NESTING_DEPTH } from '../../worker/core/extract/bounds';
-import { extractHtml, extractHtmlSliced, READABILITY_MAX_ELEMENTS } from '../../worker/core/extract/html';
+import { extractHtml, extractHtmlSliced, READABILITY_MAX_DEPTH_SUM, READABILITY_MAX_ELEMENTS, readabilityFits } from '../../worker/core/extract/html';
 
 const FERRY = 'The harbour council met on Tuesday to discuss the new ferry timetable for the spring season.';
 const FARES = 'Boats will leave every half hour from April, and fares stay the same, the chair said.';
@@ -89,6 +89,18 @@ describe('extractHtml within bounds', () => {
     expect(got.paragraphs).toEqual(paragraphs);
   });
 
+  test(`a page within the element cap whose subtrees hold more than ${READABILITY_MAX_DEPTH_SUM.toLocaleString('en')} elements in all gets the block walk, with every paragraph`, () => {
+    // 3,400 sibling <div>s 40 levels deep: 3,440 elements, but a depth sum of ~147,000 (Readability: ~1.4 s).
+    const page = `<html><body>${'<div>'.repeat(40)}${Array.from({ length: 3400 }, (_, i) => `<div>${i}: ${FERRY}</div>`).join('')}</body></html>`;
+    const bounded = boundMarkup(page);
+    expect(bounded.domElements).toBeLessThanOrEqual(READABILITY_MAX_ELEMENTS);
+    expect(bounded.depthSum).toBeGreaterThan(READABILITY_MAX_DEPTH_SUM);
+    expect(readabilityFits(bounded)).toBe(false);
+    const got = extractHtml(page);
+    expect(got.paragraphs).toHaveLength(3400);
+    expect(got.paragraphs[3399]).toBe(`3399: ${FERRY}`);
+  });
+
   test('a page of too many elements is refused with the limit in the message', () => {
     expect(() => extractHtml(`<html><body><p>${FERRY}</p>${'<b>'.repeat(100_000)}</body></html>`)).toThrow(/more than 30,000 elements/);
   });
@@ -146,6 +158,8 @@ describe.skipIf(!corpusAvailable())('real pages are not changed by the bounds', 
       expect(bounded.dropped, name).toBe(0);
       expect(bounded.html === html, name).toBe(true);
       expect(bounded.elements, name).toBeLessThanOrEqual(READABILITY_MAX_ELEMENTS);
+      expect(bounded.depthSum, name).toBeLessThanOrEqual(READABILITY_MAX_DEPTH_SUM);
+      expect(readabilityFits(bounded), name).toBe(true);
     }
   });
 });

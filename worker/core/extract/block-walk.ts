@@ -1,5 +1,5 @@
 /**
- * The linear extractor for pages too large for Readability (html.ts READABILITY_MAX_ELEMENTS): the
+ * The linear extractor for pages too large for Readability (html.ts READABILITY_MAX_ELEMENTS, READABILITY_MAX_DEPTH_SUM): the
  * page is parsed in chunks into htmlparser2's plain node tree (domhandler — no CSS engine, no DOM
  * events) and walked once for its metadata and once for its paragraphs, yielding between slices.
  *

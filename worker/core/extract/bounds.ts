@@ -82,6 +82,12 @@ export interface BoundedMarkup {
   dropped: number;
   /** Elements the DOM built from `html` will have: the kept ones and the `<br>`s left for dropped ones. */
   domElements: number;
+  /**
+   * The sum of every kept element's depth: how many (element, ancestor) pairs the DOM holds, i.e. the
+   * total size of all its subtrees. Readability walks each candidate's whole subtree for text and tags,
+   * so its time follows this, not the element count alone (html.ts READABILITY_MAX_DEPTH_SUM).
+   */
+  depthSum: number;
 }
 
 interface Open {
@@ -111,7 +117,10 @@ export function* boundMarkupSteps(html: string, limits: { maxDepth?: number; max
     const between = html.slice(copiedUpTo, from);
     const blank = !/\S/.test(between);
     if (replacement && endsInBreak && blank) replacement = '';
-    if (replacement) breaksLeft += 2;
+    if (replacement) {
+      breaksLeft += 2;
+      depthSum += 2 * (stack.length + 1); // the two <br>s sit where the dropped tag would have
+    }
     out.push(between, replacement);
     endsInBreak = replacement ? true : endsInBreak && blank;
     copiedUpTo = to;
@@ -123,6 +132,7 @@ export function* boundMarkupSteps(html: string, limits: { maxDepth?: number; max
   let elements = 0;
   let dropped = 0;
   let breaksLeft = 0;
+  let depthSum = 0;
   // The tag being read: where it starts and its lowercased name.
   let tagStart = 0;
   let tagName = '';
@@ -158,6 +168,7 @@ export function* boundMarkupSteps(html: string, limits: { maxDepth?: number; max
       dropped++;
       cut(tagStart, end + 1, BLOCK.has(name) ? '<br><br>' : '');
     }
+    if (kept) depthSum += depth;
     if (!isVoid) push(name, kept);
   };
 
@@ -203,7 +214,7 @@ export function* boundMarkupSteps(html: string, limits: { maxDepth?: number; max
   }
   tokenizer.end();
   const domElements = elements - dropped + breaksLeft;
-  if (dropped === 0) return { html, depth: deepest, elements, dropped, domElements };
+  if (dropped === 0) return { html, depth: deepest, elements, dropped, domElements, depthSum };
   out.push(html.slice(copiedUpTo));
-  return { html: out.join(''), depth: deepest, elements, dropped, domElements };
+  return { html: out.join(''), depth: deepest, elements, dropped, domElements, depthSum };
 }

@@ -11,7 +11,7 @@ import { InputError } from '../errors';
 import type { ArticleSource } from '../types';
 import { runSliced, runToEnd, type Sliced } from '../slices';
 import { blockWalk, type PageFacts } from './block-walk';
-import { boundMarkupSteps } from './bounds';
+import { boundMarkupSteps, type BoundedMarkup } from './bounds';
 import { decodeHtml } from './charset';
 import { type DomDocument, type DomElement, type DomNode, isElement, NodeType, parseDocument } from './dom';
 import { ParagraphCollector } from './paragraphs';
@@ -226,11 +226,23 @@ function giveDocumentShape(document: DomDocument): void {
  * Pages with more elements than this skip Readability for the linear block walk. Real article pages
  * have up to ~3,000 (the shared corpus's 46 pages: 2,953 at most; Readability takes 0.1–0.4 s on the
  * largest); Readability is quadratic in the element count (3,900 sibling blocks 62 deep took 3.3 s
- * in-process). Within this cap the worst shape found, 3,400 sibling <div>s 15 levels deep, takes
- * ~1.3 s in-process: Readability is one library call, the one slice of extraction not cut smaller
- * (`npm run bench faults` shows it).
+ * in-process).
  */
 export const READABILITY_MAX_ELEMENTS = 3500;
+/**
+ * Pages whose elements' depths add up to more than this (bounds.ts `depthSum`: the total size of all
+ * subtrees) skip Readability too. Readability reads each candidate's whole subtree for its text and
+ * tags, so its time follows this sum: within the element cap alone, 3,400 sibling <div>s 40 levels deep
+ * (a sum of 147,000) took 1.4 s in-process. The corpus's pages reach 51,099 (yahoo-2, 0.15 s), so the
+ * cap keeps every one of them on Readability; the worst shape found within both caps takes ~0.5 s
+ * in-process (`npm run bench faults`).
+ */
+export const READABILITY_MAX_DEPTH_SUM = 60_000;
+
+/** Whether a bounded page goes to Readability (within both caps above) rather than the linear block walk. */
+export function readabilityFits(page: Pick<BoundedMarkup, 'domElements' | 'depthSum'>): boolean {
+  return page.domElements <= READABILITY_MAX_ELEMENTS && page.depthSum <= READABILITY_MAX_DEPTH_SUM;
+}
 
 /** Less text than this is a page without an article (a home page, an error page, a shell waiting for scripts). */
 const MIN_ARTICLE_CHARS = 80;
@@ -257,18 +269,20 @@ export function extractHtmlSliced(bytes: Uint8Array | string, fallbackTitle = ''
 /**
  * The extraction as slices (core/slices.ts). Each slice is bounded: the bounds pass and the linear
  * extractor (block-walk.ts) work through the page in fixed-size chunks; on the Readability path the DOM
- * has at most READABILITY_MAX_ELEMENTS elements at most MAX_NESTING_DEPTH deep, which bounds its parse
+ * has at most READABILITY_MAX_ELEMENTS elements at most MAX_NESTING_DEPTH deep and subtrees of at most
+ * READABILITY_MAX_DEPTH_SUM elements in all, which bounds its parse
  * and Readability itself — the one step that cannot be cut (a library call).
  */
 export function* extractHtmlSteps(bytes: Uint8Array | string, fallbackTitle = ''): Sliced<HtmlExtraction> {
   const { text: decoded, charset } = decodeHtml(bytes);
   // Depth capped and size checked in one linear pass before any DOM exists (bounds.ts: why).
-  const { html, domElements } = yield* boundMarkupSteps(decoded);
+  const bounded = yield* boundMarkupSteps(decoded);
+  const { html } = bounded;
   yield;
-  // Readability is quadratic in the element count (3,900 sibling blocks 62 deep: ~3.3 s), so larger
-  // pages get the linear block walk instead: every paragraph outside navigation and page furniture.
-  // Counted as the DOM will hold them: the <br>s left for dropped tags are elements Readability walks.
-  if (domElements > READABILITY_MAX_ELEMENTS) {
+  // Readability's time grows with the element count and with the total size of all subtrees (the two
+  // caps above), so larger pages get the linear block walk instead: every paragraph outside navigation
+  // and page furniture. Counted as the DOM will hold them: the <br>s left for dropped tags are elements Readability walks.
+  if (!readabilityFits(bounded)) {
     const { facts, paragraphs } = yield* blockWalk(html);
     return finish({ facts, article: null, blockParagraphs: paragraphs, blocksOnly: true, fallbackTitle, charset });
   }
