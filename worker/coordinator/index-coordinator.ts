@@ -27,10 +27,12 @@
  * 7. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
  *    retraction); the operation runs in slices — the object's KV spends a shared budget of work units
  *    (keys and kilobytes) and every concurrent chain waits for a turn of the event loop when it is
- *    spent (coordinated-kv.ts) — and the mirror rests after each batch of writes as long as it took,
- *    so a large operation never holds the thread that lookups need for more than a slice. The commit
- *    itself stays one synchronous storage write (all or nothing, 2.): the one block that grows with
- *    the operation.
+ *    spent (coordinated-kv.ts), then gives way for as long again as others held the thread
+ *    (core/slices.ts `yieldToOthers`) — and the mirror does the same between its groups of writes, so
+ *    a large operation never holds the thread that lookups need for more than a slice. Keys read through from KV are stored ahead of the commit, in
+ *    slices (they need no atomicity); the commit itself stays one synchronous storage write of the
+ *    changed keys, their marks and the alarm (all or nothing, 2.): the one block that grows with the
+ *    operation.
  *
  * Invariants: (a) dirty mark in storage ⇒ an alarm is armed (or the loop holding it is running
  * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value;
@@ -47,7 +49,7 @@ import { GENERATION_KEY, newGeneration } from '../store/generation';
 import { KEY_PREFIX } from '../store/keys';
 import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
 import { ensureLexicon } from '../lexicon-loader';
-import { yieldToEventLoop } from '../core/slices';
+import { contention, yieldToOthers } from '../core/slices';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
 
 /** KV accepts about one write per second to the same key. */
@@ -70,19 +72,11 @@ const MIRROR_ROUND_MAX = 400;
  */
 const MIRROR_PARALLEL = 32;
 /**
- * KV writes issued per turn of the event loop (see MIRROR_PARALLEL): one per turn kept lookups at
- * p99 ~95 ms but mirrored only ~55 keys a second under `wrangler dev`; four is a ~10 ms burst.
+ * KV writes issued per turn of the event loop (see MIRROR_PARALLEL), each turn giving way to others
+ * holding the thread (core/slices.ts): four is a ~10 ms burst under `wrangler dev`; two mirrored the
+ * largest publish 1.7× slower there for no better lookup latency.
  */
 const MIRROR_WRITES_PER_TURN = 4;
-/**
- * Rest after each batch, as a multiple of the batch's own time: the mirror writes at most half the
- * time, so lookups reading KV meanwhile queue behind one batch, not thousands of writes (in
- * `wrangler dev` the local KV runs on the thread that answers lookups). In production a batch is KV
- * round trips, and the rest costs only mirroring time: 7,700 keys in about half a minute.
- */
-const MIRROR_REST_FACTOR = 1;
-/** Longest rest between two batches of a round (see MIRROR_REST_FACTOR). */
-const MIRROR_REST_MAX_MS = 200;
 /**
  * When the alarm armed with a commit fires. Long enough that an ordinary publish's own mirror loop
  * has usually drained (and disarmed it) first; short enough that after a crash committed writes
@@ -107,6 +101,9 @@ export interface CoordinatorStats {
   kvWrites: number;
   kvWriteFailures: number;
   readThroughs: number;
+  /** Slice boundaries at which requests held this isolate's thread, and the milliseconds rested after them (core/slices.ts). */
+  contendedTurns: number;
+  restedMs: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,7 +177,7 @@ export class IndexCoordinator extends DurableObject<Env> {
   }
 
   stats(): CoordinatorStats {
-    return { dirty: this.dirty.size, ...this.counters };
+    return { dirty: this.dirty.size, ...this.counters, ...contention };
   }
 
   /**
@@ -221,6 +218,8 @@ export class IndexCoordinator extends DurableObject<Env> {
     // Anything readers can see changed: a new generation, committed with it (invariant (e) orders its mirroring).
     const generation = kv.changed ? newGeneration() : undefined;
     if (generation) await kv.put(GENERATION_KEY, generation);
+    // Cached KV values first, in slices (coordinated-kv.ts: why they need no atomicity), then the commit.
+    await kv.rememberReadThroughs();
     const written = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
     const operation = ++this.operationSeq;
     for (const key of written) this.markDirty(key, operation);
@@ -323,7 +322,6 @@ export class IndexCoordinator extends DurableObject<Env> {
     const due = force ? [...paced.filter(isIndexKey), ...paced.filter(isRecordKey)] : this.writableInOrder(paced).slice(0, MIRROR_ROUND_MAX);
     let failures = 0;
     for (let i = 0; i < due.length; ) {
-      const batchStarted = Date.now();
       // A batch is written in parallel, so it never mixes index keys with the records they gate.
       let end = Math.min(i + MIRROR_PARALLEL, due.length);
       const firstRecord = due.findIndex((k, at) => at >= i && at < end && isRecordKey(k));
@@ -356,7 +354,7 @@ export class IndexCoordinator extends DurableObject<Env> {
       // A few writes issued per turn of the event loop (MIRROR_WRITES_PER_TURN: why); all run in parallel.
       for (let k = 0; k < batch.length; k++) {
         writes.push(writeOne(batch[k]));
-        if ((k + 1) % MIRROR_WRITES_PER_TURN === 0) await yieldToEventLoop();
+        if ((k + 1) % MIRROR_WRITES_PER_TURN === 0) await yieldToOthers();
       }
       await Promise.all(writes);
       // The batch's marks in one storage write (one each was a transaction each). A crash before it
@@ -365,10 +363,8 @@ export class IndexCoordinator extends DurableObject<Env> {
       const stillClean = cleaned.filter((mark) => !this.dirty.has(mark.slice(DIRTY_PREFIX.length)));
       if (stillClean.length) await this.ctx.storage.delete(stillClean);
       for (const wake of [...this.waiters]) wake();
-      // At most half the time writing (MIRROR_REST_FACTOR), so lookups reading KV meanwhile are
-      // not queued behind thousands of writes — in `wrangler dev` the local KV shares this thread, and
-      // back-to-back batches of a large publish held lookups at seconds.
-      if (!force && i < due.length) await sleep(Math.min(MIRROR_REST_MAX_MS, MIRROR_REST_FACTOR * (Date.now() - batchStarted)));
+      // A slice boundary like the ones inside the batch: lookups sharing the thread go first.
+      if (!force && i < due.length) await yieldToOthers();
     }
     failures += await this.mirrorGeneration(force);
     this.pruneWriteTimes();

@@ -238,7 +238,17 @@ export const publishRoutes = createRouter()
           content: {
             'application/json': {
               schema: z
-                .object({ dirty: z.number(), operations: z.number(), kvWrites: z.number(), kvWriteFailures: z.number(), readThroughs: z.number() })
+                .object({
+                  dirty: z.number(),
+                  operations: z.number(),
+                  kvWrites: z.number(),
+                  kvWriteFailures: z.number(),
+                  readThroughs: z.number(),
+                  contendedTurns: z
+                    .number()
+                    .openapi({ description: 'slice boundaries at which requests were holding the thread (the coordinator then rested)' }),
+                  restedMs: z.number().openapi({ description: 'milliseconds the coordinator rested to let them run' }),
+                })
                 .openapi('CoordinatorStats'),
             },
           },

@@ -6,7 +6,7 @@
  */
 import { excerptFeatures, updatePosting } from '../core/features';
 import { tokenize } from '../core/normalise';
-import { yieldToEventLoop } from '../core/slices';
+import { yieldToOthers } from '../core/slices';
 import { keys } from './keys';
 import type { KV } from './kv';
 
@@ -38,7 +38,7 @@ export async function updateUnitIndex(kv: KV, change: IndexChange): Promise<{ ke
   const file = (ex: IndexUnit) => excerptFeatures(tokenize(ex.text));
   let filed = 0;
   const pace = async () => {
-    if (++filed % UNITS_PER_SLICE === 0) await yieldToEventLoop();
+    if (++filed % UNITS_PER_SLICE === 0) await yieldToOthers();
   };
   for (const ex of change.removed) {
     await pace();
