@@ -8,7 +8,7 @@
 import { env } from 'cloudflare:workers';
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { DIRTY_PREFIX, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
+import { DIRTY_PREFIX, DIRTY_SET_PREFIX, MARKS_PER_SET, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
 import type { IndexCoordinator } from '../../worker/coordinator/index-coordinator';
 import type { CoordinatorOperation } from '../../worker/coordinator/operations';
 import { GENERATION_KEY } from '../../worker/store/generation';
@@ -27,8 +27,17 @@ async function commitOnly(stub: DurableObjectStub<IndexCoordinator>, op: Coordin
 }
 
 const storedAlarm = (stub: DurableObjectStub<IndexCoordinator>) => runInDurableObject(stub, (_: IndexCoordinator, state) => state.storage.getAlarm());
-const dirtyMarks = (stub: DurableObjectStub<IndexCoordinator>) =>
-  runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.list({ prefix: DIRTY_PREFIX })).size);
+/** Keys marked "still to mirror" in storage: in a commit's mark sets, or one mark per key (as older versions wrote them). */
+const markedKeys = (stub: DurableObjectStub<IndexCoordinator>) =>
+  runInDurableObject(stub, async (_: IndexCoordinator, state) => {
+    const keys = new Set<string>();
+    for (const set of (await state.storage.list<string[]>({ prefix: DIRTY_SET_PREFIX })).values()) for (const key of set) keys.add(key);
+    for (const name of (await state.storage.list({ prefix: DIRTY_PREFIX })).keys()) keys.add(name.slice(DIRTY_PREFIX.length));
+    return keys;
+  });
+const dirtyMarks = async (stub: DurableObjectStub<IndexCoordinator>) => (await markedKeys(stub)).size;
+const markSetEntries = (stub: DurableObjectStub<IndexCoordinator>) =>
+  runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.list({ prefix: DIRTY_SET_PREFIX })).size);
 
 describe('committed writes reach KV with no further request', () => {
   it('a commit arms the alarm in the same write as its dirty marks', async () => {
@@ -37,7 +46,10 @@ describe('committed writes reach KV with no further request', () => {
     const { ok, written } = await commitOnly(stub, { kind: 'publish', source: article });
     expect(ok).toBe(true);
     expect(written.length).toBeGreaterThan(10);
-    expect(await dirtyMarks(stub)).toBe(written.length);
+    expect([...(await markedKeys(stub))].sort()).toEqual([...written].sort());
+    // One storage entry per MARKS_PER_SET keys, not one per key (the generation alone in its own).
+    expect(written).toContain(GENERATION_KEY);
+    expect(await markSetEntries(stub)).toBe(Math.ceil((written.length - 1) / MARKS_PER_SET) + 1);
     expect(await storedAlarm(stub)).not.toBeNull();
     // Nothing reached KV yet: the article is committed in the object only.
     expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
@@ -82,6 +94,22 @@ describe('committed writes reach KV with no further request', () => {
     expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
     expect(await foundIn(article.quote)).not.toContain(article.id);
     expect(await dirtyMarks(stub)).toBe(0);
+  });
+
+  it('a mark set left without an alarm gets one when a new instance starts, and is deleted once its keys are in KV', async () => {
+    const stub = coordinatorNamed('set-left');
+    const keysInSet = ['v-test:set-a', 'v-test:set-b', 'v-test:set-c'];
+    await runInDurableObject(stub, async (_: IndexCoordinator, state) => {
+      for (const key of keysInSet) await state.storage.put(VALUE_PREFIX + key, { v: `value of ${key}` });
+      await state.storage.put(`${DIRTY_SET_PREFIX}left-by-a-crash:0`, keysInSet);
+      await state.storage.deleteAlarm();
+    });
+    await evictDurableObject(stub);
+    expect(await storedAlarm(stub)).not.toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    for (const key of keysInSet) expect(await env.QS_KV.get(key)).toBe(`value of ${key}`);
+    expect(await dirtyMarks(stub)).toBe(0);
+    expect(await markSetEntries(stub)).toBe(0);
   });
 
   it('marks left without an alarm (by an older version) get one when a new instance starts', async () => {

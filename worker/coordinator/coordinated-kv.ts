@@ -14,6 +14,7 @@
 import type { KV } from '../store/kv';
 import { KV_BULK_GET_LIMIT } from '../store/kv';
 import { SliceBudget, yieldToEventLoop } from '../core/slices';
+import { GENERATION_KEY } from '../store/generation';
 
 /** Stored per KV key in the object: the current value, or `null` for deleted. */
 interface Entry {
@@ -35,7 +36,23 @@ const BYTES_PER_UNIT = 4096;
 /** Durable Object storage batch limit for get/put/delete of several keys. */
 const STORAGE_BATCH = 128;
 export const VALUE_PREFIX = 'kv:';
+/** One "still to mirror" mark per key: what versions before the mark sets wrote (still read on start-up). */
 export const DIRTY_PREFIX = 'dirty:';
+/** A commit's "still to mirror" marks: its changed keys, MARKS_PER_SET to an entry (index-coordinator.ts `MarkSets`). */
+export const DIRTY_SET_PREFIX = 'dirtyset:';
+/**
+ * Keys per mark-set entry: 256 of our key names are ~20 KB (none is longer than ~100 bytes; even 256
+ * of KV's longest, 512 bytes, fit the 2 MB a SQLite-backed object's value may hold), and the
+ * largest publish's ~7,700 keys take 31 entries instead of 7,700 — a mark each was half of the commit's
+ * one synchronous write. The cost: a crash re-mirrors up to a set's worth of keys already in KV.
+ */
+export const MARKS_PER_SET = 256;
+
+/** What a commit wrote: the changed keys, and the mark sets (entry name → keys) that say they are still to mirror. */
+export interface Committed {
+  written: string[];
+  markSets: [string, string[]][];
+}
 
 export class CoordinatedKV implements KV {
   /** KV keys written during the current operation (so its caller can wait for them to reach KV). */
@@ -211,28 +228,37 @@ export class CoordinatedKV implements KV {
   }
 
   /**
-   * Commits every buffered write, with its "still to mirror to KV" mark (and, given `alarmAt`, the
-   * alarm that will mirror it), in one atomic storage write (storage operations issued without
-   * awaiting anything in between are coalesced into a single transaction). An operation that throws
-   * before this leaves the object's state untouched.
+   * Commits every buffered write, with the marks that say it is still to be mirrored to KV (one entry
+   * per MARKS_PER_SET keys) and, given `alarmAt`, the alarm that will mirror it, in one atomic storage
+   * write (storage operations issued without awaiting anything in between are coalesced into a single
+   * transaction). An operation that throws before this leaves the object's state untouched.
    */
-  async commit(options: { alarmAt?: number } = {}): Promise<string[]> {
-    const entries: Record<string, Entry | number> = {};
-    const now = Date.now();
-    // What was read through from KV and not changed: remembered from now on, so it is read through once.
+  async commit(options: { alarmAt?: number } = {}): Promise<Committed> {
+    const entries: Record<string, Entry | string[]> = {};
+    // What was read through from KV and not changed (rememberReadThroughs not called): remembered from now on.
     for (const [key, v] of this.readThrough) if (!this.buffer.has(key)) entries[VALUE_PREFIX + key] = { v };
-    for (const [key, v] of this.buffer) {
-      entries[VALUE_PREFIX + key] = { v };
-      entries[DIRTY_PREFIX + key] = now;
-    }
+    for (const [key, v] of this.buffer) entries[VALUE_PREFIX + key] = { v };
+    const written = [...this.buffer.keys()];
+    // Names unique to this commit (never reused, so a set is only ever emptied, never added to). The
+    // store generation gets a set of its own: it is mirrored last, once nothing else is dirty, and in a
+    // shared set it would keep that set's other keys marked (re-sent after a crash) until then.
+    const commitId = crypto.randomUUID();
+    const markSets: [string, string[]][] = [];
+    const addSet = (keys: string[]) => {
+      const name = `${DIRTY_SET_PREFIX}${commitId}:${markSets.length}`;
+      entries[name] = keys;
+      markSets.push([name, keys]);
+    };
+    const others = written.filter((key) => key !== GENERATION_KEY);
+    for (let i = 0; i < others.length; i += MARKS_PER_SET) addSet(others.slice(i, i + MARKS_PER_SET));
+    if (others.length < written.length) addSet([GENERATION_KEY]);
     // The alarm is set in the same batch as the marks (nothing awaited in between), so no dirty mark is
     // ever committed without an alarm to mirror it.
     const alarm = options.alarmAt !== undefined && this.buffer.size > 0 ? this.storage.setAlarm(options.alarmAt) : undefined;
     await Promise.all([putAll(this.storage, entries), alarm]);
-    const written = [...this.buffer.keys()];
     this.buffer.clear();
     this.readThrough.clear();
-    return written;
+    return { written, markSets };
   }
 }
 

@@ -31,11 +31,13 @@
  *    (core/slices.ts `yieldToOthers`) — and the mirror does the same between its groups of writes, so
  *    a large operation never holds the thread that lookups need for more than a slice. Keys read through from KV are stored ahead of the commit, in
  *    slices (they need no atomicity); the commit itself stays one synchronous storage write of the
- *    changed keys, their marks and the alarm (all or nothing, 2.): the one block that grows with the
- *    operation.
+ *    changed keys, their marks (one entry per 256 keys) and the alarm (all or nothing, 2.): the one
+ *    block that grows with the operation.
  *
  * Invariants: (a) dirty mark in storage ⇒ an alarm is armed (or the loop holding it is running
- * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value;
+ * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value, and a
+ * stored mark set (a commit's keys, mark-sets.ts) is deleted only once each of its keys has reached KV
+ * with a value at least as new as that commit's;
  * (c) nothing is ever acknowledged to a client before its writes are committed with their marks;
  * (d) a record key is written to KV only while no index key dirtied by the same or an earlier
  * operation is still dirty (`writableInOrder`); (e) the generation key is written to KV only with the
@@ -47,7 +49,8 @@ import type { ArticleSource, ClaimSource } from '../core/types';
 import { MAX_OPERATION_KEYS } from '../core/limits';
 import { GENERATION_KEY, newGeneration } from '../store/generation';
 import { KEY_PREFIX } from '../store/keys';
-import { CoordinatedKV, DIRTY_PREFIX, VALUE_PREFIX } from './coordinated-kv';
+import { CoordinatedKV, DIRTY_PREFIX, DIRTY_SET_PREFIX, VALUE_PREFIX } from './coordinated-kv';
+import { MarkSets } from './mark-sets';
 import { ensureLexicon } from '../lexicon-loader';
 import { contention, yieldToOthers } from '../core/slices';
 import { applyOperation, type CoordinatorOperation, type OperationReply, type OperationResult } from './operations';
@@ -131,8 +134,12 @@ export class IndexCoordinator extends DurableObject<Env> {
   private readonly generationTokens = new Map<number, string>();
   /** The newest operation whose generation (or a later one) is in KV. */
   private generationInKv = 0;
+  /** The stored marks, a set per commit chunk (mark-sets.ts): which entry to delete once its keys are in KV. */
+  private readonly marks = new MarkSets();
   private readonly lastKvWrite = new Map<string, number>();
   private mirroring: Promise<void> | null = null;
+  /** Commits issued whose keys are not marked dirty in memory yet (the loop must not disarm meanwhile). */
+  private committing = 0;
   private readonly waiters = new Set<() => void>();
   private readonly counters = { operations: 0, kvWrites: 0, kvWriteFailures: 0, readThroughs: 0 };
   /** MAX_OPERATION_KEYS; a field so a test can lower it instead of publishing 10,000 keys' worth of text. */
@@ -144,8 +151,16 @@ export class IndexCoordinator extends DurableObject<Env> {
     // The alarm wakes this new instance to write them, even if no request ever comes (an alarm
     // left by the commit is normally there already; marks left by an older version may have none).
     ctx.blockConcurrencyWhile(async () => {
-      const marks = await ctx.storage.list({ prefix: DIRTY_PREFIX });
-      for (const name of marks.keys()) this.markDirty(name.slice(DIRTY_PREFIX.length), 0);
+      for (const [name, keys] of await ctx.storage.list<string[]>({ prefix: DIRTY_SET_PREFIX })) {
+        this.marks.add(name, keys);
+        for (const key of keys) this.markDirty(key, 0);
+      }
+      // One mark per key, as versions before the mark sets wrote them: each is a set of one.
+      for (const name of (await ctx.storage.list({ prefix: DIRTY_PREFIX })).keys()) {
+        const key = name.slice(DIRTY_PREFIX.length);
+        this.marks.add(name, [key]);
+        this.markDirty(key, 0);
+      }
       if (this.dirty.size > 0 && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
     });
   }
@@ -220,7 +235,17 @@ export class IndexCoordinator extends DurableObject<Env> {
     if (generation) await kv.put(GENERATION_KEY, generation);
     // Cached KV values first, in slices (coordinated-kv.ts: why they need no atomicity), then the commit.
     await kv.rememberReadThroughs();
-    const written = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
+    // Until its keys are marked below, the mirror loop sees nothing dirty: `committing` stops it from
+    // disarming the alarm this commit has just armed (mirrorLoop).
+    this.committing++;
+    let committed: Awaited<ReturnType<CoordinatedKV['commit']>>;
+    try {
+      committed = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
+    } finally {
+      this.committing--;
+    }
+    const { written, markSets } = committed;
+    for (const [name, keys] of markSets) this.marks.add(name, keys);
     const operation = ++this.operationSeq;
     for (const key of written) this.markDirty(key, operation);
     if (generation) this.generationTokens.set(operation, generation);
@@ -287,18 +312,27 @@ export class IndexCoordinator extends DurableObject<Env> {
 
   /** Rounds until nothing is dirty, pacing each key to one write a second. */
   private async mirrorLoop(): Promise<void> {
-    while (this.dirty.size > 0) {
-      const failures = await this.mirrorRound(false);
-      if (failures > 0) {
-        // KV is refusing writes (rate limit, outage): back off and let the alarm retry.
-        await this.ctx.storage.setAlarm(Date.now() + MIRROR_RETRY_MS);
-        return;
+    for (;;) {
+      while (this.dirty.size > 0) {
+        const failures = await this.mirrorRound(false);
+        if (failures > 0) {
+          // KV is refusing writes (rate limit, outage): back off and let the alarm retry.
+          await this.ctx.storage.setAlarm(Date.now() + MIRROR_RETRY_MS);
+          return;
+        }
+        if (this.dirty.size > 0) await sleep(this.nextDueIn());
       }
-      if (this.dirty.size > 0) await sleep(this.nextDueIn());
+      // A commit in flight has armed the alarm but not marked its keys yet: disarming now would strand
+      // them (and `run` would find this loop still registered, so none would start). Mirror them too.
+      if (this.committing > 0) {
+        await sleep(20);
+        continue;
+      }
+      // Nothing left to strand: disarm (checked and issued with no await in between, so a commit that
+      // starts later re-arms after this).
+      await this.ctx.storage.deleteAlarm();
+      return;
     }
-    // Nothing left to strand: disarm (checked and issued with no await in between, so a commit that
-    // arrives later re-arms after this).
-    if (this.dirty.size === 0) await this.ctx.storage.deleteAlarm();
   }
 
   private nextDueIn(): number {
@@ -329,8 +363,10 @@ export class IndexCoordinator extends DurableObject<Env> {
       const batch = due.slice(i, end);
       i = end;
       const versions = new Map(batch.map((k) => [k, this.dirty.get(k)]));
+      // Captured with the versions, before the values are read (mark-sets.ts: why that is safe).
+      const holding = new Map(batch.map((k) => [k, this.marks.holdingOf(k)]));
       const entries = await this.ctx.storage.get<{ v: string | null }>(batch.map((k) => VALUE_PREFIX + k));
-      const cleaned: string[] = [];
+      const emptied: string[] = [];
       const writes: Promise<void>[] = [];
       const writeOne = async (key: string) => {
         const value = entries.get(VALUE_PREFIX + key)?.v ?? null;
@@ -339,12 +375,13 @@ export class IndexCoordinator extends DurableObject<Env> {
           else await this.env.QS_KV.put(key, value);
           this.lastKvWrite.set(key, Date.now());
           this.counters.kvWrites++;
-          // Clean only if nobody changed the key while we were writing the older value.
+          // Clean only if nobody changed the key while we were writing the older value (a commit that
+          // did has its own mark set, which keeps the key marked in storage).
           if (this.dirty.get(key) === versions.get(key)) {
             this.dirty.delete(key);
             this.dirtySince.delete(key);
-            cleaned.push(DIRTY_PREFIX + key);
           }
+          emptied.push(...this.marks.settle(key, holding.get(key) ?? []));
         } catch (err) {
           failures++;
           this.counters.kvWriteFailures++;
@@ -357,11 +394,9 @@ export class IndexCoordinator extends DurableObject<Env> {
         if ((k + 1) % MIRROR_WRITES_PER_TURN === 0) await yieldToOthers();
       }
       await Promise.all(writes);
-      // The batch's marks in one storage write (one each was a transaction each). A crash before it
-      // only means these keys are written to KV once more. A key a later commit dirtied again meanwhile
-      // keeps that commit's mark (checked now, with no await before the delete is issued).
-      const stillClean = cleaned.filter((mark) => !this.dirty.has(mark.slice(DIRTY_PREFIX.length)));
-      if (stillClean.length) await this.ctx.storage.delete(stillClean);
+      // The mark sets this batch emptied, in one storage write. A crash before it only means their keys
+      // are written to KV once more.
+      for (let k = 0; k < emptied.length; k += 128) await this.ctx.storage.delete(emptied.slice(k, k + 128));
       for (const wake of [...this.waiters]) wake();
       // A slice boundary like the ones inside the batch: lookups sharing the thread go first.
       if (!force && i < due.length) await yieldToOthers();
@@ -412,7 +447,9 @@ export class IndexCoordinator extends DurableObject<Env> {
     if (oldestOther === Infinity && this.dirty.get(GENERATION_KEY) === version) {
       this.dirty.delete(GENERATION_KEY);
       this.dirtySince.delete(GENERATION_KEY);
-      await this.ctx.storage.delete(DIRTY_PREFIX + GENERATION_KEY);
+      // The latest token is in KV, so every set holding the generation is settled for it.
+      const emptied = this.marks.settle(GENERATION_KEY, this.marks.holdingOf(GENERATION_KEY));
+      if (emptied.length) await this.ctx.storage.delete(emptied);
     }
     for (const wake of [...this.waiters]) wake();
     return 0;
