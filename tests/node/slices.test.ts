@@ -58,10 +58,22 @@ describe('slices', () => {
     expect(budget.yields).toBe(1);
   });
 
+  test('with the thread to itself, a job does not rest after its own slices, however long', async () => {
+    const before = { ...contention };
+    for (let i = 0; i < 5; i++) {
+      hold(10); // the job's own slice: not contention
+      await yieldToOthers();
+    }
+    // Counting its own 10 ms slices would make all five contended; the test runner's own messages may
+    // rarely land in a probe turn, so a margin of two.
+    expect(contention.contendedTurns - before.contendedTurns).toBeLessThanOrEqual(2);
+  });
+
   test('a turn that comes back late (others held the thread) is followed by a rest, bounded', async () => {
     const before = { ...contention };
-    // Another "request" queued ahead of the job's turn holds the thread for 15 ms.
-    setImmediate(() => hold(15));
+    // Another "request" holds the thread for 15 ms during the job's second, empty turn (the probe:
+    // yieldToOthers measures only that turn, not the job's own work before it).
+    setImmediate(() => setImmediate(() => hold(15)));
     const started = Date.now();
     await yieldToOthers();
     const took = Date.now() - started;

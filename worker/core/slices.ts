@@ -18,12 +18,12 @@
  *
  * Giving way: a turn of the event loop lets a waiting request *start*, but a lookup needs several
  * turns (its KV reads, its answer), and the next slice would run in between. So at each boundary the
- * job also measures how late its turn came back — the time others held the thread — and, past
- * CONTENDED_LAG_MS, rests twice as long before its next slice (`yieldToOthers`). Where the job has
- * the thread to itself (the CLI; in production, a Durable Object's isolate not serving requests) the
- * lag is ~0 and it never rests; under `wrangler dev`, where the coordinator, the local KV and every
- * request share one thread, background work then takes at most about a third of the thread while
- * requests want it (npm run bench faults).
+ * job also probes, with an empty turn, whether others are holding the thread, and if they held it
+ * CONTENDED_LAG_MS or more, rests twice as long before its next slice (`yieldToOthers`). Where the job
+ * has the thread to itself (the CLI; in production, a Durable Object's isolate not serving requests)
+ * the probe finds nothing and it never rests; under `wrangler dev`, where the coordinator, the local
+ * KV and every request share one thread, background work then takes at most about a third of the
+ * thread while others want it (npm run bench faults).
  */
 
 /**
@@ -50,11 +50,23 @@ export const CONTENDED_REST_FACTOR = 2;
 /** Longest rest after one contended turn: a steady stream of requests slows background work, never stops it. */
 export const CONTENDED_REST_MAX_MS = 50;
 
-/** Turns this isolate's background work found contended and the time it rested after them (for status routes and benches). */
+/**
+ * Slice boundaries at which this isolate's background work found the thread busy, and the time it
+ * rested after them (status routes, benches). Busy with anything else: requests, and under
+ * `wrangler dev` the local KV processing writes, the other worker, another job of this isolate.
+ */
 export const contention = { contendedTurns: 0, restedMs: 0 };
 
-/** A turn of the event loop, then, if others held the thread meanwhile, a rest as long as twice that (bounded). */
+/**
+ * A turn of the event loop; then, if others are holding the thread, a rest twice as long as they held
+ * it (bounded). Contention is probed with a second, empty turn right after the first: where the clock
+ * stands still while JavaScript runs (Workers, workerd), the first turn's lag would also count the
+ * job's own slice since the last I/O, and it would rest after every slice even with the thread to
+ * itself; the empty turn's lag is only what others ran in between (and 0 where timers do not move
+ * the clock, so it then never rests).
+ */
 export async function yieldToOthers(): Promise<void> {
+  await yieldToEventLoop();
   const before = Date.now();
   await yieldToEventLoop();
   const lag = Date.now() - before;
