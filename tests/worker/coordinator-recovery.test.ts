@@ -8,7 +8,7 @@
 import { env } from 'cloudflare:workers';
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { DIRTY_PREFIX, DIRTY_SET_PREFIX, MARKS_PER_SET, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
+import { CoordinatedKV, DIRTY_PREFIX, DIRTY_SET_PREFIX, MARKS_PER_SET, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
 import type { IndexCoordinator } from '../../worker/coordinator/index-coordinator';
 import type { CoordinatorOperation } from '../../worker/coordinator/operations';
 import { GENERATION_KEY } from '../../worker/store/generation';
@@ -267,6 +267,30 @@ describe('generation last: cached answers are dropped only once the change they 
     expect(await env.QS_KV.get(GENERATION_KEY)).toBe(published);
     expect(await stub.retract(article.id)).toMatchObject({ status: 'deleted', kvPending: 0 });
     expect(await env.QS_KV.get(GENERATION_KEY)).not.toBe(published);
+  });
+});
+
+describe('keys read through from KV are remembered ahead of the commit', () => {
+  it("they are stored before the commit without marks, so a crash in between leaves only KV's own values", async () => {
+    const stub = coordinatorNamed('read-through');
+    const known = { 'v-test:rt-a': 'value a in KV', 'v-test:rt-b': 'value b in KV' };
+    for (const [key, value] of Object.entries(known)) await env.QS_KV.put(key, value);
+    await runInDurableObject(stub, async (_: IndexCoordinator, state) => {
+      const kv = new CoordinatedKV(state.storage, env.QS_KV);
+      expect(await kv.get([...Object.keys(known), 'v-test:rt-absent'], 'text')).toEqual(new Map([...Object.entries(known), ['v-test:rt-absent', null]]));
+      await kv.put('v-test:rt-a', 'changed, never committed');
+      await kv.rememberReadThroughs();
+      // No commit: what a crash right here leaves.
+    });
+    await evictDurableObject(stub);
+    const stored = await runInDurableObject(stub, async (_: IndexCoordinator, state) => {
+      const entries = await state.storage.list<{ v: string | null }>({ prefix: VALUE_PREFIX + 'v-test:rt-' });
+      return Object.fromEntries([...entries].map(([name, entry]) => [name.slice(VALUE_PREFIX.length), entry.v]));
+    });
+    // The unchanged key and the absent one are remembered as KV has them; the changed one is not stored at all.
+    expect(stored).toEqual({ 'v-test:rt-b': 'value b in KV', 'v-test:rt-absent': null });
+    expect(await dirtyMarks(stub)).toBe(0);
+    expect(await env.QS_KV.get('v-test:rt-a')).toBe('value a in KV');
   });
 });
 
