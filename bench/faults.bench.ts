@@ -161,7 +161,7 @@ async function publishWhileProbing() {
  * library the coordinator runs; the margin covers keys a fuller index shares). A larger one is
  * refused before anything is committed (422), which the worker tests show.
  */
-export async function largeArticle(): Promise<ArticleSource | null> {
+async function largeArticle(): Promise<ArticleSource | null> {
   if (!corpusAvailable()) return null;
   const dir = join(CORPUS_DIR, 'primary');
   const text = readdirSync(dir)
