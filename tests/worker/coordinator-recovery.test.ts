@@ -284,7 +284,7 @@ describe('keys read through from KV are remembered ahead of the commit', () => {
     });
     await evictDurableObject(stub);
     const stored = await runInDurableObject(stub, async (_: IndexCoordinator, state) => {
-      const entries = await state.storage.list<{ v: string | null }>({ prefix: VALUE_PREFIX + 'v-test:rt-' });
+      const entries = await state.storage.list<{ v: string | null }>({ prefix: `${VALUE_PREFIX}v-test:rt-` });
       return Object.fromEntries([...entries].map(([name, entry]) => [name.slice(VALUE_PREFIX.length), entry.v]));
     });
     // The unchanged key and the absent one are remembered as KV has them; the changed one is not stored at all.

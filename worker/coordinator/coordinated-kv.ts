@@ -38,12 +38,12 @@ const STORAGE_BATCH = 128;
 export const VALUE_PREFIX = 'kv:';
 /** One "still to mirror" mark per key: what versions before the mark sets wrote (still read on start-up). */
 export const DIRTY_PREFIX = 'dirty:';
-/** A commit's "still to mirror" marks: its changed keys, MARKS_PER_SET to an entry (index-coordinator.ts `MarkSets`). */
+/** A commit's "still to mirror" marks: its changed keys, MARKS_PER_SET to an entry (mark-sets.ts). */
 export const DIRTY_SET_PREFIX = 'dirtyset:';
 /**
  * Keys per mark-set entry: 256 of our key names are ~20 KB (none is longer than ~100 bytes; even 256
  * of KV's longest, 512 bytes, fit the 2 MB a SQLite-backed object's value may hold), and the
- * largest publish's ~7,700 keys take 31 entries instead of 7,700 — a mark each was half of the commit's
+ * largest publish's ~7,700 keys take 32 entries (the generation's alone) instead of 7,700 — a mark each was half of the commit's
  * one synchronous write. The cost: a crash re-mirrors up to a set's worth of keys already in KV.
  */
 export const MARKS_PER_SET = 256;

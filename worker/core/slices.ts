@@ -43,8 +43,9 @@ export const CONTENDED_LAG_MS = 2;
 /**
  * Rest after a contended turn, as a multiple of its lag: the job then runs at most a third of the time
  * others want the thread. Under `wrangler dev`, while the largest publish was applied and mirrored,
- * lookups not touching its words kept their p50 (20–22 ms) and went from p99 ~40 to ~55 ms, where
- * without the rest p99 was ~90 ms; 3 was no better and mirrored 1.7× slower (bench/RESULTS.faults.md).
+ * lookups not touching its words went from p50/p99 23/37 ms to 29/58 (bench/RESULTS.faults.md), where
+ * without giving way p99 was ~90 ms. 3 was tried with an earlier form of the probe (one that also
+ * counted the job's own slice): no better p99, and mirroring 1.7× slower.
  */
 export const CONTENDED_REST_FACTOR = 2;
 /** Longest rest after one contended turn: a steady stream of requests slows background work, never stops it. */

@@ -244,9 +244,10 @@ export const publishRoutes = createRouter()
                   kvWrites: z.number(),
                   kvWriteFailures: z.number(),
                   readThroughs: z.number(),
-                  contendedTurns: z
-                    .number()
-                    .openapi({ description: 'slice boundaries at which requests were holding the thread (the coordinator then rested)' }),
+                  contendedTurns: z.number().openapi({
+                    description:
+                      'slice boundaries at which something else was holding the thread (requests; under wrangler dev also the local KV): the coordinator then rested',
+                  }),
                   restedMs: z.number().openapi({ description: 'milliseconds the coordinator rested to let them run' }),
                 })
                 .openapi('CoordinatorStats'),
