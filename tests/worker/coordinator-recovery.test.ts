@@ -8,9 +8,17 @@
 import { env } from 'cloudflare:workers';
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { CoordinatedKV, DIRTY_PREFIX, DIRTY_SET_PREFIX, MARKS_PER_SET, VALUE_PREFIX } from '../../worker/coordinator/coordinated-kv';
+import {
+  COMMIT_PREFIX,
+  CoordinatedKV,
+  DIRTY_PREFIX,
+  DIRTY_SET_PREFIX,
+  MARKS_PER_SET,
+  STAGE_PREFIX,
+  VALUE_PREFIX,
+} from '../../worker/coordinator/coordinated-kv';
 import type { IndexCoordinator } from '../../worker/coordinator/index-coordinator';
-import type { CoordinatorOperation } from '../../worker/coordinator/operations';
+import { applyOperation, type CoordinatorOperation } from '../../worker/coordinator/operations';
 import { GENERATION_KEY } from '../../worker/store/generation';
 import { KEY_PREFIX, keys } from '../../worker/store/keys';
 import { foundIn, sharedPhraseArticle, staleEntries } from './publish-helpers';
@@ -36,6 +44,15 @@ const markedKeys = (stub: DurableObjectStub<IndexCoordinator>) =>
     return keys;
   });
 const dirtyMarks = async (stub: DurableObjectStub<IndexCoordinator>) => (await markedKeys(stub)).size;
+/** Staged chunks and commit records left in storage (a finished commit leaves none). */
+const stagingLeft = (stub: DurableObjectStub<IndexCoordinator>) =>
+  runInDurableObject(
+    stub,
+    async (_: IndexCoordinator, state) =>
+      (await state.storage.list({ prefix: STAGE_PREFIX })).size + (await state.storage.list({ prefix: COMMIT_PREFIX })).size,
+  );
+const storedValue = (stub: DurableObjectStub<IndexCoordinator>, key: string) =>
+  runInDurableObject(stub, async (_: IndexCoordinator, state) => state.storage.get<{ v: string | null }>(VALUE_PREFIX + key));
 const markSetEntries = (stub: DurableObjectStub<IndexCoordinator>) =>
   runInDurableObject(stub, async (_: IndexCoordinator, state) => (await state.storage.list({ prefix: DIRTY_SET_PREFIX })).size);
 
@@ -51,6 +68,9 @@ describe('committed writes reach KV with no further request', () => {
     expect(written).toContain(GENERATION_KEY);
     expect(await markSetEntries(stub)).toBe(Math.ceil((written.length - 1) / MARKS_PER_SET) + 1);
     expect(await storedAlarm(stub)).not.toBeNull();
+    // In place, with nothing staged left behind.
+    expect(JSON.parse((await storedValue(stub, keys.article(article.id)))!.v!)).toMatchObject({ id: article.id });
+    expect(await stagingLeft(stub)).toBe(0);
     // Nothing reached KV yet: the article is committed in the object only.
     expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
     // Drained here, so its alarm cannot fire in the middle of another test's whole-KV consistency check.
@@ -291,6 +311,89 @@ describe('keys read through from KV are remembered ahead of the commit', () => {
     expect(stored).toEqual({ 'v-test:rt-b': 'value b in KV', 'v-test:rt-absent': null });
     expect(await dirtyMarks(stub)).toBe(0);
     expect(await env.QS_KV.get('v-test:rt-a')).toBe('value a in KV');
+  });
+});
+
+describe('a commit is staged in slices, committed in one small write, then put in place', () => {
+  /** Runs a publish in the object up to the given step of its commit, then stops (what a crash there leaves). */
+  const publishUntil = (stub: DurableObjectStub<IndexCoordinator>, source: CoordinatorOperation & { kind: 'publish' }, step: 'staged' | 'committed') =>
+    runInDurableObject(stub, async (_: IndexCoordinator, state) => {
+      const kv = new CoordinatedKV(state.storage, env.QS_KV);
+      expect((await applyOperation(kv, source)).ok).toBe(true);
+      await kv.put(GENERATION_KEY, `generation-${step}`);
+      const staged = await kv.stage();
+      const written = step === 'committed' ? (await kv.commitStaged(staged, { alarmAt: Date.now() + 60_000 })).written : [];
+      return { chunks: staged.chunks.length, written };
+    });
+
+  it('a crash after the commit: a new instance puts every value in place before anything reads it, and the alarm mirrors them', async () => {
+    const stub = coordinatorNamed('staged-committed');
+    const article = sharedPhraseArticle(790, 'staged');
+    const { chunks, written } = await publishUntil(stub, { kind: 'publish', source: article }, 'committed');
+    expect(chunks).toBeGreaterThan(1);
+    expect(await storedValue(stub, keys.article(article.id))).toBeUndefined(); // committed, not yet in place
+    await abortAllDurableObjects();
+
+    // Start-up completed the commit: the values are in place, the marks loaded, nothing staged left.
+    const restarted = coordinatorNamed('staged-committed');
+    expect(JSON.parse((await storedValue(restarted, keys.article(article.id)))!.v!)).toMatchObject({ id: article.id });
+    expect((await storedValue(restarted, GENERATION_KEY))?.v).toBe('generation-committed');
+    expect(await stagingLeft(restarted)).toBe(0);
+    expect([...(await markedKeys(restarted))].sort()).toEqual([...written].sort());
+    expect((await restarted.stats()).dirty).toBe(written.length);
+
+    expect(await runDurableObjectAlarm(restarted)).toBe(true);
+    expect(await env.QS_KV.get(keys.article(article.id))).not.toBeNull();
+    expect(await foundIn(article.quote)).toContain(article.id);
+    expect(await env.QS_KV.get(GENERATION_KEY)).toBe('generation-committed');
+    expect(await dirtyMarks(restarted)).toBe(0);
+  });
+
+  it('storage failing while values are put in place resets the instance, and the next one completes the commit', async () => {
+    const stub = coordinatorNamed('place-fails');
+    const article = sharedPhraseArticle(792, 'place-fails');
+    const failure = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      const put = state.storage.put.bind(state.storage);
+      const del = state.storage.delete.bind(state.storage);
+      let placing = false;
+      // Storage fails once the commit record is `committed` (and on disk: a reset drops writes not yet
+      // synced, which would make this the commit failing): the first chunk on its way into place is lost whole.
+      const unavailable = () => state.storage.sync().then(() => Promise.reject(new Error('storage unavailable')));
+      state.storage.put = ((...args: Parameters<typeof put>) => {
+        if (placing) return unavailable();
+        const [first] = args;
+        if (typeof first === 'object' && Object.values(first).some((v) => (v as { state?: string })?.state === 'committed')) placing = true;
+        return put(...args);
+      }) as typeof put;
+      state.storage.delete = ((...args: Parameters<typeof del>) => (placing ? unavailable() : del(...args))) as typeof del;
+      return instance['commitOperation']({ kind: 'publish', source: article }).then(
+        () => 'committed',
+        (err: Error) => err.message,
+      );
+    }).catch((err: Error) => `instance reset: ${err.message}`);
+    expect(failure).toMatch(/storage unavailable|reset|abort/);
+
+    const restarted = coordinatorNamed('place-fails');
+    expect(JSON.parse((await storedValue(restarted, keys.article(article.id)))!.v!)).toMatchObject({ id: article.id });
+    expect(await stagingLeft(restarted)).toBe(0);
+    expect(await runDurableObjectAlarm(restarted)).toBe(true);
+    expect(await foundIn(article.quote)).toContain(article.id);
+    expect(await dirtyMarks(restarted)).toBe(0);
+  });
+
+  it('a crash while staging: a new instance drops the chunks, and nothing of the operation is stored, marked or mirrored', async () => {
+    const stub = coordinatorNamed('staged-only');
+    const article = sharedPhraseArticle(791, 'staging-crash');
+    const { chunks } = await publishUntil(stub, { kind: 'publish', source: article }, 'staged');
+    expect(chunks).toBeGreaterThan(1);
+    expect(await stagingLeft(stub)).toBe(chunks + 1);
+    await evictDurableObject(stub);
+
+    expect(await stagingLeft(stub)).toBe(0);
+    expect(await storedValue(stub, keys.article(article.id))).toBeUndefined();
+    expect(await dirtyMarks(stub)).toBe(0);
+    expect(await storedAlarm(stub)).toBeNull();
+    expect(await env.QS_KV.get(keys.article(article.id))).toBeNull();
   });
 });
 

@@ -5,7 +5,10 @@
  * 1. Serialised: operations (publish, retract, put or retract a claim) run one at a time (an explicit queue — awaiting KV would otherwise let
  *    the next request interleave), each through the same ingestion library as the CLI, against a
  *    `CoordinatedKV` whose reads come from this object's strongly consistent storage.
- * 2. Atomic in the object: an operation's writes are committed to storage together, or not at all.
+ * 2. Atomic in the object: an operation's writes are committed to storage together, or not at all —
+ *    staged in slices under a commit id, made an operation by one small atomic write (the commit
+ *    record, the marks, the alarm), then put in place in slices before the next operation; start-up
+ *    completes a committed one and drops an uncommitted one (coordinated-kv.ts).
  * 3. Mirrored to KV: changed keys are marked dirty and written to Workers KV by a mirror loop that
  *    writes each key at most once per second (KV's per-key write limit) — later changes to a hot
  *    posting list are coalesced into its next write — and retries on failure.
@@ -27,12 +30,12 @@
  * 7. Bounded: a publish may change at most MAX_OPERATION_KEYS keys (refused before commit, never a
  *    retraction); the operation runs in slices — the object's KV spends a shared budget of work units
  *    (keys and kilobytes) and every concurrent chain waits for a turn of the event loop when it is
- *    spent (coordinated-kv.ts), then gives way for as long again as others held the thread
+ *    spent (coordinated-kv.ts), then gives way for twice as long as others held the thread
  *    (core/slices.ts `yieldToOthers`) — and the mirror does the same between its groups of writes, so
- *    a large operation never holds the thread that lookups need for more than a slice. Keys read through from KV are stored ahead of the commit, in
- *    slices (they need no atomicity); the commit itself stays one synchronous storage write of the
- *    changed keys, their marks (one entry per 256 keys) and the alarm (all or nothing, 2.): the one
- *    block that grows with the operation.
+ *    a large operation never holds the thread that lookups need for more than a slice: quotes are
+ *    extracted a few paragraphs a slice, keys read through from KV are stored ahead of the commit a
+ *    batch a slice (they need no atomicity), and the values are staged and put in place a chunk a
+ *    slice around a commit whose size is its mark entries (one per 256 keys), not its values.
  *
  * Invariants: (a) dirty mark in storage ⇒ an alarm is armed (or the loop holding it is running
  * inside an alarm handler); (b) a key is marked clean only after KV holds its latest value, and a
@@ -42,14 +45,18 @@
  * (d) a record key is written to KV only while no index key dirtied by the same or an earlier
  * operation is still dirty (`writableInOrder`); (e) the generation key is written to KV only with the
  * token of an operation N such that no other key dirtied by an operation ≤ N is still dirty, and is
- * marked clean only when the token written is the latest committed one (`mirrorGeneration`).
+ * marked clean only when the token written is the latest committed one (`mirrorGeneration`); (f) a
+ * committed operation's values are in place before any later operation reads the object and before
+ * its keys are marked dirty in memory (the mirror reads values only for keys marked there):
+ * `commitOperation` places them before returning, resets the instance if that fails, and start-up
+ * places any left before loading marks.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ArticleSource, ClaimSource } from '../core/types';
 import { MAX_OPERATION_KEYS } from '../core/limits';
 import { GENERATION_KEY, newGeneration } from '../store/generation';
 import { KEY_PREFIX } from '../store/keys';
-import { CoordinatedKV, DIRTY_PREFIX, DIRTY_SET_PREFIX, VALUE_PREFIX } from './coordinated-kv';
+import { CoordinatedKV, DIRTY_PREFIX, DIRTY_SET_PREFIX, recoverCommits, VALUE_PREFIX } from './coordinated-kv';
 import { MarkSets } from './mark-sets';
 import { ensureLexicon } from '../lexicon-loader';
 import { contention, yieldToOthers } from '../core/slices';
@@ -151,6 +158,9 @@ export class IndexCoordinator extends DurableObject<Env> {
     // The alarm wakes this new instance to write them, even if no request ever comes (an alarm
     // left by the commit is normally there already; marks left by an older version may have none).
     ctx.blockConcurrencyWhile(async () => {
+      // A commit cut short while its values were moved into place is completed first (and one cut
+      // short while staging is dropped): marks and reads below see every committed value.
+      await recoverCommits(ctx.storage);
       for (const [name, keys] of await ctx.storage.list<string[]>({ prefix: DIRTY_SET_PREFIX })) {
         this.marks.add(name, keys);
         for (const key of keys) this.markDirty(key, 0);
@@ -241,6 +251,11 @@ export class IndexCoordinator extends DurableObject<Env> {
     let committed: Awaited<ReturnType<CoordinatedKV['commit']>>;
     try {
       committed = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
+    } catch (err) {
+      // Storage failed mid-commit: the values may be half in place. No other operation may read them,
+      // so the instance is reset; the next one completes or drops the commit on start-up (recoverCommits).
+      this.ctx.abort(`commit failed: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
     } finally {
       this.committing--;
     }

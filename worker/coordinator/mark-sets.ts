@@ -2,8 +2,9 @@
  * The coordinator's "still to mirror to KV" marks as they are stored: a commit writes its changed keys
  * in sets of MARKS_PER_SET, one storage entry per set (coordinated-kv.ts `commit`), and a set's entry
  * is deleted once every key in it has reached KV with a value at least as new as that commit's. One
- * entry per key made the commit of the largest publish ~15,000 entries where its values are ~7,700,
- * and the commit is the one synchronous storage write that grows with an operation.
+ * entry per key made the commit of the largest publish ~15,000 entries where its values are ~7,700;
+ * now that the values are staged and put in place in slices (coordinated-kv.ts), the mark entries are
+ * all that the commit's one atomic write holds besides its record and the alarm.
  *
  * A set is captured for a key *before* the value to write is read from storage (`holdingOf`), so
  * whatever is then written is at least as new as every captured set's commit; a commit that lands

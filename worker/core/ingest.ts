@@ -8,7 +8,8 @@ import { InputError, UnknownKindError } from './errors';
 import { sha256Hex } from './hash';
 import { articleIdFor, claimIdFor, excerptIdFor, quoteIdFor } from './ids';
 import { splitParagraphs } from './extract/paragraphs';
-import { extractQuotes } from './extract/quotes';
+import { extractQuotesSteps } from './extract/quotes';
+import { runSliced } from './slices';
 import { splitTranscript } from './extract/transcript';
 import { passageIdFor } from './provenance';
 
@@ -100,7 +101,8 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
   const article: Article = { id, kind, ...meta, contentHash, excerptIds, seq: 0, updatedAt: opts.now ?? new Date().toISOString() };
   const summary: ArticleSummary = { id, kind, url: meta.url, title: meta.title, publisher: meta.publisher, published: meta.published, language: meta.language };
 
-  const extracted = extractQuotes(paragraphs);
+  // In slices: the one step here that grows with the article's length enough to hold the thread (quotes.ts).
+  const extracted = await runSliced(extractQuotesSteps(paragraphs));
   const excerpts: Excerpt[] = paragraphs.map((text, position) => ({
     id: excerptIds[position],
     articleId: id,

@@ -14,6 +14,7 @@
  * Pronouns ("he said") resolve to the most recent person of matching gender (speakers and sentence
  * subjects); surnames to the full name seen earlier.
  */
+import { runToEnd, type Sliced } from '../slices';
 import type { Speaker } from '../types';
 import { findFullNames, findRolesBeforeNames, parseSpeakerPhrase, SpeakerTracker, type ParsedSpeakerPhrase } from './speakers';
 
@@ -612,10 +613,25 @@ function indirectReports({ paragraph, text, masked, events, memory }: Omit<Quote
  * `rules` are the attribution rules tried in order (ATTRIBUTION_RULES; tests leave one out to see what it decides).
  */
 export function extractQuotes(paragraphs: string[], rules: readonly AttributionRule[] = ATTRIBUTION_RULES): ExtractedQuote[] {
+  return runToEnd(extractQuotesSteps(paragraphs, rules));
+}
+
+/**
+ * Paragraphs read between two slice boundaries (core/slices.ts) of `extractQuotesSteps`. The largest
+ * article the API takes (163 transcript paragraphs, npm run bench faults) takes 15–25 ms here in Node
+ * with the code warm — ~0.1 ms a paragraph — and several times that on an isolate's first publish,
+ * where building its records was one 115–120 ms block under `wrangler dev`; 8 paragraphs are then a
+ * few milliseconds.
+ */
+export const QUOTE_PARAGRAPHS_PER_SLICE = 8;
+
+/** `extractQuotes` as slices (the coordinator runs it with turns of the event loop between them): same result. */
+export function* extractQuotesSteps(paragraphs: string[], rules: readonly AttributionRule[] = ATTRIBUTION_RULES): Sliced<ExtractedQuote[]> {
   const memory: ArticleMemory = { tracker: trackerFor(paragraphs), groups: new Map(), lastParagraph: -10 };
   const spans = findQuoteSpans(paragraphs);
   const out: ExtractedQuote[] = [];
   for (let p = 0; p < paragraphs.length; p++) {
+    if (p % QUOTE_PARAGRAPHS_PER_SLICE === QUOTE_PARAGRAPHS_PER_SLICE - 1) yield;
     const text = paragraphs[p];
     const here = spans.filter((s) => s.paragraph === p);
     const masked = maskQuotes(text, here);
