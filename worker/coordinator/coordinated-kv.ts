@@ -302,7 +302,7 @@ export class CoordinatedKV implements KV {
    * Stores what was read through from KV and not changed, ahead of the commit, one storage batch per
    * slice: these entries only remember KV's own values (read through once), so they need no atomicity
    * with the operation — a crash after some of them leaves the object holding what KV holds — and
-   * taking them out of the commit makes its one synchronous block a third smaller for a large publish.
+   * stored here they are written once, where `commit` would stage them and then put them in place.
    * Call it only once the operation is to be committed (never for a refused or failed one).
    */
   async rememberReadThroughs(): Promise<void> {

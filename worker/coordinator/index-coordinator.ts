@@ -84,7 +84,9 @@ const MIRROR_PARALLEL = 32;
 /**
  * KV writes issued per turn of the event loop (see MIRROR_PARALLEL), each turn giving way to others
  * holding the thread (core/slices.ts): four is a ~10 ms burst under `wrangler dev`; two mirrored the
- * largest publish 1.7× slower there for no better lookup latency.
+ * largest publish 1.7× slower there for no better lookup latency, and one (npm run bench faults, with
+ * the staged commit) took 194 s after the commit instead of 85 s for control lookups at p50/p95/p99
+ * 23/34/51 ms instead of 27/40/59 (38 and 34 at p99 in the two runs' baselines).
  */
 const MIRROR_WRITES_PER_TURN = 4;
 /**
@@ -225,8 +227,9 @@ export class IndexCoordinator extends DurableObject<Env> {
 
   /**
    * Applies one operation and commits its writes, their dirty marks and the alarm that will mirror
-   * them in one atomic storage write. Mirroring is left to the caller (`run` starts the loop; a
-   * crash right after this leaves the alarm to do it).
+   * them (atomically: coordinated-kv.ts `commit`), with the values in place when it returns.
+   * Mirroring is left to the caller (`run` starts the loop; a crash right after this leaves the alarm
+   * to do it).
    */
   private async commitOperation(op: CoordinatorOperation): Promise<{ reply: OperationReply; written: string[]; operation: number }> {
     const kv = new CoordinatedKV(this.ctx.storage, this.env.QS_KV);

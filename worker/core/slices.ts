@@ -43,8 +43,8 @@ export const CONTENDED_LAG_MS = 2;
 /**
  * Rest after a contended turn, as a multiple of its lag: the job then runs at most a third of the time
  * others want the thread. Under `wrangler dev`, while the largest publish was applied and mirrored,
- * lookups not touching its words went from p50/p99 23/37 ms to 29/58 (bench/RESULTS.faults.md), where
- * without giving way p99 was ~90 ms. 3 was tried with an earlier form of the probe (one that also
+ * lookups not touching its words went from p50/p99 23/37 ms to 29/58 (at 1fc7ac0, when the commit was
+ * still one block; bench/RESULTS.faults.md has the current figures), where without giving way p99 was ~90 ms. 3 was tried with an earlier form of the probe (one that also
  * counted the job's own slice): no better p99, and mirroring 1.7× slower.
  */
 export const CONTENDED_REST_FACTOR = 2;
