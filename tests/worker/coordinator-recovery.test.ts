@@ -322,7 +322,7 @@ describe('a commit is staged in slices, committed in one small write, then put i
       expect((await applyOperation(kv, source)).ok).toBe(true);
       await kv.put(GENERATION_KEY, `generation-${step}`);
       const staged = await kv.stage();
-      const written = step === 'committed' ? (await kv.commitStaged(staged, { alarmAt: Date.now() + 60_000 })).written : [];
+      const written = step === 'committed' ? (await kv.commitStaged(staged, { alarmInMs: 60_000 })).written : [];
       return { chunks: staged.chunks.length, written };
     });
 
@@ -347,6 +347,70 @@ describe('a commit is staged in slices, committed in one small write, then put i
     expect(await foundIn(article.quote)).toContain(article.id);
     expect(await env.QS_KV.get(GENERATION_KEY)).toBe('generation-committed');
     expect(await dirtyMarks(restarted)).toBe(0);
+  });
+
+  /** Runs `onPlaced` inside a commit once every value is in place and before its keys are marked dirty in memory (as the commit record is deleted). */
+  const whenPlaced = (state: DurableObjectState, onPlaced: () => Promise<unknown> | undefined) => {
+    const del = state.storage.delete.bind(state.storage);
+    let done = false;
+    state.storage.delete = (async (...args: Parameters<typeof del>) => {
+      const key: unknown = args[0]; // a name, or a list of names
+      if (!done && typeof key === 'string' && key.startsWith(COMMIT_PREFIX)) {
+        done = true;
+        await onPlaced();
+      }
+      return del(...args);
+    }) as typeof del;
+    return () => {
+      state.storage.delete = del;
+    };
+  };
+
+  it("while a commit's values go into place, the mirror sends none of its keys to KV, not even one an earlier operation left dirty", async () => {
+    const stub = coordinatorNamed('placing');
+    const first = sharedPhraseArticle(793, 'placing-first');
+    const revised = sharedPhraseArticle(793, 'revised'); // the same article, its quote changed
+    expect((await commitOnly(stub, { kind: 'publish', source: first })).ok).toBe(true); // committed, its record still dirty
+    const seen = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      const firstHash = JSON.parse((await state.storage.get<{ v: string }>(VALUE_PREFIX + keys.article(first.id)))!.v).contentHash as string;
+      let recordInKv: string | null = null;
+      const restore = whenPlaced(state, async () => {
+        await instance['mirrorRound'](true); // a round of the mirror loop, forced: every dirty key it may write
+        recordInKv = await env.QS_KV.get(keys.article(first.id));
+      });
+      const { reply } = await instance['commitOperation']({ kind: 'publish', source: revised });
+      restore();
+      return { ok: reply.ok, firstHash, recordInKv: recordInKv as string | null };
+    });
+    expect(seen.ok).toBe(true);
+    // The record was held back: KV has none yet (or the first version's), never the revision's before its words.
+    if (seen.recordInKv !== null) expect(JSON.parse(seen.recordInKv).contentHash).toBe(seen.firstHash);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(JSON.parse((await env.QS_KV.get(keys.article(first.id)))!).contentHash).not.toBe(seen.firstHash);
+    expect(await foundIn(revised.quote)).toContain(first.id);
+    expect(await dirtyMarks(stub)).toBe(0);
+  });
+
+  it('an alarm that fires while a commit is still putting values in place waits for them and mirrors them', async () => {
+    const stub = coordinatorNamed('alarm-placing');
+    const article = sharedPhraseArticle(794, 'alarm-placing');
+    const result = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      let alarm: Promise<void> | undefined;
+      const restore = whenPlaced(state, () => {
+        alarm = instance.alarm(); // not awaited: the commit goes on meanwhile
+        return undefined;
+      });
+      const { reply, written } = await instance['commitOperation']({ kind: 'publish', source: article });
+      restore();
+      await alarm;
+      return { ok: reply.ok, written: written.length, dirtyWhenAlarmEnded: instance['dirty'].size };
+    });
+    expect(result.ok).toBe(true);
+    expect(result.written).toBeGreaterThan(10);
+    // An alarm that ended with the commit's keys still to mirror would be spent, leaving them without one.
+    expect(result.dirtyWhenAlarmEnded).toBe(0);
+    expect(await foundIn(article.quote)).toContain(article.id);
+    expect(await dirtyMarks(stub)).toBe(0);
   });
 
   it('storage failing while values are put in place resets the instance, and the next one completes the commit', async () => {

@@ -17,7 +17,9 @@
  * before the next operation runs. A crash before the commit record leaves chunks that start-up deletes
  * (the operation never happened); a crash after it leaves a committed record whose chunks start-up
  * moves into place before anything reads the values (`recoverCommits`). Atomicity is the record's:
- * an operation's writes are all in place or none are, as seen by anything that reads the object.
+ * an operation's writes are all in place or none are, as seen by anything that reads the object —
+ * the next operation runs only once they are, and the mirror reads none of its keys until then
+ * (`placing` in index-coordinator.ts).
  */
 import type { KV } from '../store/kv';
 import { KV_BULK_GET_LIMIT } from '../store/kv';
@@ -157,6 +159,11 @@ export class CoordinatedKV implements KV {
   /** Keys asked for since the last turn of the event loop: read together, in storage and KV batches. */
   private wanted: Set<string> | null = null;
   private wantedLoaded: Promise<Map<string, string | null>> | null = null;
+  /**
+   * Set once the commit record is on its way (`commitStaged`): from then on a failure may leave the
+   * operation committed with its values half in place (the caller must then reset the object).
+   */
+  commitIssued = false;
   /** The operation's slices (UNITS_PER_SLICE); `budget.yields` says how often it let others run. */
   readonly budget = new SliceBudget(UNITS_PER_SLICE);
 
@@ -288,6 +295,11 @@ export class CoordinatedKV implements KV {
     this.buffer.set(key, value);
   }
 
+  /** The keys this operation would change if committed now. */
+  changedKeys(): string[] {
+    return [...this.buffer.keys()];
+  }
+
   /** Keys this operation would change if committed now. */
   get pendingWrites(): number {
     return this.buffer.size;
@@ -316,13 +328,13 @@ export class CoordinatedKV implements KV {
 
   /**
    * Commits every buffered write, with the marks that say it is still to be mirrored to KV (one entry
-   * per MARKS_PER_SET keys) and, given `alarmAt`, the alarm that will mirror it; resolves once the
+   * per MARKS_PER_SET keys) and, given `alarmInMs`, the alarm that will mirror it; resolves once the
    * values are in place: `stage`, `commitStaged`, `place` (header: why three steps, and what a crash
-   * after each leaves). An operation that throws before the commit record leaves the object's values
-   * untouched; if this throws after it, the caller must let no other operation run (the instance is
-   * reset, and start-up completes the commit).
+   * after each leaves). A failure before `commitIssued` leaves the object's values as they were (staged
+   * chunks are dropped at the next start-up); after it, the caller must let no other operation run
+   * (it resets the object, and start-up completes or drops the commit).
    */
-  async commit(options: { alarmAt?: number } = {}): Promise<Committed> {
+  async commit(options: { alarmInMs?: number } = {}): Promise<Committed> {
     // Nothing changed: only KV's own values to remember, which need no commit.
     if (this.buffer.size === 0) {
       await this.rememberReadThroughs();
@@ -354,7 +366,8 @@ export class CoordinatedKV implements KV {
    * Step 2, the commit: one atomic storage write (operations issued without awaiting anything in
    * between are coalesced into a single transaction) of the commit record, the mark sets and the alarm.
    */
-  async commitStaged(staged: Staged, options: { alarmAt?: number } = {}): Promise<Committed> {
+  async commitStaged(staged: Staged, options: { alarmInMs?: number } = {}): Promise<Committed> {
+    this.commitIssued = true;
     const written = [...this.buffer.keys()];
     const entries: Record<string, CommitRecord | string[]> = { [COMMIT_PREFIX + staged.commitId]: { state: 'committed' } };
     // Set names are unique to this commit (never reused, so a set only ever empties). The store
@@ -371,7 +384,8 @@ export class CoordinatedKV implements KV {
     if (others.length < written.length) addSet([GENERATION_KEY]);
     // The alarm is set in the same batch as the marks (nothing awaited in between), so no dirty mark is
     // ever committed without an alarm to mirror it.
-    const alarm = options.alarmAt !== undefined && written.length > 0 ? this.storage.setAlarm(options.alarmAt) : undefined;
+    // Timed from the commit, not from the start of staging (which may take seconds).
+    const alarm = options.alarmInMs !== undefined && written.length > 0 ? this.storage.setAlarm(Date.now() + options.alarmInMs) : undefined;
     await Promise.all([putAll(this.storage, entries), alarm]);
     return { written, markSets };
   }

@@ -149,6 +149,13 @@ export class IndexCoordinator extends DurableObject<Env> {
   private mirroring: Promise<void> | null = null;
   /** Commits issued whose keys are not marked dirty in memory yet (the loop must not disarm meanwhile). */
   private committing = 0;
+  /**
+   * Keys of the operation being committed, from before its values are staged until its marks are in
+   * memory: its values reach their place over many slices, and a key still dirty from an earlier
+   * operation must not be mirrored meanwhile — that would send this operation's value (a record, say)
+   * to KV before its own index keys are even marked (invariants (d), (e), (f)).
+   */
+  private placing: ReadonlySet<string> = new Set();
   private readonly waiters = new Set<() => void>();
   private readonly counters = { operations: 0, kvWrites: 0, kvWriteFailures: 0, readThroughs: 0 };
   /** MAX_OPERATION_KEYS; a field so a test can lower it instead of publishing 10,000 keys' worth of text. */
@@ -248,26 +255,32 @@ export class IndexCoordinator extends DurableObject<Env> {
     if (generation) await kv.put(GENERATION_KEY, generation);
     // Cached KV values first, in slices (coordinated-kv.ts: why they need no atomicity), then the commit.
     await kv.rememberReadThroughs();
-    // Until its keys are marked below, the mirror loop sees nothing dirty: `committing` stops it from
-    // disarming the alarm this commit has just armed (mirrorLoop).
+    // Until its keys are marked below, the mirror loop sees none of them dirty: `committing` stops it
+    // from disarming the alarm this commit arms (mirrorLoop), and `placing` from mirroring any of them
+    // that an earlier operation left dirty while this one's values go into place.
     this.committing++;
-    let committed: Awaited<ReturnType<CoordinatedKV['commit']>>;
+    this.placing = new Set(kv.changedKeys());
     try {
-      committed = await kv.commit({ alarmAt: Date.now() + MIRROR_ALARM_DELAY_MS });
-    } catch (err) {
-      // Storage failed mid-commit: the values may be half in place. No other operation may read them,
-      // so the instance is reset; the next one completes or drops the commit on start-up (recoverCommits).
-      this.ctx.abort(`commit failed: ${err instanceof Error ? err.message : String(err)}`);
-      throw err;
+      let committed: Awaited<ReturnType<CoordinatedKV['commit']>>;
+      try {
+        committed = await kv.commit({ alarmInMs: MIRROR_ALARM_DELAY_MS });
+      } catch (err) {
+        // Failed once the commit record was on its way: the operation may be committed with its values
+        // half in place, which no other operation may read. The instance is reset; the next one
+        // completes or drops the commit on start-up (recoverCommits). Before that, nothing committed.
+        if (kv.commitIssued) this.ctx.abort(`commit failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
+      const { written, markSets } = committed;
+      for (const [name, keys] of markSets) this.marks.add(name, keys);
+      const operation = ++this.operationSeq;
+      for (const key of written) this.markDirty(key, operation);
+      if (generation) this.generationTokens.set(operation, generation);
+      return { reply, written, operation };
     } finally {
+      this.placing = new Set();
       this.committing--;
     }
-    const { written, markSets } = committed;
-    for (const [name, keys] of markSets) this.marks.add(name, keys);
-    const operation = ++this.operationSeq;
-    for (const key of written) this.markDirty(key, operation);
-    if (generation) this.generationTokens.set(operation, generation);
-    return { reply, written, operation };
   }
 
   private markDirty(key: string, operation: number): void {
@@ -319,7 +332,9 @@ export class IndexCoordinator extends DurableObject<Env> {
   /** Starts the mirror loop unless it is running (a single loop, so rounds never overlap). */
   private mirror(): Promise<void> {
     if (this.mirroring) return this.mirroring;
-    if (this.dirty.size === 0) return Promise.resolve();
+    // A commit in flight counts: an alarm it armed may fire before its keys are marked (a large commit
+    // takes seconds), and must then wait for them rather than end — an alarm that ends is spent.
+    if (this.dirty.size === 0 && this.committing === 0) return Promise.resolve();
     // `.finally` runs on a later microtask, so the loop is registered before it can clear itself.
     const loop = this.mirrorLoop().finally(() => {
       this.mirroring = null;
@@ -368,7 +383,9 @@ export class IndexCoordinator extends DurableObject<Env> {
   /** Writes the dirty keys that are due; returns the number of failed writes. */
   private async mirrorRound(force: boolean): Promise<number> {
     const now = Date.now();
-    const paced = [...this.dirty.keys()].filter((k) => !isGenerationKey(k) && (force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS));
+    const paced = [...this.dirty.keys()].filter(
+      (k) => !isGenerationKey(k) && !this.placing.has(k) && (force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS),
+    );
     // A forced round writes everything, records after the rest; a paced one holds them back (d).
     // The generation is never in a batch: it goes after the round's writes (e).
     const due = force ? [...paced.filter(isIndexKey), ...paced.filter(isRecordKey)] : this.writableInOrder(paced).slice(0, MIRROR_ROUND_MAX);
@@ -431,7 +448,8 @@ export class IndexCoordinator extends DurableObject<Env> {
    */
   private async mirrorGeneration(force: boolean): Promise<number> {
     const version = this.dirty.get(GENERATION_KEY);
-    if (version === undefined) return 0;
+    // Being committed anew: its stored value may already be the new operation's token (see `placing`).
+    if (version === undefined || this.placing.has(GENERATION_KEY)) return 0;
     if (!force && Date.now() - (this.lastKvWrite.get(GENERATION_KEY) ?? 0) < KV_KEY_WRITE_INTERVAL_MS) return 0;
     let oldestOther = Infinity;
     for (const [key, since] of this.dirtySince) if (!isGenerationKey(key) && since < oldestOther) oldestOther = since;

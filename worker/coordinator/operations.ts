@@ -46,7 +46,8 @@ export async function applyOperation(kv: KV, op: CoordinatorOperation): Promise<
   if (op.kind === 'publish') {
     let report: IngestReport;
     try {
-      report = await putArticle(kv, op.source);
+      // Background work sharing a thread with requests: the record build gives way to them (core/slices.ts).
+      report = await putArticle(kv, op.source, { giveWay: true });
     } catch (err) {
       // The library's word on what it cannot use; anything else (a bug, a KV failure) propagates.
       if (err instanceof InputError) return { ok: false, status: 422, detail: err.message };

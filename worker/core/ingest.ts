@@ -9,7 +9,7 @@ import { sha256Hex } from './hash';
 import { articleIdFor, claimIdFor, excerptIdFor, quoteIdFor } from './ids';
 import { splitParagraphs } from './extract/paragraphs';
 import { extractQuotesSteps } from './extract/quotes';
-import { runSliced } from './slices';
+import { runSliced, runToEnd } from './slices';
 import { splitTranscript } from './extract/transcript';
 import { passageIdFor } from './provenance';
 
@@ -77,7 +77,7 @@ export function articleKindOf(source: { kind?: unknown }): ArticleKind {
 /** A letter or a digit in any script: what makes text something a reader can highlight and look up. */
 const HAS_WORD = /[\p{L}\p{N}]/u;
 
-export async function buildArticleRecords(source: ArticleSource, opts: { now?: string } = {}): Promise<ArticleRecords> {
+export async function buildArticleRecords(source: ArticleSource, opts: { now?: string; giveWay?: boolean } = {}): Promise<ArticleRecords> {
   const id = articleIdFor(source);
   const kind = articleKindOf(source);
   const { paragraphs: attributed, warnings } = paragraphsOf(source, kind);
@@ -101,8 +101,10 @@ export async function buildArticleRecords(source: ArticleSource, opts: { now?: s
   const article: Article = { id, kind, ...meta, contentHash, excerptIds, seq: 0, updatedAt: opts.now ?? new Date().toISOString() };
   const summary: ArticleSummary = { id, kind, url: meta.url, title: meta.title, publisher: meta.publisher, published: meta.published, language: meta.language };
 
-  // In slices: the one step here that grows with the article's length enough to hold the thread (quotes.ts).
-  const extracted = await runSliced(extractQuotesSteps(paragraphs));
+  // The one step here that grows with the article's length enough to hold the thread (quotes.ts): in
+  // slices, giving way to others, for background work (`giveWay`: the coordinator); a request (a draft
+  // check) runs it straight through rather than rest while others hold the thread, and so does the CLI.
+  const extracted = opts.giveWay ? await runSliced(extractQuotesSteps(paragraphs)) : runToEnd(extractQuotesSteps(paragraphs));
   const excerpts: Excerpt[] = paragraphs.map((text, position) => ({
     id: excerptIds[position],
     articleId: id,

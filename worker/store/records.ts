@@ -88,7 +88,7 @@ async function readExcerpts(kv: KV, ids: string[]): Promise<Excerpt[]> {
 
 /* ---------- articles ---------- */
 
-export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: string } = {}): Promise<IngestReport> {
+export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: string; giveWay?: boolean } = {}): Promise<IngestReport> {
   const { article, excerpts, claims, warnings } = await buildArticleRecords(source, opts);
   const counts = {
     excerpts: excerpts.length,

@@ -627,8 +627,11 @@ export const QUOTE_PARAGRAPHS_PER_SLICE = 8;
 
 /** `extractQuotes` as slices (the coordinator runs it with turns of the event loop between them): same result. */
 export function* extractQuotesSteps(paragraphs: string[], rules: readonly AttributionRule[] = ATTRIBUTION_RULES): Sliced<ExtractedQuote[]> {
+  // The two passes over the whole article are slices of their own.
   const memory: ArticleMemory = { tracker: trackerFor(paragraphs), groups: new Map(), lastParagraph: -10 };
+  yield;
   const spans = findQuoteSpans(paragraphs);
+  yield;
   const out: ExtractedQuote[] = [];
   for (let p = 0; p < paragraphs.length; p++) {
     if (p % QUOTE_PARAGRAPHS_PER_SLICE === QUOTE_PARAGRAPHS_PER_SLICE - 1) yield;
