@@ -193,6 +193,29 @@ describe('text before record: an article is never readable before its words can 
     });
   }
 
+  it('a record revised while still dirty waits for the index keys of the revision, not only of its first version', async () => {
+    const stub = coordinatorNamed('revised-dirty');
+    const first = sharedPhraseArticle(795, 'revised-dirty-first');
+    const revised = sharedPhraseArticle(795, 'revised');
+    expect((await commitOnly(stub, { kind: 'publish', source: first })).ok).toBe(true);
+    const recordInKv = await runInDurableObject(stub, async (instance: IndexCoordinator) => {
+      await instance['mirrorRound'](false); // the first version's index keys go out; its record waits (they were dirty)
+      expect(instance['dirty'].has(keys.article(first.id))).toBe(true);
+      expect((await instance['commitOperation']({ kind: 'publish', source: revised })).reply.ok).toBe(true);
+      // Every index key of the revision held back, as pacing (one write a second) holds a hot posting list.
+      const lastKvWrite = instance['lastKvWrite'] as Map<string, number>;
+      for (const key of (instance['dirty'] as Map<string, number>).keys())
+        if (!key.startsWith(KEY_PREFIX.article) && !key.startsWith(KEY_PREFIX.claim)) lastKvWrite.set(key, Date.now());
+      await instance['mirrorRound'](false);
+      return env.QS_KV.get(keys.article(first.id));
+    });
+    // The record now carries the revision: it may not go before the revision's words.
+    expect(recordInKv).toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await foundIn(revised.quote)).toContain(first.id);
+    expect(await dirtyMarks(stub)).toBe(0);
+  });
+
   it("a later publish's pending keys never hold back an earlier record", async () => {
     const stub = coordinatorNamed('record-not-starved');
     const first = sharedPhraseArticle(750, 'not-starved');
@@ -387,6 +410,58 @@ describe('a commit is staged in slices, committed in one small write, then put i
     if (seen.recordInKv !== null) expect(JSON.parse(seen.recordInKv).contentHash).toBe(seen.firstHash);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(JSON.parse((await env.QS_KV.get(keys.article(first.id)))!).contentHash).not.toBe(seen.firstHash);
+    expect(await foundIn(revised.quote)).toContain(first.id);
+    expect(await dirtyMarks(stub)).toBe(0);
+  });
+
+  it('a mirror round under way when another operation commits reads none of its values: a record it revised waits for its words', async () => {
+    const stub = coordinatorNamed('round-across-commit');
+    const first = sharedPhraseArticle(796, 'across-first');
+    const other = sharedPhraseArticle(797, 'across-other');
+    const revised = sharedPhraseArticle(796, 'revised');
+    expect((await commitOnly(stub, { kind: 'publish', source: first })).ok).toBe(true);
+    const result = await runInDurableObject(stub, async (instance: IndexCoordinator) => {
+      await instance['mirrorRound'](false); // the first version's index keys out; its record still dirty
+      expect((await instance['commitOperation']({ kind: 'publish', source: other })).reply.ok).toBe(true);
+      // KV whose first write in the next round waits until the revision below has committed.
+      const realKv = env.QS_KV;
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reached = () => {};
+      const atGate = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      let held = false;
+      const heldKv = {
+        get: realKv.get.bind(realKv),
+        getWithMetadata: realKv.getWithMetadata.bind(realKv),
+        list: realKv.list.bind(realKv),
+        delete: realKv.delete.bind(realKv),
+        put: async (...args: Parameters<KVNamespace['put']>) => {
+          if (!held) {
+            held = true;
+            reached();
+            await gate;
+          }
+          return realKv.put(...args);
+        },
+      } as unknown as KVNamespace;
+      instance['env'] = { ...instance['env'], QS_KV: heldKv };
+      // This round's due list: the other article's index keys, then the first's record (its own index keys are out).
+      const round = instance['mirrorRound'](false);
+      await atGate;
+      const revision = await instance['commitOperation']({ kind: 'publish', source: revised }); // whole, while the round waits
+      release();
+      await round;
+      instance['env'] = { ...instance['env'], QS_KV: realKv };
+      return { ok: revision.reply.ok, recordInKv: await realKv.get(keys.article(first.id)) };
+    });
+    expect(result.ok).toBe(true);
+    // Read after the revision committed, the record would carry it ahead of its words.
+    expect(result.recordInKv).toBeNull();
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await foundIn(revised.quote)).toContain(first.id);
     expect(await dirtyMarks(stub)).toBe(0);
   });

@@ -18,8 +18,8 @@
  * (the operation never happened); a crash after it leaves a committed record whose chunks start-up
  * moves into place before anything reads the values (`recoverCommits`). Atomicity is the record's:
  * an operation's writes are all in place or none are, as seen by anything that reads the object —
- * the next operation runs only once they are, and the mirror reads none of its keys until then
- * (`placing` in index-coordinator.ts).
+ * the next operation runs only once they are, and the mirror reads none of its keys' values until
+ * then (`placing` in index-coordinator.ts, checked as each of its batches is read).
  */
 import type { KV } from '../store/kv';
 import { KV_BULK_GET_LIMIT } from '../store/kv';

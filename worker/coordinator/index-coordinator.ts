@@ -43,11 +43,13 @@
  * with a value at least as new as that commit's;
  * (c) nothing is ever acknowledged to a client before its writes are committed with their marks;
  * (d) a record key is written to KV only while no index key dirtied by the same or an earlier
- * operation is still dirty (`writableInOrder`); (e) the generation key is written to KV only with the
+ * operation is still dirty — the operation whose value it carries, its latest (`recordMayGo`, checked
+ * again as each batch's values are read); (e) the generation key is written to KV only with the
  * token of an operation N such that no other key dirtied by an operation ≤ N is still dirty, and is
  * marked clean only when the token written is the latest committed one (`mirrorGeneration`); (f) a
  * committed operation's values are in place before any later operation reads the object and before
- * its keys are marked dirty in memory (the mirror reads values only for keys marked there):
+ * its keys are marked dirty in memory, and until then the mirror reads none of its keys' values, not
+ * even of keys an earlier operation left dirty (`placing`, checked as each batch's values are read):
  * `commitOperation` places them before returning, resets the instance if that fails, and start-up
  * places any left before loading marks.
  */
@@ -138,6 +140,13 @@ export class IndexCoordinator extends DurableObject<Env> {
    * previous instance left: their order is unknown, so every such index key goes before any record).
    */
   private readonly dirtySince = new Map<string, number>();
+  /**
+   * Per dirty key, the latest operation that dirtied it (0 likewise). A record goes by this one: the
+   * value it will carry is the latest operation's, so it waits for that operation's index keys
+   * (invariant (d)) — by `dirtySince` alone, a record revised while still dirty went out with the
+   * revision as soon as the *first* operation's index keys were in KV.
+   */
+  private readonly dirtyLatest = new Map<string, number>();
   private operationSeq = 0;
   /** The generation token each operation committed, until a later one is in KV. */
   private readonly generationTokens = new Map<number, string>();
@@ -255,9 +264,9 @@ export class IndexCoordinator extends DurableObject<Env> {
     if (generation) await kv.put(GENERATION_KEY, generation);
     // Cached KV values first, in slices (coordinated-kv.ts: why they need no atomicity), then the commit.
     await kv.rememberReadThroughs();
-    // Until its keys are marked below, the mirror loop sees none of them dirty: `committing` stops it
-    // from disarming the alarm this commit arms (mirrorLoop), and `placing` from mirroring any of them
-    // that an earlier operation left dirty while this one's values go into place.
+    // Until its keys are marked below: `committing` stops the mirror loop from disarming the alarm this
+    // commit arms (mirrorLoop), and `placing` from reading any of their values — some may be dirty from
+    // an earlier operation — while this one's go into place (invariant (f)).
     this.committing++;
     this.placing = new Set(kv.changedKeys());
     try {
@@ -286,19 +295,35 @@ export class IndexCoordinator extends DurableObject<Env> {
   private markDirty(key: string, operation: number): void {
     this.dirty.set(key, ++this.version);
     if (!this.dirtySince.has(key)) this.dirtySince.set(key, operation);
+    this.dirtyLatest.set(key, operation);
+  }
+
+  private markClean(key: string): void {
+    this.dirty.delete(key);
+    this.dirtySince.delete(key);
+    this.dirtyLatest.delete(key);
+  }
+
+  /** The earliest operation that dirtied an index key still dirty (Infinity when none is). */
+  private oldestDirtyIndexOperation(): number {
+    let oldest = Infinity;
+    for (const [key, since] of this.dirtySince) if (isIndexKey(key) && since < oldest) oldest = since;
+    return oldest;
   }
 
   /**
-   * Invariant (d): the dirty keys that may be written now, index keys first. A record waits while an
-   * index key dirtied by its own or an earlier operation is dirty (a later operation's keys never
-   * hold it back, so a stream of publishes cannot starve it).
+   * Invariant (d): whether a record may be written now — no index key dirtied by the operation whose
+   * value it carries (its latest) or an earlier one is still dirty. A later operation's index keys
+   * never hold it back, so a stream of publishes cannot starve it.
    */
+  private recordMayGo(key: string, oldestIndex = this.oldestDirtyIndexOperation()): boolean {
+    return (this.dirtyLatest.get(key) ?? 0) < oldestIndex;
+  }
+
+  /** The dirty keys that may be written now, index keys first, records only by `recordMayGo`. */
   private writableInOrder(keys: string[]): string[] {
-    let oldestIndexKey = Infinity;
-    for (const [key, since] of this.dirtySince) if (isIndexKey(key) && since < oldestIndexKey) oldestIndexKey = since;
-    const index = keys.filter(isIndexKey);
-    const records = keys.filter((k) => isRecordKey(k) && (this.dirtySince.get(k) ?? 0) < oldestIndexKey);
-    return [...index, ...records];
+    const oldestIndex = this.oldestDirtyIndexOperation();
+    return [...keys.filter(isIndexKey), ...keys.filter((k) => isRecordKey(k) && this.recordMayGo(k, oldestIndex))];
   }
 
   /** Runs `fn` after every earlier operation has finished (whether it succeeded or not). */
@@ -395,8 +420,14 @@ export class IndexCoordinator extends DurableObject<Env> {
       let end = Math.min(i + MIRROR_PARALLEL, due.length);
       const firstRecord = due.findIndex((k, at) => at >= i && at < end && isRecordKey(k));
       if (firstRecord > i) end = firstRecord;
-      const batch = due.slice(i, end);
+      // Checked again as the batch's values are read (nothing awaited in between): while earlier batches
+      // were written, an operation may have committed. Its keys are left alone while its values go
+      // into place (`placing`), and a record it revised waits for its index keys (`recordMayGo`) —
+      // which in a forced round are the ones already written by this round's earlier batches.
+      const oldestIndex = this.oldestDirtyIndexOperation();
+      const batch = due.slice(i, end).filter((k) => this.dirty.has(k) && !this.placing.has(k) && (!isRecordKey(k) || this.recordMayGo(k, oldestIndex)));
       i = end;
+      if (batch.length === 0) continue;
       const versions = new Map(batch.map((k) => [k, this.dirty.get(k)]));
       // Captured with the versions, before the values are read (mark-sets.ts: why that is safe).
       const holding = new Map(batch.map((k) => [k, this.marks.holdingOf(k)]));
@@ -412,10 +443,7 @@ export class IndexCoordinator extends DurableObject<Env> {
           this.counters.kvWrites++;
           // Clean only if nobody changed the key while we were writing the older value (a commit that
           // did has its own mark set, which keeps the key marked in storage).
-          if (this.dirty.get(key) === versions.get(key)) {
-            this.dirty.delete(key);
-            this.dirtySince.delete(key);
-          }
+          if (this.dirty.get(key) === versions.get(key)) this.markClean(key);
           emptied.push(...this.marks.settle(key, holding.get(key) ?? []));
         } catch (err) {
           failures++;
@@ -481,8 +509,7 @@ export class IndexCoordinator extends DurableObject<Env> {
     for (const operation of [...this.generationTokens.keys()]) if (operation <= through) this.generationTokens.delete(operation);
     // Clean only if this was the latest token and no operation committed a newer one meanwhile.
     if (oldestOther === Infinity && this.dirty.get(GENERATION_KEY) === version) {
-      this.dirty.delete(GENERATION_KEY);
-      this.dirtySince.delete(GENERATION_KEY);
+      this.markClean(GENERATION_KEY);
       // The latest token is in KV, so every set holding the generation is settled for it.
       const emptied = this.marks.settle(GENERATION_KEY, this.marks.holdingOf(GENERATION_KEY));
       if (emptied.length) await this.ctx.storage.delete(emptied);
