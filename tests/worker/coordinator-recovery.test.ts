@@ -44,6 +44,47 @@ const markedKeys = (stub: DurableObjectStub<IndexCoordinator>) =>
     return keys;
   });
 const dirtyMarks = async (stub: DurableObjectStub<IndexCoordinator>) => (await markedKeys(stub)).size;
+/**
+ * Puts the object's alarm far ahead: a commit arms one 2 s out, and on a loaded machine it could fire
+ * mid-test and start the mirror loop beside the rounds a test runs by hand (the tests end with
+ * `runDurableObjectAlarm`, which runs it at once).
+ */
+const holdAlarm = (state: DurableObjectState) => state.storage.setAlarm(Date.now() + 600_000);
+
+/** Makes the object's KV writes wait until `release()` (reads go through): a mirror round held mid-way. */
+function holdKvWrites(instance: IndexCoordinator) {
+  const realKv = env.QS_KV;
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let signal = () => {};
+  const reached = new Promise<void>((resolve) => {
+    signal = resolve;
+  });
+  const put = async (...args: Parameters<KVNamespace['put']>) => {
+    signal();
+    await gate;
+    return realKv.put(...args);
+  };
+  const heldKv = {
+    get: realKv.get.bind(realKv),
+    getWithMetadata: realKv.getWithMetadata.bind(realKv),
+    list: realKv.list.bind(realKv),
+    delete: realKv.delete.bind(realKv),
+    put,
+  } as unknown as KVNamespace;
+  instance['env'] = { ...instance['env'], QS_KV: heldKv };
+  return {
+    /** Resolves once a write is waiting. */
+    reached,
+    release: () => {
+      instance['env'] = { ...instance['env'], QS_KV: realKv };
+      release();
+    },
+  };
+}
+
 /** Staged chunks and commit records left in storage (a finished commit leaves none). */
 const stagingLeft = (stub: DurableObjectStub<IndexCoordinator>) =>
   runInDurableObject(
@@ -198,10 +239,12 @@ describe('text before record: an article is never readable before its words can 
     const first = sharedPhraseArticle(795, 'revised-dirty-first');
     const revised = sharedPhraseArticle(795, 'revised');
     expect((await commitOnly(stub, { kind: 'publish', source: first })).ok).toBe(true);
-    const recordInKv = await runInDurableObject(stub, async (instance: IndexCoordinator) => {
+    const recordInKv = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      await holdAlarm(state);
       await instance['mirrorRound'](false); // the first version's index keys go out; its record waits (they were dirty)
       expect(instance['dirty'].has(keys.article(first.id))).toBe(true);
       expect((await instance['commitOperation']({ kind: 'publish', source: revised })).reply.ok).toBe(true);
+      await holdAlarm(state);
       // Every index key of the revision held back, as pacing (one write a second) holds a hot posting list.
       const lastKvWrite = instance['lastKvWrite'] as Map<string, number>;
       for (const key of (instance['dirty'] as Map<string, number>).keys())
@@ -395,6 +438,7 @@ describe('a commit is staged in slices, committed in one small write, then put i
     const revised = sharedPhraseArticle(793, 'revised'); // the same article, its quote changed
     expect((await commitOnly(stub, { kind: 'publish', source: first })).ok).toBe(true); // committed, its record still dirty
     const seen = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      await holdAlarm(state);
       const firstHash = JSON.parse((await state.storage.get<{ v: string }>(VALUE_PREFIX + keys.article(first.id)))!.v).contentHash as string;
       let recordInKv: string | null = null;
       const restore = whenPlaced(state, async () => {
@@ -420,49 +464,55 @@ describe('a commit is staged in slices, committed in one small write, then put i
     const other = sharedPhraseArticle(797, 'across-other');
     const revised = sharedPhraseArticle(796, 'revised');
     expect((await commitOnly(stub, { kind: 'publish', source: first })).ok).toBe(true);
-    const result = await runInDurableObject(stub, async (instance: IndexCoordinator) => {
+    const result = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      await holdAlarm(state);
       await instance['mirrorRound'](false); // the first version's index keys out; its record still dirty
       expect((await instance['commitOperation']({ kind: 'publish', source: other })).reply.ok).toBe(true);
-      // KV whose first write in the next round waits until the revision below has committed.
-      const realKv = env.QS_KV;
-      let release = () => {};
-      const gate = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let reached = () => {};
-      const atGate = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      let held = false;
-      const heldKv = {
-        get: realKv.get.bind(realKv),
-        getWithMetadata: realKv.getWithMetadata.bind(realKv),
-        list: realKv.list.bind(realKv),
-        delete: realKv.delete.bind(realKv),
-        put: async (...args: Parameters<KVNamespace['put']>) => {
-          if (!held) {
-            held = true;
-            reached();
-            await gate;
-          }
-          return realKv.put(...args);
-        },
-      } as unknown as KVNamespace;
-      instance['env'] = { ...instance['env'], QS_KV: heldKv };
-      // This round's due list: the other article's index keys, then the first's record (its own index keys are out).
+      // This round's due list: the other article's index keys, then the first's record (its own index
+      // keys are out). Its KV writes wait until the revision below has committed, whole.
+      const held = holdKvWrites(instance);
       const round = instance['mirrorRound'](false);
-      await atGate;
-      const revision = await instance['commitOperation']({ kind: 'publish', source: revised }); // whole, while the round waits
-      release();
+      await held.reached;
+      const revision = await instance['commitOperation']({ kind: 'publish', source: revised });
+      await holdAlarm(state);
+      held.release();
       await round;
-      instance['env'] = { ...instance['env'], QS_KV: realKv };
-      return { ok: revision.reply.ok, recordInKv: await realKv.get(keys.article(first.id)) };
+      return { ok: revision.reply.ok, recordInKv: await env.QS_KV.get(keys.article(first.id)) };
     });
     expect(result.ok).toBe(true);
     // Read after the revision committed, the record would carry it ahead of its words.
     expect(result.recordInKv).toBeNull();
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await foundIn(revised.quote)).toContain(first.id);
+    expect(await dirtyMarks(stub)).toBe(0);
+  });
+
+  it("a key rewritten while its earlier value was on its way to KV no longer holds back the earlier operation's record", async () => {
+    const stub = coordinatorNamed('rewritten-in-flight');
+    const earlier = sharedPhraseArticle(798, 'in-flight-earlier');
+    const later = sharedPhraseArticle(799, 'in-flight-later'); // shares posting lists with it (the same first paragraph)
+    expect((await commitOnly(stub, { kind: 'publish', source: earlier })).ok).toBe(true);
+    const result = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      await holdAlarm(state);
+      // A round writing the earlier article's index keys, its first batch held in flight while the later one commits.
+      const held = holdKvWrites(instance);
+      const round = instance['mirrorRound'](false);
+      await held.reached;
+      expect((await instance['commitOperation']({ kind: 'publish', source: later })).reply.ok).toBe(true);
+      await holdAlarm(state);
+      held.release();
+      await round;
+      // Keys written with the earlier values but changed meanwhile: still dirty, and (just written) paced.
+      const rewritten = [...(instance['dirtySince'] as Map<string, number>).keys()].filter((k) => (instance['lastKvWrite'] as Map<string, number>).has(k));
+      await instance['mirrorRound'](false);
+      return { rewritten: rewritten.length, recordInKv: await env.QS_KV.get(keys.article(earlier.id)) };
+    });
+    expect(result.rewritten).toBeGreaterThan(0); // the case under test happened
+    // All of the earlier article's words are in KV (its values of those keys included): its record goes.
+    expect(JSON.parse(result.recordInKv!)).toMatchObject({ id: earlier.id });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await foundIn(earlier.quote)).toContain(earlier.id);
+    expect(await foundIn(later.quote)).toContain(later.id);
     expect(await dirtyMarks(stub)).toBe(0);
   });
 

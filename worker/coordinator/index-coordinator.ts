@@ -16,10 +16,11 @@
  *    dirty keys exist — in the same atomic storage write that commits them, and again on start-up
  *    when a previous instance left marks behind. A crash, a restart or an idle eviction therefore
  *    ends with the alarm waking a new instance, which drains the marks with no request needed.
- * 5. Text before record: an article's (or claim's) record reaches KV only after every index key
- *    changed by the same or an earlier operation is there, so a reader who can fetch the record
- *    finds its words by lookup — also while a restarted instance drains marks (records last) and
- *    while a hot posting list waits out its one-write-a-second pacing.
+ * 5. Text before record: a value of an article's (or claim's) record reaches KV only after every
+ *    index key changed by the operation that wrote it, or an earlier one, is there, so a reader who
+ *    can fetch that value finds its words by lookup — also while a restarted instance drains marks
+ *    (records last) and while a hot posting list waits out its one-write-a-second pacing. (While a
+ *    revision mirrors, the previous value is still the one in KV.)
  * 6. Generation last: every committed operation that changed anything also writes a fresh store
  *    generation (store/generation.ts), which every cached answer is checked against. The generation
  *    key is mirrored after every other key of its own and earlier operations: when several
@@ -213,7 +214,10 @@ export class IndexCoordinator extends DurableObject<Env> {
     return this.run({ kind: 'retract-claim', claimId });
   }
 
-  /** Writes every dirty key to KV now, ignoring the per-key pacing (tests, `wrangler dev`). */
+  /**
+   * Writes every dirty key it may to KV now, ignoring the per-key pacing (tests, `wrangler dev`);
+   * returns how many are still dirty (records whose index keys failed, keys of a commit in progress).
+   */
   async flush(): Promise<number> {
     await this.mirrorRound(true);
     return this.dirty.size;
@@ -396,9 +400,13 @@ export class IndexCoordinator extends DurableObject<Env> {
   private nextDueIn(): number {
     const now = Date.now();
     let soonest = KV_KEY_WRITE_INTERVAL_MS;
+    const oldestIndex = this.oldestDirtyIndexOperation();
     for (const key of this.dirty.keys()) {
-      // A generation waiting for other keys is due when they are, not by its own pacing.
+      // A generation waiting for other keys is due when they are, not by its own pacing; so is a record
+      // waiting for its index keys (`recordMayGo`), and a key whose value is going into place: counted
+      // as due now, they woke the loop every 20 ms to find nothing to write.
       if (isGenerationKey(key) && this.dirty.size > 1) continue;
+      if ((isRecordKey(key) && !this.recordMayGo(key, oldestIndex)) || this.placing.has(key)) continue;
       const wait = (this.lastKvWrite.get(key) ?? 0) + KV_KEY_WRITE_INTERVAL_MS - now;
       soonest = Math.min(soonest, Math.max(0, wait));
     }
@@ -411,7 +419,8 @@ export class IndexCoordinator extends DurableObject<Env> {
     const paced = [...this.dirty.keys()].filter(
       (k) => !isGenerationKey(k) && !this.placing.has(k) && (force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS),
     );
-    // A forced round writes everything, records after the rest; a paced one holds them back (d).
+    // A forced round writes every key it may, index keys first, then the records they no longer hold
+    // back (checked per batch, below); a paced one leaves out the records held back at its start (d).
     // The generation is never in a batch: it goes after the round's writes (e).
     const due = force ? [...paced.filter(isIndexKey), ...paced.filter(isRecordKey)] : this.writableInOrder(paced).slice(0, MIRROR_ROUND_MAX);
     let failures = 0;
@@ -424,11 +433,13 @@ export class IndexCoordinator extends DurableObject<Env> {
       // were written, an operation may have committed. Its keys are left alone while its values go
       // into place (`placing`), and a record it revised waits for its index keys (`recordMayGo`) —
       // which in a forced round are the ones already written by this round's earlier batches.
-      const oldestIndex = this.oldestDirtyIndexOperation();
+      const oldestIndex = isRecordKey(due[i]) ? this.oldestDirtyIndexOperation() : Infinity;
       const batch = due.slice(i, end).filter((k) => this.dirty.has(k) && !this.placing.has(k) && (!isRecordKey(k) || this.recordMayGo(k, oldestIndex)));
       i = end;
       if (batch.length === 0) continue;
       const versions = new Map(batch.map((k) => [k, this.dirty.get(k)]));
+      // The operation whose value each key's write carries: the latest to dirty it, as the values are read now.
+      const carried = new Map(batch.map((k) => [k, this.dirtyLatest.get(k) ?? 0]));
       // Captured with the versions, before the values are read (mark-sets.ts: why that is safe).
       const holding = new Map(batch.map((k) => [k, this.marks.holdingOf(k)]));
       const entries = await this.ctx.storage.get<{ v: string | null }>(batch.map((k) => VALUE_PREFIX + k));
@@ -444,6 +455,10 @@ export class IndexCoordinator extends DurableObject<Env> {
           // Clean only if nobody changed the key while we were writing the older value (a commit that
           // did has its own mark set, which keeps the key marked in storage).
           if (this.dirty.get(key) === versions.get(key)) this.markClean(key);
+          // Changed meanwhile: still dirty, but only by operations after the one whose value KV now has,
+          // so that one's records and generation no longer wait for this key's next write (a hot posting
+          // list rewritten by a stream of publishes would otherwise hold them back for as long).
+          else this.dirtySince.set(key, Math.max(this.dirtySince.get(key) ?? 0, (carried.get(key) ?? 0) + 1));
           emptied.push(...this.marks.settle(key, holding.get(key) ?? []));
         } catch (err) {
           failures++;
