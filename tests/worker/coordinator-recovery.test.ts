@@ -85,6 +85,13 @@ function holdKvWrites(instance: IndexCoordinator) {
   };
 }
 
+/** Runs the alarm, which mirrors everything left, then checks that each quote finds its article and nothing is still marked. */
+async function expectDrained(stub: DurableObjectStub<IndexCoordinator>, found: [quote: string, articleId: string][]) {
+  expect(await runDurableObjectAlarm(stub)).toBe(true);
+  for (const [quote, articleId] of found) expect(await foundIn(quote), quote).toContain(articleId);
+  expect(await dirtyMarks(stub)).toBe(0);
+}
+
 /** Staged chunks and commit records left in storage (a finished commit leaves none). */
 const stagingLeft = (stub: DurableObjectStub<IndexCoordinator>) =>
   runInDurableObject(
@@ -254,9 +261,7 @@ describe('text before record: an article is never readable before its words can 
     });
     // The record now carries the revision: it may not go before the revision's words.
     expect(recordInKv).toBeNull();
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await foundIn(revised.quote)).toContain(first.id);
-    expect(await dirtyMarks(stub)).toBe(0);
+    await expectDrained(stub, [[revised.quote, first.id]]);
   });
 
   it("a later publish's pending keys never hold back an earlier record", async () => {
@@ -482,9 +487,7 @@ describe('a commit is staged in slices, committed in one small write, then put i
     expect(result.ok).toBe(true);
     // Read after the revision committed, the record would carry it ahead of its words.
     expect(result.recordInKv).toBeNull();
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await foundIn(revised.quote)).toContain(first.id);
-    expect(await dirtyMarks(stub)).toBe(0);
+    await expectDrained(stub, [[revised.quote, first.id]]);
   });
 
   it("a key rewritten while its earlier value was on its way to KV no longer holds back the earlier operation's record", async () => {
@@ -510,10 +513,10 @@ describe('a commit is staged in slices, committed in one small write, then put i
     expect(result.rewritten).toBeGreaterThan(0); // the case under test happened
     // All of the earlier article's words are in KV (its values of those keys included): its record goes.
     expect(JSON.parse(result.recordInKv!)).toMatchObject({ id: earlier.id });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await foundIn(earlier.quote)).toContain(earlier.id);
-    expect(await foundIn(later.quote)).toContain(later.id);
-    expect(await dirtyMarks(stub)).toBe(0);
+    await expectDrained(stub, [
+      [earlier.quote, earlier.id],
+      [later.quote, later.id],
+    ]);
   });
 
   it('an alarm that fires while a commit is still putting values in place waits for them and mirrors them', async () => {
@@ -565,9 +568,7 @@ describe('a commit is staged in slices, committed in one small write, then put i
     const restarted = coordinatorNamed('place-fails');
     expect(JSON.parse((await storedValue(restarted, keys.article(article.id)))!.v!)).toMatchObject({ id: article.id });
     expect(await stagingLeft(restarted)).toBe(0);
-    expect(await runDurableObjectAlarm(restarted)).toBe(true);
-    expect(await foundIn(article.quote)).toContain(article.id);
-    expect(await dirtyMarks(restarted)).toBe(0);
+    await expectDrained(restarted, [[article.quote, article.id]]);
   });
 
   it('a crash while staging: a new instance drops the chunks, and nothing of the operation is stored, marked or mirrored', async () => {
