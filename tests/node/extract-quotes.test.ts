@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { extractQuotes, type ExtractedQuote } from '../../worker/core/extract/quotes';
+import { extractQuotes, extractQuotesSteps, QUOTE_PARAGRAPHS_PER_SLICE, type ExtractedQuote } from '../../worker/core/extract/quotes';
+import { runSliced } from '../../worker/core/slices';
 import { splitParagraphs } from '../../worker/core/extract/paragraphs';
 
 const fixtures = join(import.meta.dirname, '../fixtures/ingest');
@@ -204,6 +205,15 @@ describe('golden fixture and seed', () => {
       if (e.role) expect(q.speaker?.role).toBe(e.role);
       if (e.cue) expect(q.cue).toBe(e.cue);
     }
+  });
+
+  test('run in slices (as the coordinator does), the golden fixture gives the same quotes, with turns between its paragraphs', async () => {
+    const paragraphs = splitParagraphs(JSON.parse(readFileSync(join(fixtures, 'articles/harbour-council.json'), 'utf8')).body);
+    let turns = 0;
+    const sliced = await runSliced(extractQuotesSteps(paragraphs), () => turns++);
+    expect(sliced).toEqual(extractQuotes(paragraphs));
+    expect(sliced.length).toBeGreaterThan(0);
+    expect(turns).toBe(2 + Math.floor(paragraphs.length / QUOTE_PARAGRAPHS_PER_SLICE));
   });
 
   test('seed: Medinsky and Guterres quotes are attributed (the seed document as given)', () => {

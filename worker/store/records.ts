@@ -88,6 +88,7 @@ async function readExcerpts(kv: KV, ids: string[]): Promise<Excerpt[]> {
 
 /* ---------- articles ---------- */
 
+/** Stores one article and its index entries. `giveWay`: background work (the coordinator), whose record build yields to requests sharing the thread. */
 export async function putArticle(kv: KV, source: ArticleSource, opts: { now?: string; giveWay?: boolean } = {}): Promise<IngestReport> {
   const { article, excerpts, claims, warnings } = await buildArticleRecords(source, opts);
   const counts = {
