@@ -78,6 +78,10 @@ function holdKvWrites(instance: IndexCoordinator) {
   return {
     /** Resolves once a write is waiting. */
     reached,
+    /** Writes from now on go straight to KV; those already waiting go on waiting until `release`. */
+    stopHolding: () => {
+      instance['env'] = { ...instance['env'], QS_KV: realKv };
+    },
     release: () => {
       instance['env'] = { ...instance['env'], QS_KV: realKv };
       release();
@@ -517,6 +521,45 @@ describe('a commit is staged in slices, committed in one small write, then put i
       [earlier.quote, earlier.id],
       [later.quote, later.id],
     ]);
+  });
+
+  it('a forced round (flush) beside a round under way waits for it: an older value never lands in KV after a newer one', async () => {
+    const stub = coordinatorNamed('flush-beside-round');
+    const earlier = sharedPhraseArticle(800, 'flush-earlier');
+    const later = sharedPhraseArticle(801, 'flush-later'); // shares posting lists with it (the same first paragraph)
+    expect((await commitOnly(stub, { kind: 'publish', source: earlier })).ok).toBe(true);
+    const flushedBeforeRoundEnded = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
+      await holdAlarm(state);
+      // The loop's round, its first batch (the earlier values of the shared posting lists) held in flight.
+      const held = holdKvWrites(instance);
+      const round = instance['mirrorRound'](false);
+      await held.reached;
+      expect((await instance['commitOperation']({ kind: 'publish', source: later })).reply.ok).toBe(true);
+      await holdAlarm(state);
+      // A flush now would reach KV at once (with the later values) if it did not wait for the round.
+      held.stopHolding();
+      const flushed = instance.flush();
+      const early = await Promise.race([flushed.then(() => true), scheduler.wait(500).then(() => false)]);
+      held.release();
+      await round;
+      await flushed;
+      return early;
+    });
+    expect(flushedBeforeRoundEnded).toBe(false);
+    await expectDrained(stub, [
+      [earlier.quote, earlier.id],
+      [later.quote, later.id],
+    ]);
+    // Every key holds in KV the value the object holds (only this object has written to this test's KV).
+    const stale = await runInDurableObject(stub, async (_: IndexCoordinator, state) => {
+      const out: string[] = [];
+      for (const [name, entry] of await state.storage.list<{ v: string | null }>({ prefix: VALUE_PREFIX })) {
+        const key = name.slice(VALUE_PREFIX.length);
+        if ((await env.QS_KV.get(key)) !== entry.v) out.push(key);
+      }
+      return out;
+    });
+    expect(stale).toEqual([]);
   });
 
   it('an alarm that fires while a commit is still putting values in place waits for them and mirrors them', async () => {

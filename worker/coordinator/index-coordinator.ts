@@ -52,7 +52,8 @@
  * its keys are marked dirty in memory, and until then the mirror reads none of its keys' values, not
  * even of keys an earlier operation left dirty (`placing`, checked as each batch's values are read):
  * `commitOperation` places them before returning, resets the instance if that fails, and start-up
- * places any left before loading marks.
+ * places any left before loading marks; (g) mirror rounds never overlap — a forced one (`flush`) waits
+ * for the loop's — so no key has two writes in flight, and an older value never lands after a newer one.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { ArticleSource, ClaimSource } from '../core/types';
@@ -157,6 +158,12 @@ export class IndexCoordinator extends DurableObject<Env> {
   private readonly marks = new MarkSets();
   private readonly lastKvWrite = new Map<string, number>();
   private mirroring: Promise<void> | null = null;
+  /**
+   * The mirror round under way, if any: rounds run one at a time (g). A forced round beside the loop's
+   * could write a key's newer value and mark it clean while the loop's older write was still on its
+   * way, which then landed last and stayed.
+   */
+  private round: Promise<unknown> = Promise.resolve();
   /** Commits issued whose keys are not marked dirty in memory yet (the loop must not disarm meanwhile). */
   private committing = 0;
   /**
@@ -215,8 +222,8 @@ export class IndexCoordinator extends DurableObject<Env> {
   }
 
   /**
-   * Writes every dirty key it may to KV now, ignoring the per-key pacing (tests, `wrangler dev`);
-   * returns how many are still dirty (records whose index keys failed, keys of a commit in progress).
+   * Writes every dirty key it may to KV now, ignoring the per-key pacing, after the round under way
+   * if any (tests, `wrangler dev`); returns how many are still dirty (records whose index keys failed, keys of a commit in progress).
    */
   async flush(): Promise<number> {
     await this.mirrorRound(true);
@@ -413,8 +420,14 @@ export class IndexCoordinator extends DurableObject<Env> {
     return Math.max(20, soonest);
   }
 
-  /** Writes the dirty keys that are due; returns the number of failed writes. */
-  private async mirrorRound(force: boolean): Promise<number> {
+  /** Writes the dirty keys that are due, once any round under way has ended (g); returns the number of failed writes. */
+  private mirrorRound(force: boolean): Promise<number> {
+    const round = this.round.then(() => this.writeDue(force));
+    this.round = round.catch(() => {});
+    return round;
+  }
+
+  private async writeDue(force: boolean): Promise<number> {
     const now = Date.now();
     const paced = [...this.dirty.keys()].filter(
       (k) => !isGenerationKey(k) && !this.placing.has(k) && (force || now - (this.lastKvWrite.get(k) ?? 0) >= KV_KEY_WRITE_INTERVAL_MS),
