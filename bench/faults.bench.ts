@@ -12,8 +12,14 @@
  *    wrangler dev restarted on the same state, and *no request to the coordinator*: only KV-reading
  *    routes are polled until every committed article is readable. Then: dirty keys, torn articles.
  *
+ * Parts 2 and 3 run twice: under one `wrangler dev` as `npm run dev` runs it (one workerd thread for
+ * both workers, the coordinator and the local KV), and in the split topology (bench/split-topology.ts:
+ * each of those its own workerd process, as each has its own isolate or service in production), so
+ * what the service does to lookups is told apart from what sharing the simulator's thread does.
+ *
  * Loopback only; every wait is bounded; the private directory is removed at the end.
- * Knobs: FAULTS_PORT (default 8790; the inspector takes the next port).
+ * Knobs: FAULTS_PORT (default 8790; the split topology takes the 7 ports after it), FAULTS_ONLY=large
+ * (parts 1 and 3 only), FAULTS_TOPOLOGY=single|split (one topology only; default both).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,6 +31,7 @@ import { putArticle } from '../worker/store/records';
 import { MemoryKV } from '../worker/store/kv';
 import { corpusAvailable, CORPUS_DIR } from './corpus';
 import type { BenchSection } from './run';
+import { startSplitDev } from './split-topology';
 import { HOST, buildWorkerSnapshot, fetchWithin, sleep, startWranglerDev, type DevServer } from './worker-server';
 
 const PORT = Number(process.env.FAULTS_PORT ?? 8790);
@@ -189,6 +196,9 @@ async function largeArticle(): Promise<ArticleSource | null> {
   return article(breaks[lo]);
 }
 
+const cpuBetween = (from: Record<string, number>, to: Record<string, number>) =>
+  Object.fromEntries(Object.entries(to).map(([name, seconds]) => [name, seconds - (from[name] ?? 0)]));
+
 /** One probe answer: which query kind, when it was sent (ms since the run began) and how long it took. */
 interface Probe {
   kind: 'article' | 'control';
@@ -203,7 +213,7 @@ const BASELINE_MS = 30_000;
 /** Words the debate transcripts never use: a lookup of them does the same work before and after the publish. */
 const CONTROL_WORDS = ['ferryboat', 'harbourmaster', 'timetabling', 'quayside', 'lighthouse', 'gangway', 'slipway', 'tugboat', 'moorings', 'breakwater'];
 
-async function largePublish() {
+async function largePublish(server: DevServer) {
   const article = await largeArticle();
   if (!article) return null;
   const words = ['ferry', 'harbour', 'council', 'timetable', 'bridge', 'budget', 'enough', 'peace', 'soldiers', 'leaders'];
@@ -221,6 +231,7 @@ async function largePublish() {
   };
   for (let w = 0; w < 6; w++) await fetchWithin(`${BASE}${nextLookup().path}`, {}, 60_000).catch(() => null); // warm-up, not measured
   const t0 = performance.now();
+  const cpuAtStart = server.cpuSeconds();
   const probes: Probe[] = [];
   let probing = true;
   const prober = (async () => {
@@ -237,15 +248,19 @@ async function largePublish() {
     }
   })();
   await sleep(BASELINE_MS);
+  const cpuBefore = server.cpuSeconds();
   const publishStart = performance.now() - t0;
   // When the operation commits: its keys are then dirty (nothing else is). Polled while the publish
   // runs, so the coordinator's own work (applying) and the mirror's (KV writes) are told apart.
   let committedAt = Infinity;
   let answeredYet = false;
+  let cpuAtCommit = cpuBefore;
   const watcher = (async () => {
     while (!answeredYet && committedAt === Infinity) {
-      if ((await coordinatorStats()).dirty > 0) committedAt = performance.now() - t0;
-      else await sleep(250);
+      if ((await coordinatorStats()).dirty > 0) {
+        committedAt = performance.now() - t0;
+        cpuAtCommit = server.cpuSeconds();
+      } else await sleep(250);
     }
   })();
   const res = await fetchWithin(
@@ -256,6 +271,8 @@ async function largePublish() {
   const answered = performance.now() - t0;
   answeredYet = true;
   await watcher;
+  // Polled every 250 ms, so only a publish mirrored within that would go unseen: not this one.
+  if (committedAt === Infinity) throw new Error('faults bench: the large publish answered, but no commit (dirty keys) was ever seen');
   const reply = (await res.json()) as { status: string; kvPending: number; report?: { keysWritten: number; excerpts: number } };
   let stats = { dirty: -1, kvWrites: 0, contendedTurns: 0, restedMs: 0 };
   while (performance.now() - t0 - answered < 600_000) {
@@ -264,7 +281,9 @@ async function largePublish() {
     await sleep(1000);
   }
   const drained = performance.now() - t0;
+  const cpuAfter = server.cpuSeconds();
   await sleep(BASELINE_MS);
+  const cpuAtEnd = server.cpuSeconds();
   probing = false;
   await prober;
   const phase = (from: number, to: number) => {
@@ -293,6 +312,13 @@ async function largePublish() {
     mirroring: phase(committedAt, drained),
     after: phase(drained, Infinity),
     failedLookups: probes.filter((p) => !p.ok).length,
+    /** CPU seconds each workerd process used in each phase (the two baselines, applying, mirroring). */
+    cpu: {
+      before: cpuBetween(cpuAtStart, cpuBefore),
+      applying: cpuBetween(cpuBefore, cpuAtCommit),
+      mirroring: cpuBetween(cpuAtCommit, cpuAfter),
+      after: cpuBetween(cpuAfter, cpuAtEnd),
+    },
   };
 }
 
@@ -435,22 +461,83 @@ export async function crashScenario(opts: {
 
 /* ---------- the run ---------- */
 
+type Topology = 'single' | 'split';
+
+const TOPOLOGY_TITLE: Record<Topology, string> = {
+  single: 'one `wrangler dev`, as `npm run dev` runs it (both workers, the coordinator and the local KV on one workerd thread)',
+  split: 'split topology (bench/split-topology.ts): the public worker, the coordinator, the ingest worker and the local KV each in its own workerd process',
+};
+
+function publishingTable(topology: Topology, rows: Awaited<ReturnType<typeof publishWhileProbing>>): string[] {
+  const md = [
+    '',
+    `### The same pages published through \`PUT /v1/articles/:id\`, \`/healthz\` probed every 50 ms meanwhile: ${TOPOLOGY_TITLE[topology]}`,
+    '',
+    '| page | status | publish ms | /healthz answers | p50 ms | max ms | failed |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows)
+    md.push(`| ${r.name} | ${r.status} | ${ms(r.publishMs)} | ${r.healthz} | ${ms(r.healthzP50)} | ${ms(r.healthzMax)} | ${r.healthzFailures} |`);
+  return md;
+}
+
+function largeTable(topology: Topology, large: NonNullable<Awaited<ReturnType<typeof largePublish>>>): string[] {
+  const md = [
+    '',
+    `#### ${TOPOLOGY_TITLE[topology][0].toUpperCase()}${TOPOLOGY_TITLE[topology].slice(1)}`,
+    '',
+    `Answer ${large.status} after ${(large.publishMs / 1000).toFixed(1)} s (kvPending ${large.kvPending}): ${large.excerpts} excerpts, ${large.keysWritten?.toLocaleString('en')} keys written by the ingestion library, ${large.kvWrites.toLocaleString('en')} KV writes by the mirror. Applied and committed ${(large.applyMs / 1000).toFixed(1)} s after the request; KV up to date ${(large.mirrorMs / 1000).toFixed(1)} s after the commit, ${(large.drainMs / 1000).toFixed(1)} s after the answer (dirty ${large.dirtyAfter}).`,
+    '',
+    '| lookups | article queries: n | p50 ms | p95 ms | p99 ms | max ms | control queries: n | p50 ms | p95 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const row = (name: string, p: typeof large.before) =>
+    `| ${name} | ${p.article.n} | ${ms(p.article.p50)} | ${ms(p.article.p95)} | ${ms(p.article.p99)} | ${ms(p.article.max)} | ${p.control.n} | ${ms(p.control.p50)} | ${ms(p.control.p95)} | ${ms(p.control.p99)} | ${ms(p.control.max)} |`;
+  md.push(
+    row(`before (${BASELINE_MS / 1000} s)`, large.before),
+    row('applying: the coordinator extracts, indexes, stages, commits, puts in place', large.applying),
+    row('mirroring: the committed keys written to KV', large.mirroring),
+    row(`after, KV up to date (${BASELINE_MS / 1000} s)`, large.after),
+  );
+  const phaseSeconds = { before: BASELINE_MS / 1000, applying: large.applyMs / 1000, mirroring: large.mirrorMs / 1000, after: BASELINE_MS / 1000 };
+  const cpu = (Object.keys(phaseSeconds) as (keyof typeof phaseSeconds)[])
+    .map(
+      (phase) =>
+        `${phase} (${phaseSeconds[phase].toFixed(1)} s): ${Object.entries(large.cpu[phase])
+          .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
+          .join(', ')}`,
+    )
+    .join('; ');
+  md.push(
+    '',
+    `Failed lookups: ${large.failedLookups}. The coordinator rested ${(large.restedMs / 1000).toFixed(1)} s after ${large.contendedTurns.toLocaleString('en')} contended slice boundaries (core/slices.ts \`yieldToOthers\`). CPU seconds by workerd process — ${cpu}.`,
+  );
+  return md;
+}
+
 export async function run(): Promise<BenchSection> {
   const hardStop = Date.now() + HARD_DEADLINE_MS;
   console.log('faults bench: extraction in-process');
   const extraction = extractionTimes();
   const dir = await buildWorkerSnapshot('faults-bench-');
+  // FAULTS_ONLY=large skips the other parts; FAULTS_TOPOLOGY runs one topology (for tuning; the results file then says so).
+  const only = process.env.FAULTS_ONLY;
+  const topologies: Topology[] =
+    process.env.FAULTS_TOPOLOGY === 'single' || process.env.FAULTS_TOPOLOGY === 'split' ? [process.env.FAULTS_TOPOLOGY] : ['single', 'split'];
   let server: DevServer | undefined;
   try {
-    server = await startWranglerDev({ dir, port: PORT, persistTo: join(dir, 'state'), vars: { RATE_LIMIT: 'off', ADMIN_TOKEN }, hardStop });
-    // FAULTS_ONLY=large skips the other parts (for tuning; the results file then says so).
-    const only = process.env.FAULTS_ONLY;
-    console.log('faults bench: publishing adversarial pages while probing /healthz');
-    const publishing = only === 'large' ? [] : await publishWhileProbing();
-    console.log('faults bench: a large article while lookups run');
-    const large = await largePublish();
-    await server.stop();
-    server = undefined;
+    const publishing: Partial<Record<Topology, Awaited<ReturnType<typeof publishWhileProbing>>>> = {};
+    const large: Partial<Record<Topology, Awaited<ReturnType<typeof largePublish>>>> = {};
+    for (const topology of topologies) {
+      const options = { dir, port: PORT, persistTo: join(dir, `state-${topology}`), vars: { RATE_LIMIT: 'off', ADMIN_TOKEN }, hardStop };
+      server = topology === 'split' ? await startSplitDev(options) : await startWranglerDev(options);
+      console.log(`faults bench (${topology}): publishing adversarial pages while probing /healthz`);
+      publishing[topology] = only === 'large' ? [] : await publishWhileProbing();
+      console.log(`faults bench (${topology}): a large article while lookups run`);
+      large[topology] = await largePublish(server);
+      await server.stop();
+      server = undefined;
+    }
     console.log('faults bench: crash recovery');
     const crash = only === 'large' ? null : await crashScenario({ dir, port: PORT, token: ADMIN_TOKEN, hardStop, killAfter: { answers: 3 } });
 
@@ -461,55 +548,37 @@ export async function run(): Promise<BenchSection> {
       '',
       'Before the bounds (issue 15, same kind of machine): 1,500 nested `<div>`s 50 s, 2,000 nested 123 s, an 850 KB page no answer after 6 min; in-process on the old code, 800 nested took 13.7 s.',
     );
-    md.push(
-      '',
-      '### The same pages published through `PUT /v1/articles/:id`, `/healthz` probed every 50 ms meanwhile',
-      '',
-      '| page | status | publish ms | /healthz answers | p50 ms | max ms | failed |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const r of publishing)
-      md.push(`| ${r.name} | ${r.status} | ${ms(r.publishMs)} | ${r.healthz} | ${ms(r.healthzP50)} | ${ms(r.healthzMax)} | ${r.healthzFailures} |`);
-    md.push(
-      '',
-      "Before extraction ran in slices (this bench at commit a6304ea): `/healthz` max 1,106 ms during the 20,000 nested `<div>`s, 712 ms during the 300 towers, 996 ms during the 29,000 siblings. Readability (the last row's path) is one library call and is not sliced; in production it runs in the ingest worker's isolates, never on the thread of the worker that answers `/healthz` and lookups.",
-    );
-    if (large) {
+    if (only !== 'large') {
+      for (const topology of topologies) md.push(...publishingTable(topology, publishing[topology] ?? []));
       md.push(
         '',
-        `### A large article (${large.chars.toLocaleString('en')} characters of the debate transcripts: the longest prefix within the 50,000-character limit whose fresh ingest changes at most 90% of the 10,000-key limit) while uncached lookups run back to back`,
-        '',
+        "Before extraction ran in slices (this bench at commit a6304ea, one process): `/healthz` max 1,106 ms during the 20,000 nested `<div>`s, 712 ms during the 300 towers, 996 ms during the 29,000 siblings. Readability (the last row's path) is one library call and is not sliced; it runs in the ingest worker, so only where that shares the public worker's thread (one `wrangler dev`) can it hold `/healthz`.",
       );
-      md.push(
-        `Answer ${large.status} after ${(large.publishMs / 1000).toFixed(1)} s (kvPending ${large.kvPending}): ${large.excerpts} excerpts, ${large.keysWritten?.toLocaleString('en')} keys written by the ingestion library, ${large.kvWrites.toLocaleString('en')} KV writes by the mirror. Applied and committed ${(large.applyMs / 1000).toFixed(1)} s after the request; KV up to date ${(large.mirrorMs / 1000).toFixed(1)} s after the commit, ${(large.drainMs / 1000).toFixed(1)} s after the answer (dirty ${large.dirtyAfter}).`,
-        '',
-      );
-      md.push(
-        '| lookups | article queries: n | p50 ms | p95 ms | p99 ms | max ms | control queries: n | p50 ms | p95 ms | p99 ms | max ms |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      );
-      const row = (name: string, p: typeof large.before) =>
-        `| ${name} | ${p.article.n} | ${ms(p.article.p50)} | ${ms(p.article.p95)} | ${ms(p.article.p99)} | ${ms(p.article.max)} | ${p.control.n} | ${ms(p.control.p50)} | ${ms(p.control.p95)} | ${ms(p.control.p99)} | ${ms(p.control.max)} |`;
-      md.push(
-        row(`before (${BASELINE_MS / 1000} s)`, large.before),
-        row('applying: the coordinator extracts, indexes, stages, commits, puts in place', large.applying),
-        row('mirroring: the committed keys written to KV', large.mirroring),
-        row(`after, KV up to date (${BASELINE_MS / 1000} s)`, large.after),
-      );
+    }
+    const largeRuns = topologies.flatMap((topology) => (large[topology] ? [[topology, large[topology]] as const] : []));
+    if (largeRuns.length) {
+      const { chars } = largeRuns[0][1];
       md.push(
         '',
-        `Failed lookups: ${large.failedLookups}. The coordinator rested ${(large.restedMs / 1000).toFixed(1)} s after ${large.contendedTurns.toLocaleString('en')} contended slice boundaries (core/slices.ts \`yieldToOthers\`).`,
-        '',
-        'Article queries share words with the published text, so once it is in the index they do more work: their baseline for the mirroring phase is "after". Control queries use words the transcripts never do: the same work in every phase, so any difference is the publish holding the thread that `wrangler dev` shares between the coordinator, the local KV and every request. While applying, that is the coordinator\'s own slices and the local KV answering its read-throughs; while mirroring, mostly the local KV storing each written value (in production KV is a remote service, and the coordinator runs in its own isolate).',
+        `### A large article (${chars.toLocaleString('en')} characters of the debate transcripts: the longest prefix within the 50,000-character limit whose fresh ingest changes at most 90% of the 10,000-key limit) while uncached lookups run back to back`,
       );
+      for (const [topology, run] of largeRuns) md.push(...largeTable(topology, run));
       md.push(
         '',
-        'Before the coordinator ran in slices (this bench at commit a6304ea, article-kind queries only): p50 / p99 38 / 230 ms while publishing and 30 / 129 ms while mirroring, against 31 / 62 ms before; the mirror was then done 6.3 s after the answer. Sliced but without giving way (commit 5743ca4): 28 / 88 ms while publishing, 25 / 39 ms before. Giving way, with the commit and the record build each one block (commit 1fc7ac0, 15 s baselines, phases split at the answer): control queries 23 / 37 ms before, 29 / 58 ms (max 208) while publishing, 27 / 48 ms while mirroring, 21 / 56 ms after.',
+        "Article queries share words with the published text, so once it is in the index they do more work: their baseline for the mirroring phase is \"after\". Control queries use words the transcripts never do: the same work in every phase, so any difference is the publish competing with them. Under one `wrangler dev` that is for the thread itself: while applying, the coordinator's own slices and the local KV answering its read-throughs; while mirroring, mostly the local KV storing each written value. In the split topology the public worker's thread does only lookups, as its isolate does in production; what still competes is the machine's two cores and the local KV's one thread, which serves the lookups' reads and the mirror's writes alike (in production KV is a remote service). With nobody on its thread to give way to, the coordinator there does not rest: it applies and mirrors in a fraction of the time, and the KV store's thread, busy with its writes, is the queue the lookups wait in. Every KV call there is a cross-process RPC, so its absolute latencies differ: compare phases within a topology.",
+        '',
+        'Before the coordinator ran in slices (this bench at commit a6304ea, one process, article-kind queries only): p50 / p99 38 / 230 ms while publishing and 30 / 129 ms while mirroring, against 31 / 62 ms before; the mirror was then done 6.3 s after the answer. Sliced but without giving way (commit 5743ca4): 28 / 88 ms while publishing, 25 / 39 ms before. Giving way, with the commit and the record build each one block (commit 1fc7ac0, 15 s baselines, phases split at the answer): control queries 23 / 37 ms before, 29 / 58 ms (max 208) while publishing, 27 / 48 ms while mirroring, 21 / 56 ms after.',
       );
     } else md.push('', '_Large-article run skipped: corpus absent._');
-    if (!crash)
-      return { title: 'Faults and hostile pages (FAULTS_ONLY=large: the large-article part only)', markdown: md.join('\n'), figures: { extraction, large } };
-    md.push('', '### Crash recovery', '');
+    const figures = { extraction, publishing, large, crash };
+    const scope = [
+      only === 'large' ? 'FAULTS_ONLY=large: no adversarial publishes, no crash recovery' : '',
+      topologies.length === 1 ? `FAULTS_TOPOLOGY=${topologies[0]}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    if (!crash) return { title: `Faults and hostile pages (${scope})`, markdown: md.join('\n'), figures };
+    md.push('', '### Crash recovery (one `wrangler dev`)', '');
     md.push(
       `${crash.published} concurrent publishes; workerd's process group SIGKILLed ${crash.killedAfterMs} ms in (as the third publish was answered: a fixed 1.2 s came before any commit on this loaded machine); wrangler dev restarted on the same state; only \`GET /v1/articles/:id\` (KV) polled, never the coordinator.`,
       '',
@@ -521,7 +590,7 @@ export async function run(): Promise<BenchSection> {
     md.push(`| ${crash.readable} | ${crash.drainSeconds.toFixed(1)} s | ${crash.dirtyAfter} | ${crash.kvWritesAfterRestart} | ${crash.torn.length} |`);
     if (crash.torn.length) md.push('', ...crash.torn.map((t) => `- ${t}`));
     md.push('', 'Before the alarm (issue 15): 30 s after the restart 463 keys still dirty, 0 KV writes, 38 of 40 articles torn.');
-    return { title: 'Faults and hostile pages', markdown: md.join('\n'), figures: { extraction, publishing, large, crash } };
+    return { title: scope ? `Faults and hostile pages (${scope})` : 'Faults and hostile pages', markdown: md.join('\n'), figures };
   } finally {
     if (server) await server.stop();
     await rm(dir, { recursive: true, force: true });

@@ -31,12 +31,12 @@ export async function fetchWithin(url: string, init: RequestInit, ms: number): P
   }
 }
 
-/** Polls `{base}/healthz` until it answers 200 or the deadline passes. */
-export async function waitForHealth(base: string, deadline: number): Promise<void> {
+/** Polls `{base}/healthz` until it answers 200 (or, with `anyAnswer`, anything at all) or the deadline passes. */
+export async function waitForHealth(base: string, deadline: number, anyAnswer = false): Promise<void> {
   while (Date.now() < deadline) {
     try {
       const res = await fetchWithin(`${base}/healthz`, {}, 5000);
-      if (res.ok) return;
+      if (res.ok || anyAnswer) return;
     } catch {
       /* not up yet */
     }
@@ -84,6 +84,28 @@ export function workerdRssMiB(root: number): number {
     }
   }
   return kb / 1024;
+}
+
+/**
+ * CPU seconds (user + system) the workerd processes under `root` have used so far. A `wrangler dev`
+ * runs two: the runtime with the workers (started with an inspector address) and the proxy in front
+ * of it on the public port, which every request passes through.
+ */
+export function workerdCpuSeconds(root: number): { runtime: number; proxy: number } {
+  const ticks = { runtime: 0, proxy: 0 };
+  for (const pid of processTree(root)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('workerd')) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const used = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--inspector-addr')) ticks.runtime += used;
+      else ticks.proxy += used;
+    } catch {
+      /* exited */
+    }
+  }
+  return { runtime: ticks.runtime / 100, proxy: ticks.proxy / 100 }; // USER_HZ is 100 on Linux
 }
 
 /** SIGTERM to the child's process group (it was spawned detached), SIGKILL 3 s later if still there. */
@@ -139,6 +161,8 @@ export interface DevServer {
   output(): string;
   /** Stops the whole process group and waits a moment for it to go. */
   stop(): Promise<void>;
+  /** CPU seconds used so far by each workerd runtime this server runs, and by the proxies in front of them, by name. */
+  cpuSeconds(): Record<string, number>;
 }
 
 /**
@@ -152,17 +176,21 @@ export async function startWranglerDev(opts: {
   vars: Record<string, string>;
   hardStop: number;
   startupMs?: number;
+  /** The configs to run, first one on `port` (default: the snapshot's public worker and ingest worker). */
+  configs?: string[];
+  /** Extra environment for wrangler (e.g. a private dev registry). */
+  env?: Record<string, string>;
+  /** Up once it answers anything, not only a 200 from /healthz (a worker without routes). */
+  anyAnswer?: boolean;
 }): Promise<DevServer> {
   const base = `http://${HOST}:${opts.port}`;
   const vars = Object.entries(opts.vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const configs = opts.configs ?? [join(opts.dir, 'wrangler.toml'), join(opts.dir, 'ingest/wrangler.toml')];
   const child = spawn(
     WRANGLER,
     [
       'dev',
-      '--config',
-      join(opts.dir, 'wrangler.toml'),
-      '--config',
-      join(opts.dir, 'ingest/wrangler.toml'),
+      ...configs.flatMap((config) => ['--config', config]),
       '--ip',
       HOST,
       '--port',
@@ -176,7 +204,7 @@ export async function startWranglerDev(opts: {
       '--log-level',
       'warn',
     ],
-    { cwd: opts.dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: WRANGLER_ENV },
+    { cwd: opts.dir, detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: { ...WRANGLER_ENV, ...opts.env } },
   );
   let output = '';
   child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
@@ -189,6 +217,10 @@ export async function startWranglerDev(opts: {
     child,
     base,
     output: () => output,
+    cpuSeconds: () => {
+      const { runtime, proxy } = workerdCpuSeconds(child.pid!);
+      return { runtime, proxy };
+    },
     async stop() {
       clearTimeout(killer);
       process.off('exit', onExit);
@@ -197,7 +229,7 @@ export async function startWranglerDev(opts: {
     },
   };
   try {
-    await waitForHealth(base, Math.min(opts.hardStop, Date.now() + (opts.startupMs ?? 120_000)));
+    await waitForHealth(base, Math.min(opts.hardStop, Date.now() + (opts.startupMs ?? 120_000)), opts.anyAnswer);
   } catch (err) {
     await server.stop();
     throw new Error(`${(err as Error).message}\n${output}`);
