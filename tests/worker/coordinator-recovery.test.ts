@@ -17,6 +17,7 @@ import {
   STAGE_PREFIX,
   VALUE_PREFIX,
 } from '../../worker/coordinator/coordinated-kv';
+import type { ArticleSource } from '../../worker/core/types';
 import type { IndexCoordinator } from '../../worker/coordinator/index-coordinator';
 import { applyOperation, type CoordinatorOperation } from '../../worker/coordinator/operations';
 import { GENERATION_KEY } from '../../worker/store/generation';
@@ -87,6 +88,20 @@ function holdKvWrites(instance: IndexCoordinator) {
       release();
     },
   };
+}
+
+/**
+ * With the alarm held away, starts a mirror round whose KV writes wait (its first batch in flight), and
+ * commits a publish of `source` meanwhile. The round goes on once `held.release()` is called.
+ */
+async function commitDuringHeldRound(instance: IndexCoordinator, state: DurableObjectState, source: ArticleSource) {
+  await holdAlarm(state);
+  const held = holdKvWrites(instance);
+  const round: Promise<number> = instance['mirrorRound'](false);
+  await held.reached;
+  expect((await instance['commitOperation']({ kind: 'publish', source })).reply.ok).toBe(true);
+  await holdAlarm(state); // the commit armed it again
+  return { held, round };
 }
 
 /** Runs the alarm, which mirrors everything left, then checks that each quote finds its article and nothing is still marked. */
@@ -500,13 +515,8 @@ describe('a commit is staged in slices, committed in one small write, then put i
     const later = sharedPhraseArticle(799, 'in-flight-later'); // shares posting lists with it (the same first paragraph)
     expect((await commitOnly(stub, { kind: 'publish', source: earlier })).ok).toBe(true);
     const result = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
-      await holdAlarm(state);
       // A round writing the earlier article's index keys, its first batch held in flight while the later one commits.
-      const held = holdKvWrites(instance);
-      const round = instance['mirrorRound'](false);
-      await held.reached;
-      expect((await instance['commitOperation']({ kind: 'publish', source: later })).reply.ok).toBe(true);
-      await holdAlarm(state);
+      const { held, round } = await commitDuringHeldRound(instance, state, later);
       held.release();
       await round;
       // Keys written with the earlier values but changed meanwhile: still dirty, and (just written) paced.
@@ -529,13 +539,8 @@ describe('a commit is staged in slices, committed in one small write, then put i
     const later = sharedPhraseArticle(801, 'flush-later'); // shares posting lists with it (the same first paragraph)
     expect((await commitOnly(stub, { kind: 'publish', source: earlier })).ok).toBe(true);
     const flushedBeforeRoundEnded = await runInDurableObject(stub, async (instance: IndexCoordinator, state) => {
-      await holdAlarm(state);
       // The loop's round, its first batch (the earlier values of the shared posting lists) held in flight.
-      const held = holdKvWrites(instance);
-      const round = instance['mirrorRound'](false);
-      await held.reached;
-      expect((await instance['commitOperation']({ kind: 'publish', source: later })).reply.ok).toBe(true);
-      await holdAlarm(state);
+      const { held, round } = await commitDuringHeldRound(instance, state, later);
       // A flush now would reach KV at once (with the later values) if it did not wait for the round.
       held.stopHolding();
       const flushed = instance.flush();
